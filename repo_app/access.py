@@ -1,0 +1,286 @@
+"""Every access decision in the repository, in one place.
+
+``decide(actor, action, work, file)`` answers "may this actor do this to
+this work (or file)?"; ``search_scope(actor)`` and ``document_audiences``
+answer, from the same tables, "what may this actor find in the index?".
+Views, search, the API, OAI-PMH, the sitemap and the reader all ask here;
+nothing else looks at roles or levels.
+
+The rules are expressed with *audience tokens*: an actor holds some
+(``anyone``, ``member`` when logged in, ``campus`` / ``reading_room``
+when the request comes from those networks, ``staff`` for librarians and
+admins), and each access level lists the tokens that may do each action.
+The depositor of a work and holders of a current grant are added on top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Protocol
+
+from search.documents import Scope
+
+from repo_app.vocab import AccessLevel, Role, WorkStatus
+
+
+class Action(StrEnum):
+    VIEW_METADATA = "view_metadata"
+    READ_ONLINE = "read_online"
+    DOWNLOAD = "download"
+    SEARCH_FULLTEXT = "search_fulltext"
+    EDIT = "edit"
+    CHANGE_ACCESS = "change_access"
+    REVIEW = "review"
+    DEPOSIT = "deposit"
+    VIEW_REPORTS = "view_reports"
+    MANAGE_USERS = "manage_users"
+
+
+ANYONE, MEMBER, CAMPUS, READING_ROOM, STAFF = "anyone", "member", "campus", "reading_room", "staff"
+STAFF_ROLES = frozenset({Role.LIBRARIAN, Role.ADMIN})
+DEPOSIT_ROLES = frozenset({Role.DEPOSITOR, Role.LIBRARIAN, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking, from where. Built per request by ``repo_app.actors``."""
+
+    user_id: int | None = None
+    role: Role = Role.ANONYMOUS
+    networks: frozenset[str] = frozenset()
+    granted_work_ids: frozenset[int] = frozenset()
+    name: str = ""
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def tokens(self) -> frozenset[str]:
+        tokens = {ANYONE} | set(self.networks)
+        if self.user_id is not None:
+            tokens.add(MEMBER)
+        if self.is_staff:
+            tokens.add(STAFF)
+        return frozenset(tokens)
+
+
+ANONYMOUS = Actor()
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The answer and why. ``hidden`` means the actor must not learn the work exists (404)."""
+
+    allowed: bool
+    reason: str
+    hidden: bool = False
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+class WorkLike(Protocol):
+    id: int
+    status: str
+    access_level: str
+    embargo_until: date | None
+    access_after_embargo: str
+    depositor_id: int | None
+
+
+class FileLike(Protocol):
+    access_level: str | None
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The tables that map a level to the tokens allowed each action.
+
+    Built from configuration: whether restricted reading needs a login, a
+    reading-room network, or either; whether embargoed metadata is public.
+    """
+
+    restricted_readers: frozenset[str] = frozenset({MEMBER, READING_ROOM})
+    embargo_metadata_public: bool = True
+    read: Mapping[str, frozenset[str]] = field(init=False)
+    download: Mapping[str, frozenset[str]] = field(init=False)
+    metadata: Mapping[str, frozenset[str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        staff = frozenset({STAFF})
+        campus = frozenset({CAMPUS, MEMBER, STAFF})
+        read = {
+            AccessLevel.OPEN: frozenset({ANYONE}),
+            AccessLevel.CAMPUS: campus,
+            AccessLevel.RESTRICTED: self.restricted_readers | staff,
+            AccessLevel.EMBARGOED: staff,
+            AccessLevel.CONFIDENTIAL: staff,
+        }
+        download = dict(read, **{AccessLevel.RESTRICTED: staff})
+        embargo_meta = frozenset({ANYONE}) if self.embargo_metadata_public else staff
+        metadata = {level: frozenset({ANYONE}) for level in AccessLevel}
+        metadata[AccessLevel.EMBARGOED] = embargo_meta
+        metadata[AccessLevel.CONFIDENTIAL] = staff
+        object.__setattr__(self, "read", read)
+        object.__setattr__(self, "download", download)
+        object.__setattr__(self, "metadata", metadata)
+
+
+def effective_level(work: WorkLike, file: FileLike | None = None, today: date | None = None) -> str:
+    """The level in force today: a file's override, and an embargo past its date lifted.
+
+    Computed on every request, so an embargo ends at midnight with no job
+    having run (a job only tidies up: re-index, datestamp, audit).
+    """
+    level = (file.access_level if file is not None else None) or work.access_level
+    if level == AccessLevel.EMBARGOED and embargo_over(work, today):
+        return work.access_after_embargo or AccessLevel.OPEN
+    return level
+
+
+def embargo_over(work: WorkLike, today: date | None = None) -> bool:
+    today = today or date.today()
+    return work.embargo_until is not None and work.embargo_until <= today
+
+
+def _is_owner(actor: Actor, work: WorkLike) -> bool:
+    return actor.user_id is not None and actor.user_id == work.depositor_id
+
+
+def decide(
+    actor: Actor,
+    action: Action,
+    work: WorkLike | None = None,
+    file: FileLike | None = None,
+    *,
+    policy: Policy | None = None,
+    today: date | None = None,
+) -> Decision:
+    """Allow or deny ``action`` on ``work`` (and ``file``) for ``actor``, with a reason."""
+    policy = policy or Policy()
+    if work is None:
+        return _decide_global(actor, action)
+    visible = _metadata_visible(actor, work, policy, today)
+    if not visible:
+        return Decision(False, "not visible to this actor", hidden=True)
+    if action == Action.VIEW_METADATA:
+        return visible
+    if action in (Action.EDIT, Action.CHANGE_ACCESS, Action.REVIEW):
+        return _decide_management(actor, action, work)
+    if action in (Action.READ_ONLINE, Action.SEARCH_FULLTEXT, Action.DOWNLOAD):
+        return _decide_content(actor, action, work, file, policy, today)
+    return Decision(False, f"unknown action {action}")
+
+
+def _decide_global(actor: Actor, action: Action) -> Decision:
+    if action == Action.DEPOSIT:
+        ok = actor.role in DEPOSIT_ROLES
+        return Decision(ok, "depositors and staff deposit" if ok else "login as a depositor")
+    if action in (Action.REVIEW, Action.VIEW_REPORTS, Action.CHANGE_ACCESS, Action.EDIT):
+        return Decision(actor.is_staff, "staff only")
+    if action == Action.MANAGE_USERS:
+        return Decision(actor.role == Role.ADMIN, "administrators only")
+    return Decision(False, f"{action} needs a work")
+
+
+def _metadata_visible(actor: Actor, work: WorkLike, policy: Policy, today: date | None) -> Decision:
+    if actor.is_staff:
+        return Decision(True, "staff see everything")
+    if _is_owner(actor, work):
+        return Decision(True, "the depositor sees their work")
+    if work.status != WorkStatus.PUBLISHED:
+        return Decision(False, "not published", hidden=True)
+    level = effective_level(work, today=today)
+    if actor.tokens & policy.metadata[level]:
+        return Decision(True, f"metadata of {level} works is public")
+    return Decision(False, f"{level} work", hidden=True)
+
+
+def _decide_management(actor: Actor, action: Action, work: WorkLike) -> Decision:
+    if actor.is_staff:
+        return Decision(True, "staff manage works")
+    editable = work.status in (WorkStatus.DRAFT, WorkStatus.RETURNED)
+    if action == Action.EDIT and _is_owner(actor, work) and editable:
+        return Decision(True, "the depositor edits a draft or returned work")
+    return Decision(False, "only staff may do this")
+
+
+def _decide_content(
+    actor: Actor,
+    action: Action,
+    work: WorkLike,
+    file: FileLike | None,
+    policy: Policy,
+    today: date | None,
+) -> Decision:
+    if actor.is_staff or _is_owner(actor, work):
+        return Decision(True, "staff and the depositor read and download")
+    if work.id in actor.granted_work_ids:
+        return Decision(True, "a current access grant")
+    level = effective_level(work, file, today)
+    table = policy.download if action == Action.DOWNLOAD else policy.read
+    if actor.tokens & table[level]:
+        return Decision(True, f"{level}: allowed for {sorted(actor.tokens & table[level])}")
+    return Decision(False, _denial_reason(level, action))
+
+
+def _denial_reason(level: str, action: Action) -> str:
+    if level == AccessLevel.RESTRICTED and action == Action.DOWNLOAD:
+        return "restricted reading: read online only"
+    if level == AccessLevel.CAMPUS:
+        return "campus only: log in or connect from the campus network"
+    if level == AccessLevel.RESTRICTED:
+        return "restricted reading: log in or visit the reading room"
+    if level == AccessLevel.EMBARGOED:
+        return "embargoed"
+    return f"{level}: not allowed"
+
+
+def search_scope(actor: Actor, today: date | None = None) -> Scope:
+    """What this actor may find in the index, from the same tokens ``decide`` uses."""
+    return Scope(
+        tokens=actor.tokens,
+        today=today or date.today(),
+        owner=f"user:{actor.user_id}" if actor.user_id is not None else "",
+        work_ids=frozenset(str(i) for i in actor.granted_work_ids),
+    )
+
+
+@dataclass(frozen=True)
+class Audiences:
+    """The tokens an index document carries (see ``search.documents.WorkDocument``)."""
+
+    meta: tuple[str, ...]
+    text: tuple[str, ...]
+    text_after_embargo: tuple[str, ...]
+
+
+def document_audiences(work: WorkLike, policy: Policy | None = None) -> Audiences:
+    """Audience tokens for a work's index document, from the same tables as ``decide``.
+
+    The stored level (not today's effective one) is used with the
+    after-embargo tokens, so the search lifts an embargo on its date by
+    itself; re-indexing at the lift only tidies up.
+    """
+    policy = policy or Policy()
+    if work.status != WorkStatus.PUBLISHED:
+        return Audiences((STAFF,), (STAFF,), ())
+    level = work.access_level
+    after: tuple[str, ...] = ()
+    if level == AccessLevel.EMBARGOED and work.embargo_until is not None:
+        after = tuple(sorted(policy.read[work.access_after_embargo or AccessLevel.OPEN]))
+    meta = policy.metadata[level] | {STAFF}
+    return Audiences(tuple(sorted(meta)), tuple(sorted(policy.read[level])), after)
+
+
+def policy_from_config(config: Mapping[str, object]) -> Policy:
+    """The policy the app's configuration asks for."""
+    readers = frozenset(str(r) for r in config.get("RESTRICTED_READERS", {MEMBER, READING_ROOM}))
+    return Policy(
+        restricted_readers=readers,
+        embargo_metadata_public=bool(config.get("EMBARGO_METADATA_PUBLIC", True)),
+    )

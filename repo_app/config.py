@@ -1,0 +1,66 @@
+"""Configuration from ``REPO_*`` environment variables.
+
+Every setting has a default that works on a laptop: one data directory
+holding the SQLite database, the file store and the search index. The same
+code runs on PostgreSQL and behind a proxy by setting variables, never by
+editing code.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(value: str) -> tuple[Network, ...]:
+    """Parse a comma-separated CIDR list; a bad entry is a start-up error, not a silent hole."""
+    networks = []
+    for part in value.split(","):
+        part = part.strip()
+        if part:
+            networks.append(ipaddress.ip_network(part, strict=False))
+    return tuple(networks)
+
+
+def _secret_key(data_dir: Path) -> str:
+    """Keep one random key per data directory, so sessions survive restarts without configuration."""
+    key_file = data_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Build the Flask config mapping from ``REPO_*`` variables."""
+    env = os.environ if env is None else env
+    data_dir = Path(env.get("REPO_DATA_DIR", "instance")).resolve()
+    return {
+        "DATA_DIR": data_dir,
+        "DATABASE_URL": env.get("REPO_DATABASE_URL", f"sqlite:///{data_dir / 'repo.sqlite3'}"),
+        "SECRET_KEY": env.get("REPO_SECRET_KEY") or _secret_key(data_dir),
+        "CAMPUS_NETWORKS": parse_networks(env.get("REPO_CAMPUS_NETWORKS", "")),
+        "READING_ROOM_NETWORKS": parse_networks(env.get("REPO_READING_ROOM_NETWORKS", "")),
+        "TRUSTED_PROXIES": parse_networks(env.get("REPO_TRUSTED_PROXIES", "")),
+        "INSTITUTION_NAME": env.get("REPO_INSTITUTION_NAME", "Trường Đại học Mẫu"),
+        "INSTITUTION_NAME_EN": env.get("REPO_INSTITUTION_NAME_EN", "Sample University"),
+        "IDENTIFIER_PREFIX": env.get("REPO_IDENTIFIER_PREFIX", "vnir"),
+        "BASE_URL": env.get("REPO_BASE_URL", "http://127.0.0.1:5000"),
+        "MAX_UPLOAD_MB": int(env.get("REPO_MAX_UPLOAD_MB", "200")),
+        "EXTRACT_TIMEOUT": float(env.get("REPO_EXTRACT_TIMEOUT", "120")),
+        "EXTRACT_MEMORY_MB": int(env.get("REPO_EXTRACT_MEMORY_MB", "2048")),
+        "EMBARGO_METADATA_PUBLIC": env.get("REPO_EMBARGO_METADATA_PUBLIC", "1") != "0",
+        "RESTRICTED_READERS": frozenset(
+            s.strip() for s in env.get("REPO_RESTRICTED_READERS", "member,reading_room").split(",")
+        ),
+        "DEFAULT_LOCALE": env.get("REPO_DEFAULT_LOCALE", "vi"),
+    }

@@ -1,0 +1,1 @@
+"""The demo collection: a handful of Vietnamese theses across faculties and access levels."""

@@ -1,0 +1,80 @@
+"""Errors a user can cause (values with a translatable message) and the HTTP error pages.
+
+A ``UserError`` carries a stable ``code`` (for the API), an English message
+template that is also the gettext msgid, and its parameters, so the same
+error reads in Vietnamese on the web and in English in a log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext
+from werkzeug.exceptions import HTTPException
+
+
+class UserError(Exception):
+    """Something the user did that we refuse, with a message they can act on."""
+
+    def __init__(self, code: str, message: str, status: int = 400, field: str = "", **params: Any):
+        super().__init__(message.format(**params))
+        self.code = code
+        self.template = message
+        self.status = status
+        self.field = field
+        self.params = params
+
+    def translated(self) -> str:
+        """The message in the request's language."""
+        return gettext(self.template, **self.params)
+
+
+class NotFound(UserError):
+    def __init__(self) -> None:
+        super().__init__("not_found", "Not found.", status=404)
+
+
+class Forbidden(UserError):
+    def __init__(self, reason: str = "") -> None:
+        super().__init__("forbidden", "You are not allowed to do this.", status=403)
+        self.reason = reason
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _render(status: int, message: str):
+    if _wants_json():
+        code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                405: "method_not_allowed", 413: "too_large", 429: "too_many_requests"}
+        body = {"error": {"code": code.get(status, "error"), "message": message}}
+        return jsonify(body), status
+    return render_template("error.html", status=status, message=message), status
+
+
+def register(app: Flask) -> None:
+    """Error pages that never show a stack trace, a path, or restricted text."""
+
+    @app.errorhandler(UserError)
+    def user_error(exc: UserError):
+        return _render(exc.status, exc.translated())
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        messages = {
+            400: gettext("The request could not be understood."),
+            403: gettext("You are not allowed to see this page."),
+            404: gettext("The page you asked for does not exist."),
+            405: gettext("This method is not allowed here."),
+            413: gettext("The upload is too large."),
+            429: gettext("Too many requests; please wait a moment."),
+        }
+        status = exc.code or 500
+        return _render(status, messages.get(status, gettext("Something went wrong.")))
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        app.logger.exception("unhandled error on %s", request.path)
+        return _render(500, gettext("Something went wrong on our side. Please try again."))

@@ -1,0 +1,121 @@
+"""Web forms (Flask-WTF: CSRF on every form, validation messages in the UI language)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    MultipleFileField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+from repo_app.vocab import (
+    ACCESS_LABELS,
+    DEGREE_LEVEL_LABELS,
+    LANGUAGE_LABELS,
+    TYPE_LABELS,
+    AccessLevel,
+)
+
+REQUIRED = _l("This field is required.")
+
+
+def split_list(value: str | None) -> list[str]:
+    """People and keywords are typed one per line or separated by ';'."""
+    if not value:
+        return []
+    parts = value.replace("\r", "").replace("\n", ";").split(";")
+    return [p.strip() for p in parts if p.strip()]
+
+
+def join_list(values: list[str]) -> str:
+    return "\n".join(values)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED), Email()])
+    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED)])
+    next = HiddenField()
+    submit = SubmitField(_l("Log in"))
+
+
+class WorkForm(FlaskForm):
+    """The deposit and edit form: ETD-MS fields plus the PDFs."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=1000)])
+    alt_title = StringField(_l("Alternative title (e.g. in English)"),
+                            validators=[Optional(), Length(max=1000)])
+    creators = TextAreaField(_l("Authors (one per line)"), validators=[DataRequired(REQUIRED)])
+    advisors = TextAreaField(_l("Advisors (one per line)"), validators=[Optional()])
+    type = SelectField(_l("Type of work"), choices=[(k.value, v) for k, v in TYPE_LABELS.items()])
+    year = IntegerField(
+        _l("Year"),
+        validators=[DataRequired(REQUIRED),
+                    NumberRange(1900, date.today().year + 1,
+                                message=_l("Enter a year between 1900 and next year."))],
+    )
+    language = SelectField(_l("Language"), choices=list(LANGUAGE_LABELS.items()))
+    collection_id = SelectField(_l("Faculty or department"), coerce=int)
+    degree_name = StringField(_l("Degree name (e.g. Thạc sĩ Quản trị kinh doanh)"),
+                              validators=[Optional(), Length(max=200)])
+    degree_level = SelectField(_l("Degree level"),
+                               choices=[(k.value, v) for k, v in DEGREE_LEVEL_LABELS.items()])
+    discipline = StringField(_l("Discipline"), validators=[Optional(), Length(max=200)])
+    grantor = StringField(_l("Degree grantor"), validators=[Optional(), Length(max=300)])
+    abstract = TextAreaField(_l("Abstract"), validators=[Optional(), Length(max=20000)])
+    keywords = TextAreaField(_l("Keywords (separated by ; or one per line)"),
+                             validators=[Optional()])
+    files = MultipleFileField(_l("PDF files"))
+    staged = HiddenField()
+    save = SubmitField(_l("Save draft"))
+    submit_work = SubmitField(_l("Submit for review"))
+
+
+def access_choices() -> list[tuple[str, object]]:
+    return [(k.value, v) for k, v in ACCESS_LABELS.items()]
+
+
+class ReviewForm(FlaskForm):
+    """A librarian's decision on a submitted work, with its access level."""
+
+    access_level = SelectField(_l("Access level"), choices=access_choices())
+    embargo_until = DateField(_l("Embargo ends on"), validators=[Optional()])
+    access_after_embargo = SelectField(
+        _l("Level after the embargo"),
+        choices=[c for c in access_choices() if c[0] != AccessLevel.EMBARGOED],
+    )
+    reason = StringField(_l("Reason for the access level"), validators=[Optional(), Length(max=500)])
+    comment = TextAreaField(_l("Comment to the depositor"), validators=[Optional()])
+    publish = SubmitField(_l("Accept and publish"))
+    return_work = SubmitField(_l("Return to depositor"))
+
+
+class AccessForm(FlaskForm):
+    """Change the access level of a published work (audited, with a reason)."""
+
+    access_level = SelectField(_l("Access level"), choices=access_choices())
+    embargo_until = DateField(_l("Embargo ends on"), validators=[Optional()])
+    access_after_embargo = SelectField(
+        _l("Level after the embargo"),
+        choices=[c for c in access_choices() if c[0] != AccessLevel.EMBARGOED],
+    )
+    reason = StringField(_l("Why"), validators=[DataRequired(REQUIRED), Length(max=500)])
+    submit = SubmitField(_l("Change access"))
+
+
+class ActionForm(FlaskForm):
+    """A bare POST button (CSRF-protected), e.g. re-run extraction."""
+
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("Confirm"))

@@ -1,0 +1,11 @@
+"""The database models. Each submodule holds one concern; importing this
+package registers every table on ``Base.metadata`` (Alembic needs all)."""
+
+from repo_app.db import Base
+from repo_app.models.audit import AuditEvent
+from repo_app.models.grants import AccessGrant
+from repo_app.models.indexing import IndexQueueItem
+from repo_app.models.users import User
+from repo_app.models.works import Collection, File, Work
+
+__all__ = ["AccessGrant", "AuditEvent", "Base", "Collection", "File", "IndexQueueItem", "User", "Work"]

@@ -1,0 +1,32 @@
+"""The app's long-lived resources: the file store, the search index and the access policy.
+
+Created once in ``create_app`` and reached through these functions, so
+services never build paths or open indexes themselves.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+from ingest.storage import FileStore
+from search.writer import SearchIndex
+
+from repo_app.access import Policy, policy_from_config
+
+
+def init_app(app: Flask) -> None:
+    data_dir = app.config["DATA_DIR"]
+    app.extensions["repo_store"] = FileStore(data_dir / "files")
+    app.extensions["repo_index"] = SearchIndex(data_dir / "index")
+    app.extensions["repo_policy"] = policy_from_config(app.config)
+
+
+def store() -> FileStore:
+    return current_app.extensions["repo_store"]
+
+
+def index() -> SearchIndex:
+    return current_app.extensions["repo_index"]
+
+
+def policy() -> Policy:
+    return current_app.extensions["repo_policy"]

@@ -1,0 +1,152 @@
+"""Uploaded files: storing, checking, extracting and serving them.
+
+A file travels in two steps. ``stage`` stores the bytes under their
+checksum as soon as they arrive, so a form that fails validation loses
+no upload: the form carries a *signed* token for each staged file, which
+no one can forge to attach another person's file. ``attach`` turns a
+staged file into a ``File`` row of a work and extracts its text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import BinaryIO
+
+from flask import current_app
+from ingest.extract import Extraction, extract, sniff_media_type
+from ingest.storage import EmptyFile, TooLarge
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from repo_app import resources
+from repo_app.access import Action, Actor, decide
+from repo_app.errors import Forbidden, NotFound, UserError
+from repo_app.models import File, Work
+
+PDF = "application/pdf"
+SNIFF_BYTES = 1024
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    """An upload already in the store, not yet part of a work."""
+
+    sha256: str
+    name: str
+    size: int
+    media_type: str
+
+
+def _serializer(actor: Actor) -> URLSafeSerializer:
+    # Salted per user: a token lifted from one person's form is useless to another.
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=f"staged:{actor.user_id}")
+
+
+def token_for(actor: Actor, staged: StagedFile) -> str:
+    return _serializer(actor).dumps(asdict(staged))
+
+
+def from_token(actor: Actor, token: str) -> StagedFile | None:
+    """The staged file behind a token, or None when the token was tampered with."""
+    try:
+        return StagedFile(**_serializer(actor).loads(token))
+    except (BadSignature, TypeError):
+        return None
+
+
+def safe_name(name: str) -> str:
+    """A display name only: never used as a path. Keeps Vietnamese letters, drops folders."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    name = "".join(ch for ch in name if ch.isprintable())
+    return (name or "file.pdf")[:200]
+
+
+def stage(stream: BinaryIO, name: str) -> StagedFile:
+    """Check and store one upload; raise a ``UserError`` the form can show next to the field."""
+    head = stream.read(SNIFF_BYTES)
+    stream.seek(0)
+    if not head:
+        raise UserError("empty_file", "The file {name} is empty.", name=safe_name(name))
+    if sniff_media_type(head) != PDF:
+        raise UserError("not_pdf", "{name} is not a PDF file. Please upload a PDF.",
+                        name=safe_name(name))
+    limit_mb = current_app.config["MAX_UPLOAD_MB"]
+    try:
+        blob = resources.store().put_stream(stream, max_bytes=limit_mb * 1024 * 1024)
+    except TooLarge:
+        raise UserError("too_large", "{name} is larger than the {limit} MB limit.",
+                        name=safe_name(name), limit=limit_mb) from None
+    except EmptyFile:
+        raise UserError("empty_file", "The file {name} is empty.", name=safe_name(name)) from None
+    return StagedFile(blob.sha256, safe_name(name), blob.size, PDF)
+
+
+def check_duplicate(db: Session, work: Work | None, staged: StagedFile) -> None:
+    """The same bytes may be deposited once: in this work, or anywhere in the repository."""
+    clash = db.scalar(select(File).where(File.sha256 == staged.sha256).limit(1))
+    if clash is None:
+        return
+    if work is not None and clash.work_id == work.id:
+        raise UserError("duplicate_file", "{name} is already attached to this work.",
+                        name=staged.name)
+    raise UserError("duplicate_file",
+                    "{name} has already been deposited in the repository (same content).",
+                    name=staged.name)
+
+
+def attach(db: Session, work: Work, staged: StagedFile) -> File:
+    """Add a staged file to ``work`` and extract its text (the caller commits)."""
+    file = File(
+        original_name=staged.name,
+        media_type=staged.media_type,
+        size=staged.size,
+        sha256=staged.sha256,
+        position=len(work.files),
+    )
+    work.files.append(file)
+    run_extraction(file)
+    return file
+
+
+def run_extraction(file: File) -> Extraction:
+    """Extract the file's text into the store and record the outcome on the row."""
+    store = resources.store()
+    result = extract(
+        store.path(file.sha256),
+        timeout=current_app.config["EXTRACT_TIMEOUT"],
+        memory_mb=current_app.config["EXTRACT_MEMORY_MB"],
+    )
+    record_extraction(file, result)
+    if result.text:
+        store.put_text(file.sha256, result.text)
+    return result
+
+
+def record_extraction(file: File, result: Extraction) -> None:
+    file.extraction_status = result.status
+    file.extraction_message = result.message
+    file.pages = result.pages
+    file.chars = result.chars
+    file.ocr = result.ocr
+    file.legacy_encoding = result.legacy_encoding
+
+
+def file_of_work(db: Session, actor: Actor, work_id: int, file_id: int) -> tuple[Work, File]:
+    """The file, if it belongs to that work and the actor may see the work (else 404)."""
+    file = db.get(File, file_id)
+    if file is None or file.work_id != work_id:
+        raise NotFound()
+    work = file.work
+    if decide(actor, Action.VIEW_METADATA, work, policy=resources.policy()).hidden:
+        raise NotFound()
+    return work, file
+
+
+def open_download(db: Session, actor: Actor, work_id: int, file_id: int) -> tuple[File, BinaryIO]:
+    """The file's bytes for a download the access module allows."""
+    work, file = file_of_work(db, actor, work_id, file_id)
+    decision = decide(actor, Action.DOWNLOAD, work, file, policy=resources.policy())
+    if not decision:
+        raise Forbidden(decision.reason)
+    return file, resources.store().open(file.sha256)

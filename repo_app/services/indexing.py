@@ -1,0 +1,157 @@
+"""Keeping the search index derived from the database and the file store.
+
+``document_for`` is the one pure function from a work to its index
+document. Changes reach the index through the durable queue: services call
+``enqueue`` before their commit and ``drain`` after it. ``drain`` reads the
+works and writes the index while holding one lock, so two processes can
+never write an older state over a newer one, and nothing queued is lost if
+a process dies in between (the next drain takes it up).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+from flask import current_app
+from search.documents import WorkDocument
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, selectinload
+
+from repo_app import resources
+from repo_app.access import document_audiences
+from repo_app.models import File, IndexQueueItem, Work
+from repo_app.models.types import utcnow
+from repo_app.vocab import SEARCHABLE_EXTRACTION, WorkStatus
+
+
+def indexed_files(work: Work) -> list[File]:
+    """Files whose text is indexed with the work: searchable ones at the work's own level.
+
+    A file with a different access override is left out of the work's
+    text, so a stricter appendix can never be matched through its work.
+    """
+    return [
+        f for f in work.files
+        if f.extraction_status in SEARCHABLE_EXTRACTION
+        and f.access_level in (None, work.access_level)
+    ]
+
+
+def document_version(work: Work) -> str:
+    """A fingerprint of everything indexed, so ``check`` can spot a stale entry."""
+    parts = [work.updated_at.isoformat(), work.status, work.access_level]
+    parts += [f"{f.sha256}:{f.extraction_status}:{f.access_level}" for f in work.files]
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()
+
+
+def document_for(work: Work, text: str) -> WorkDocument:
+    """The index document of a work (pure: everything comes from its arguments)."""
+    audiences = document_audiences(work, resources.policy())
+    return WorkDocument(
+        id=str(work.id),
+        title=work.title,
+        url=f"/works/{work.id}",
+        alt_title=work.alt_title,
+        creators=tuple(work.creators),
+        advisors=tuple(work.advisors),
+        abstract=work.abstract,
+        keywords=tuple(work.keywords),
+        fulltext=text,
+        faculty=work.faculty_name,
+        type=work.type,
+        degree_level=work.degree_level,
+        year=work.year,
+        language=work.language,
+        access=work.access_level,
+        embargo_until=work.embargo_until,
+        owner=f"user:{work.depositor_id}" if work.depositor_id else "",
+        meta_audience=audiences.meta,
+        text_audience=audiences.text,
+        text_audience_after=audiences.text_after_embargo,
+        version=document_version(work),
+    )
+
+
+def work_text(work: Work) -> str:
+    """The extracted text of the work's indexed files, from the file store."""
+    store = resources.store()
+    return "\n\n".join(store.get_text(f.sha256) for f in indexed_files(work))
+
+
+def indexable(work: Work) -> bool:
+    """Only published works are in the index (drafts are found in 'my works' and the queue)."""
+    return work.status == WorkStatus.PUBLISHED
+
+
+def enqueue(db: Session, work: Work) -> None:
+    """Queue ``work`` for (re)indexing in the caller's transaction."""
+    db.add(IndexQueueItem(work_id=work.id))
+
+
+@contextmanager
+def _drain_lock() -> Iterator[None]:
+    path = Path(current_app.config["DATA_DIR"]) / "index-drain.lock"
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def drain(db: Session) -> int:
+    """Index every queued work; returns how many queue rows were processed."""
+    with _drain_lock():
+        items = db.scalars(select(IndexQueueItem).order_by(IndexQueueItem.id)).all()
+        if not items:
+            return 0
+        work_ids = {item.work_id for item in items}
+        _write(db, work_ids)
+        db.execute(delete(IndexQueueItem).where(IndexQueueItem.id <= items[-1].id))
+        db.commit()
+        return len(items)
+
+
+def _load(db: Session, work_ids: set[int]) -> list[Work]:
+    query = select(Work).where(Work.id.in_(work_ids)).options(
+        selectinload(Work.files), selectinload(Work.collection)
+    )
+    return list(db.scalars(query))
+
+
+def _write(db: Session, work_ids: set[int]) -> None:
+    works = _load(db, work_ids)
+    docs = [document_for(w, work_text(w)) for w in works if indexable(w)]
+    gone = {str(i) for i in work_ids} - {d.id for d in docs}
+    resources.index().write(docs, delete_ids=gone)
+
+
+def all_documents(db: Session) -> Iterator[WorkDocument]:
+    """Every indexable work's document, streamed in batches for a rebuild."""
+    query = select(Work.id).where(Work.status == WorkStatus.PUBLISHED).order_by(Work.id)
+    ids = list(db.scalars(query))
+    for start in range(0, len(ids), 200):
+        for work in _load(db, set(ids[start:start + 200])):
+            yield document_for(work, work_text(work))
+        db.expunge_all()
+
+
+def reindex(db: Session, procs: int = 1) -> int:
+    """Rebuild the whole index aside and swap it in; search answers throughout.
+
+    Changes committed while the new index was being built went into the old
+    one; after the swap, works touched since the start are written again
+    under the drain lock, so the new index misses nothing.
+    """
+    started = utcnow() - timedelta(seconds=1)
+    count = resources.index().rebuild(all_documents(db), procs=procs)
+    with _drain_lock():
+        changed = set(db.scalars(select(Work.id).where(Work.updated_at >= started)))
+        if changed:
+            _write(db, changed)
+    return count

@@ -1,0 +1,59 @@
+"""What every template can use: the actor, vocabulary labels, the access badge."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Flask, current_app
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from repo_app import vocab
+from repo_app.access import Action, decide, effective_level
+from repo_app.actors import current_actor
+
+
+def access_badge(level: str, embargo_until: date | None = None) -> str:
+    """The badge text for a level: 'Embargoed until 2027-01-31' says when it opens."""
+    if level == vocab.AccessLevel.EMBARGOED and embargo_until is not None:
+        return _("Embargoed until %(date)s", date=embargo_until.isoformat())
+    return str(vocab.ACCESS_LABELS.get(level, level))
+
+
+def _globals() -> dict[str, Any]:
+    actor = current_actor()
+    return {
+        "actor": actor,
+        "can_deposit": decide(actor, Action.DEPOSIT).allowed,
+        "can_review": decide(actor, Action.REVIEW).allowed,
+        "institution": current_app.config["INSTITUTION_NAME"],
+        "locale": str(get_locale()),
+        "labels": {
+            "type": vocab.TYPE_LABELS,
+            "access": vocab.ACCESS_LABELS,
+            "status": vocab.STATUS_LABELS,
+            "degree_level": vocab.DEGREE_LEVEL_LABELS,
+            "language": vocab.LANGUAGE_LABELS,
+            "extraction": vocab.EXTRACTION_LABELS,
+            "role": vocab.ROLE_LABELS,
+        },
+    }
+
+
+def facet_label(name: str, value: str) -> str:
+    """Show codes (types, levels, languages) by their label, other values as they are."""
+    table = {
+        "type": vocab.TYPE_LABELS,
+        "access": vocab.ACCESS_LABELS,
+        "degree_level": vocab.DEGREE_LEVEL_LABELS,
+        "language": vocab.LANGUAGE_LABELS,
+    }.get(name, {})
+    return str(table.get(value, value))
+
+
+def init_app(app: Flask) -> None:
+    app.context_processor(_globals)
+    app.add_template_global(access_badge)
+    app.add_template_global(facet_label)
+    app.add_template_global(effective_level)

@@ -1,0 +1,14 @@
+"""HTTP views, one blueprint per audience. Views parse a request, call a service, render."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from repo_app.views import api, auth, deposit, public, review
+
+BLUEPRINTS = (public.bp, auth.bp, deposit.bp, review.bp, api.bp)
+
+
+def register(app: Flask) -> None:
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)

@@ -1,0 +1,104 @@
+"""Librarians: the review queue, accepting or returning works, access changes, re-extraction."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from repo_app import db
+from repo_app.actors import current_actor
+from repo_app.errors import UserError
+from repo_app.forms import AccessForm, ActionForm, ReviewForm
+from repo_app.services import works
+
+bp = Blueprint("review", __name__)
+
+
+def _settings(form: ReviewForm | AccessForm) -> works.AccessSettings:
+    return works.AccessSettings(
+        level=form.access_level.data,
+        embargo_until=form.embargo_until.data,
+        after_embargo=form.access_after_embargo.data,
+        reason=(form.reason.data or "").strip(),
+    )
+
+
+def _field_error(form, exc: UserError) -> None:
+    target = getattr(form, exc.field, None) if exc.field else None
+    if target is None:
+        flash(exc.translated(), "error")
+    else:
+        target.errors = [*target.errors, exc.translated()]
+
+
+@bp.get("/review")
+@login_required
+def queue():
+    return render_template("review/queue.html", works=works.review_queue(db.session(), current_actor()))
+
+
+@bp.route("/review/<int:work_id>", methods=["GET", "POST"])
+@login_required
+def decide_work(work_id: int):
+    actor = current_actor()
+    work = works.get_reviewable(db.session(), actor, work_id)
+    form = ReviewForm(obj=work)
+    if form.validate_on_submit():
+        try:
+            if form.return_work.data:
+                works.return_to_depositor(db.session(), actor, work, form.comment.data or "")
+                flash(_("The work was returned to its depositor."))
+            else:
+                works.publish(db.session(), actor, work, _settings(form), form.comment.data or "")
+                flash(_("The work is published."))
+            return redirect(url_for("public.work", work_id=work.id))
+        except UserError as exc:
+            db.session().rollback()
+            _field_error(form, exc)
+    status = 400 if request.method == "POST" else 200
+    return render_template("review/work.html", work=work, form=form), status
+
+
+@bp.route("/works/<int:work_id>/access", methods=["GET", "POST"])
+@login_required
+def change_access(work_id: int):
+    actor = current_actor()
+    work = works.get_reviewable(db.session(), actor, work_id)
+    form = AccessForm(obj=work)
+    if form.validate_on_submit():
+        try:
+            works.set_access(db.session(), actor, work, _settings(form))
+            flash(_("Access level changed."))
+            return redirect(url_for("public.work", work_id=work.id))
+        except UserError as exc:
+            db.session().rollback()
+            _field_error(form, exc)
+    status = 400 if request.method == "POST" else 200
+    return render_template("review/access.html", work=work, form=form), status
+
+
+@bp.post("/works/<int:work_id>/reextract")
+@login_required
+def reextract(work_id: int):
+    actor = current_actor()
+    work = works.get_reviewable(db.session(), actor, work_id)
+    if ActionForm().validate_on_submit():
+        works.reextract(db.session(), actor, work)
+        flash(_("Text extraction was run again."))
+    return redirect(url_for("public.work", work_id=work.id))
+
+
+@bp.post("/works/<int:work_id>/withdraw")
+@login_required
+def withdraw(work_id: int):
+    actor = current_actor()
+    work = works.get_reviewable(db.session(), actor, work_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            works.withdraw(db.session(), actor, work, form.reason.data or "")
+            flash(_("The work was withdrawn."))
+        except UserError as exc:
+            flash(exc.translated(), "error")
+    return redirect(url_for("public.work", work_id=work.id))

@@ -1,0 +1,118 @@
+"""Controlled vocabularies shared by forms, imports, exports and the access module.
+
+The codes are the public interface (CONTRACT.md: manifest values, API
+values); the labels are for people and are translated.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+
+class WorkType(StrEnum):
+    BACHELOR_THESIS = "bachelor_thesis"
+    MASTER_THESIS = "master_thesis"
+    DOCTORAL_DISSERTATION = "doctoral_dissertation"
+    RESEARCH_REPORT = "research_report"
+    ARTICLE = "article"
+
+
+class AccessLevel(StrEnum):
+    OPEN = "open"
+    CAMPUS = "campus"
+    RESTRICTED = "restricted"
+    EMBARGOED = "embargoed"
+    CONFIDENTIAL = "confidential"
+
+
+class Role(StrEnum):
+    ANONYMOUS = "anonymous"
+    READER = "reader"
+    DEPOSITOR = "depositor"
+    LIBRARIAN = "librarian"
+    ADMIN = "admin"
+
+
+class WorkStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+
+
+class DegreeLevel(StrEnum):
+    BACHELOR = "bachelor"
+    MASTER = "master"
+    DOCTORAL = "doctoral"
+    NONE = ""
+
+
+# The ETD-MS degree level each type implies, so a depositor need not say it twice.
+DEGREE_LEVEL_OF_TYPE = {
+    WorkType.BACHELOR_THESIS: DegreeLevel.BACHELOR,
+    WorkType.MASTER_THESIS: DegreeLevel.MASTER,
+    WorkType.DOCTORAL_DISSERTATION: DegreeLevel.DOCTORAL,
+    WorkType.RESEARCH_REPORT: DegreeLevel.NONE,
+    WorkType.ARTICLE: DegreeLevel.NONE,
+}
+
+TYPE_LABELS = {
+    WorkType.BACHELOR_THESIS: _l("Bachelor's thesis"),
+    WorkType.MASTER_THESIS: _l("Master's thesis"),
+    WorkType.DOCTORAL_DISSERTATION: _l("Doctoral dissertation"),
+    WorkType.RESEARCH_REPORT: _l("Research report"),
+    WorkType.ARTICLE: _l("Article"),
+}
+
+ACCESS_LABELS = {
+    AccessLevel.OPEN: _l("Open access"),
+    AccessLevel.CAMPUS: _l("Campus only"),
+    AccessLevel.RESTRICTED: _l("Restricted reading"),
+    AccessLevel.EMBARGOED: _l("Embargoed"),
+    AccessLevel.CONFIDENTIAL: _l("Confidential"),
+}
+
+ROLE_LABELS = {
+    Role.ANONYMOUS: _l("Guest"),
+    Role.READER: _l("Reader"),
+    Role.DEPOSITOR: _l("Depositor"),
+    Role.LIBRARIAN: _l("Librarian"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+STATUS_LABELS = {
+    WorkStatus.DRAFT: _l("Draft"),
+    WorkStatus.SUBMITTED: _l("Awaiting review"),
+    WorkStatus.RETURNED: _l("Returned for changes"),
+    WorkStatus.PUBLISHED: _l("Published"),
+    WorkStatus.WITHDRAWN: _l("Withdrawn"),
+}
+
+DEGREE_LEVEL_LABELS = {
+    DegreeLevel.BACHELOR: _l("Bachelor"),
+    DegreeLevel.MASTER: _l("Master"),
+    DegreeLevel.DOCTORAL: _l("Doctoral"),
+    DegreeLevel.NONE: _l("Not a degree work"),
+}
+
+LANGUAGE_LABELS = {"vi": _l("Vietnamese"), "en": _l("English"), "fr": _l("French")}
+
+# Extraction statuses (CONTRACT.md) with the explanation a person needs.
+EXTRACTION_LABELS = {
+    "pending": _l("Text extraction has not run yet."),
+    "ok": _l("Full text extracted and searchable."),
+    "empty": _l("No text layer (a scan): OCR is needed before the text can be searched."),
+    "ocr": _l("Text recognised by OCR; it may contain errors."),
+    "garbled": _l("The text could not be decoded (unusual fonts); it is not searchable."),
+    "encrypted": _l("The PDF is password-protected; please deposit an unprotected copy."),
+    "corrupt": _l("The PDF is damaged; only the readable pages (if any) are searchable."),
+    "timeout": _l("Text extraction took too long and was stopped."),
+    "too_large": _l("The file is too large to extract."),
+    "unsupported": _l("This file is not a PDF; its text cannot be extracted."),
+}
+
+# Statuses whose text is in the index: used by coverage ("searchable") and the work page.
+SEARCHABLE_EXTRACTION = frozenset({"ok", "ocr"})

@@ -1,0 +1,108 @@
+"""Shared fixtures: a real app on a temporary data directory, real SQLite, real HTTP.
+
+Tests build the app exactly as production does (``REPO_*`` variables,
+``repo-app init``), so what they prove is what runs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from repo_app import create_app
+from repo_app.access import Actor
+from repo_app.cli import initialize
+from repo_app.db import standalone_session
+from repo_app.services import files, users, works
+from repo_app.vocab import Role
+
+from helpers import PASSWORD
+
+PROJECT = Path(__file__).resolve().parent.parent
+ROLES = ("reader", "depositor", "librarian", "admin")
+
+
+def shared_path(env: str, default: str) -> Path:
+    """Material in ../shared/, overridable by an environment variable."""
+    return Path(os.environ.get(env, PROJECT.parent / "shared" / default))
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    monkeypatch.setenv("REPO_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("REPO_CAMPUS_NETWORKS", raising=False)
+    monkeypatch.setenv("REPO_CAMPUS_NETWORKS", "10.10.0.0/16")
+    monkeypatch.setenv("REPO_READING_ROOM_NETWORKS", "10.20.0.0/24")
+    if "REPO_TEST_DATABASE_URL" in os.environ:
+        monkeypatch.setenv("REPO_DATABASE_URL", os.environ["REPO_TEST_DATABASE_URL"])
+    app = create_app({"TESTING": True, "SERVER_NAME": "repo.test", "EXTRACT_TIMEOUT": 60})
+    with app.app_context():
+        initialize(app)
+    yield app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def accounts(app: Flask) -> dict[str, int]:
+    """One account per role, e-mail ``<role>@test.vn``; returns role → user id."""
+    ids = {}
+    with app.app_context(), standalone_session(app) as db:
+        for role in ROLES:
+            ids[role] = users.create_user(db, f"{role}@test.vn", PASSWORD, role, role.title()).id
+        ids["other_depositor"] = users.create_user(
+            db, "other@test.vn", PASSWORD, "depositor", "Other").id
+    return ids
+
+
+def actor_for(user_id: int, role: str) -> Actor:
+    return Actor(user_id=user_id, role=Role(role))
+
+
+@pytest.fixture
+def make_pdf(tmp_path: Path):
+    """Write a real PDF with the given page texts (Vietnamese embedded with DejaVu)."""
+    from ingest.sample_pdf import write_pdf
+
+    counter = iter(range(10_000))
+
+    def _make(*pages: str, name: str | None = None) -> Path:
+        path = tmp_path / (name or f"doc{next(counter)}.pdf")
+        return write_pdf(path, list(pages) or ["Trang trống"])
+    return _make
+
+
+@pytest.fixture
+def publish(app: Flask, accounts: dict[str, int], make_pdf):
+    """Deposit (as the depositor) and publish (as the librarian) a work at an access level."""
+    def _publish(title: str, level: str = "open", *, text: str = "Nội dung luận văn.",
+                 embargo_until: date | None = None, after: str = "open",
+                 depositor: str = "depositor", **fields) -> int:
+        pdf = make_pdf(text)
+        with app.test_request_context(), standalone_session(app) as db:
+            with pdf.open("rb") as stream:
+                staged = files.stage(stream, pdf.name)
+            data = {"creators": ["Nguyễn Văn A"], "type": "master_thesis", "year": 2020}
+            data.update(fields)
+            owner = actor_for(accounts[depositor], "depositor")
+            work = works.create(db, owner, works.WorkFields(title=title, **data), [staged],
+                                submit=True)
+            librarian = actor_for(accounts["librarian"], "librarian")
+            works.publish(db, librarian, work, works.AccessSettings(
+                level=level, embargo_until=embargo_until, after_embargo=after, reason="test"))
+            return work.id
+    return _publish
