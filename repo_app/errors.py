@@ -1,8 +1,9 @@
 """Errors a user can cause (values with a translatable message) and the HTTP error pages.
 
 A ``UserError`` carries a stable ``code`` (for the API), an English message
-template that is also the gettext msgid, and its parameters, so the same
-error reads in Vietnamese on the web and in English in a log.
+template (``%(name)s`` placeholders) that is also the gettext msgid, and its
+parameters, so the same error reads in Vietnamese on the web and in English
+in a log or on the command line.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ class UserError(Exception):
     """Something the user did that we refuse, with a message they can act on."""
 
     def __init__(self, code: str, message: str, status: int = 400, field: str = "", **params: Any):
-        super().__init__(message.format(**params))
+        super().__init__(message % params if params else message)
         self.code = code
         self.template = message
         self.status = status
@@ -27,7 +28,7 @@ class UserError(Exception):
 
     def translated(self) -> str:
         """The message in the request's language."""
-        return gettext(self.template, **self.params)
+        return gettext(self.template, **self.params) if self.params else gettext(self.template)
 
 
 class NotFound(UserError):

@@ -62,24 +62,31 @@ def safe_name(name: str) -> str:
     return (name or "file.pdf")[:200]
 
 
-def stage(stream: BinaryIO, name: str) -> StagedFile:
-    """Check and store one upload; raise a ``UserError`` the form can show next to the field."""
+def stage(stream: BinaryIO, name: str, *, pdf_only: bool = True) -> StagedFile:
+    """Check and store one upload; raise a ``UserError`` the form can show next to the field.
+
+    The deposit form accepts PDFs only; the batch importer (``pdf_only=False``)
+    keeps any non-empty file, whose extraction then says ``unsupported``, so
+    a librarian sees the problem on the work instead of losing the row.
+    """
     head = stream.read(SNIFF_BYTES)
     stream.seek(0)
     if not head:
-        raise UserError("empty_file", "The file {name} is empty.", name=safe_name(name))
-    if sniff_media_type(head) != PDF:
-        raise UserError("not_pdf", "{name} is not a PDF file. Please upload a PDF.",
+        raise UserError("empty_file", "The file %(name)s is empty.", name=safe_name(name))
+    media_type = sniff_media_type(head)
+    if pdf_only and media_type != PDF:
+        raise UserError("not_pdf", "%(name)s is not a PDF file. Please upload a PDF.",
                         name=safe_name(name))
     limit_mb = current_app.config["MAX_UPLOAD_MB"]
     try:
         blob = resources.store().put_stream(stream, max_bytes=limit_mb * 1024 * 1024)
     except TooLarge:
-        raise UserError("too_large", "{name} is larger than the {limit} MB limit.",
+        raise UserError("too_large", "%(name)s is larger than the %(limit)s MB limit.",
                         name=safe_name(name), limit=limit_mb) from None
     except EmptyFile:
-        raise UserError("empty_file", "The file {name} is empty.", name=safe_name(name)) from None
-    return StagedFile(blob.sha256, safe_name(name), blob.size, PDF)
+        raise UserError("empty_file", "The file %(name)s is empty.", name=safe_name(name)) from None
+    return StagedFile(blob.sha256, safe_name(name), blob.size,
+                      media_type or "application/octet-stream")
 
 
 def check_duplicate(db: Session, work: Work | None, staged: StagedFile) -> None:
@@ -88,15 +95,19 @@ def check_duplicate(db: Session, work: Work | None, staged: StagedFile) -> None:
     if clash is None:
         return
     if work is not None and clash.work_id == work.id:
-        raise UserError("duplicate_file", "{name} is already attached to this work.",
+        raise UserError("duplicate_file", "%(name)s is already attached to this work.",
                         name=staged.name)
     raise UserError("duplicate_file",
-                    "{name} has already been deposited in the repository (same content).",
+                    "%(name)s has already been deposited in the repository (same content).",
                     name=staged.name)
 
 
-def attach(db: Session, work: Work, staged: StagedFile) -> File:
-    """Add a staged file to ``work`` and extract its text (the caller commits)."""
+def attach(db: Session, work: Work, staged: StagedFile, extracted: Extraction | None = None) -> File:
+    """Add a staged file to ``work`` with its text extracted (the caller commits).
+
+    ``extracted`` is a result computed elsewhere (the batch importer's
+    workers); without it the extraction runs now.
+    """
     file = File(
         original_name=staged.name,
         media_type=staged.media_type,
@@ -105,25 +116,32 @@ def attach(db: Session, work: Work, staged: StagedFile) -> File:
         position=len(work.files),
     )
     work.files.append(file)
-    run_extraction(file)
+    if extracted is None:
+        run_extraction(file)
+    else:
+        save_extraction(file, extracted)
     return file
 
 
 def run_extraction(file: File) -> Extraction:
     """Extract the file's text into the store and record the outcome on the row."""
-    store = resources.store()
     result = extract(
-        store.path(file.sha256),
+        resources.store().path(file.sha256),
         timeout=current_app.config["EXTRACT_TIMEOUT"],
         memory_mb=current_app.config["EXTRACT_MEMORY_MB"],
     )
-    record_extraction(file, result)
-    if result.text:
-        store.put_text(file.sha256, result.text)
+    save_extraction(file, result)
     return result
 
 
-def record_extraction(file: File, result: Extraction) -> None:
+def save_extraction(file: File, result: Extraction) -> None:
+    """Keep the text in the store (keyed by checksum) and the outcome on the row."""
+    if result.text:
+        resources.store().put_text(file.sha256, result.text)
+    _record_outcome(file, result)
+
+
+def _record_outcome(file: File, result: Extraction) -> None:
     file.extraction_status = result.status
     file.extraction_message = result.message
     file.pages = result.pages

@@ -20,14 +20,14 @@ def create_user(db: Session, email: str, password: str, role: str, name: str = "
     """Create an account; an invalid role, e-mail or short password is the caller's error."""
     email = normalize_email(email)
     if "@" not in email or len(email) > 254:
-        raise UserError("invalid_email", "Not a valid e-mail address: {email}", email=email)
+        raise UserError("invalid_email", "Not a valid e-mail address: %(email)s", email=email)
     if role not in {r.value for r in Role} or role == Role.ANONYMOUS:
-        raise UserError("invalid_role", "Unknown role: {role}", role=role)
+        raise UserError("invalid_role", "Unknown role: %(role)s", role=role)
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError("weak_password", "The password needs at least {n} characters.",
+        raise UserError("weak_password", "The password needs at least %(n)s characters.",
                         n=MIN_PASSWORD_LENGTH)
     if find_by_email(db, email) is not None:
-        raise UserError("duplicate_email", "An account for {email} already exists.", email=email)
+        raise UserError("duplicate_email", "An account for %(email)s already exists.", email=email)
     user = User(email=email, name=name, role=role)
     user.set_password(password)
     db.add(user)

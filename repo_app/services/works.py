@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
 from flask import current_app
+from ingest.extract import Extraction
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -70,6 +72,12 @@ def get_visible(db: Session, actor: Actor, work_id: int) -> Work:
     return work
 
 
+def require_depositor(actor: Actor) -> None:
+    """Refuse the deposit form to anyone who may not deposit."""
+    decision = decide(actor, Action.DEPOSIT)
+    _require(decision.allowed, decision.reason)
+
+
 def get_editable(db: Session, actor: Actor, work_id: int) -> Work:
     """A work the actor may edit (403 when visible but not editable, 404 when hidden)."""
     work = get_visible(db, actor, work_id)
@@ -90,25 +98,25 @@ def validate_fields(fields: WorkFields) -> None:
     if not fields.title.strip():
         raise UserError("title_required", "A title is required.", field="title")
     if fields.type not in {t.value for t in WorkType}:
-        raise UserError("bad_type", "Unknown type of work: {type}", field="type", type=fields.type)
+        raise UserError("bad_type", "Unknown type of work: %(type)s", field="type", type=fields.type)
     if not fields.creators:
         raise UserError("creators_required", "At least one author is required.", field="creators")
     this_year = date.today().year
     if fields.year is not None and not 1900 <= fields.year <= this_year + 1:
-        raise UserError("bad_year", "The year must be between 1900 and {last}.", field="year",
+        raise UserError("bad_year", "The year must be between 1900 and %(last)s.", field="year",
                         last=this_year + 1)
 
 
 def validate_access(settings: AccessSettings) -> None:
     levels = {a.value for a in AccessLevel}
     if settings.level not in levels:
-        raise UserError("bad_access", "Unknown access level: {level}", field="access_level",
+        raise UserError("bad_access", "Unknown access level: %(level)s", field="access_level",
                         level=settings.level)
     if settings.level == AccessLevel.EMBARGOED and settings.embargo_until is None:
         raise UserError("embargo_date_required", "An embargo needs an end date.",
                         field="embargo_until")
     if settings.after_embargo not in levels - {AccessLevel.EMBARGOED}:
-        raise UserError("bad_access", "Unknown access level: {level}", field="access_after_embargo",
+        raise UserError("bad_access", "Unknown access level: %(level)s", field="access_after_embargo",
                         level=settings.after_embargo)
 
 
@@ -121,16 +129,21 @@ def _apply_fields(work: Work, fields: WorkFields) -> None:
         work.grantor = current_app.config["INSTITUTION_NAME"]
 
 
-def _attach_all(db: Session, work: Work, staged: list[files.StagedFile]) -> None:
+def _attach_all(db: Session, work: Work, staged: list[files.StagedFile],
+                extracted: Mapping[str, Extraction] | None = None) -> None:
     for item in staged:
         files.check_duplicate(db, work, item)
     for item in staged:
-        files.attach(db, work, item)
+        files.attach(db, work, item, (extracted or {}).get(item.sha256))
 
 
 def create(db: Session, actor: Actor, fields: WorkFields, staged: list[files.StagedFile],
-           *, submit: bool = False) -> Work:
-    """A depositor's new work, saved as a draft or submitted for review."""
+           *, submit: bool = False, extracted: Mapping[str, Extraction] | None = None) -> Work:
+    """A depositor's new work, saved as a draft or submitted for review.
+
+    ``extracted`` passes in extraction results already computed (by the
+    batch importer's worker processes), keyed by checksum.
+    """
     _require(decide(actor, Action.DEPOSIT).allowed, "deposit")
     validate_fields(fields)
     if submit and not staged:
@@ -141,7 +154,7 @@ def create(db: Session, actor: Actor, fields: WorkFields, staged: list[files.Sta
     _apply_fields(work, fields)
     db.add(work)
     db.flush()
-    _attach_all(db, work, staged)
+    _attach_all(db, work, staged, extracted)
     audit.record(db, actor, "work.create", work, after={"status": work.status})
     if submit:
         _transition(db, actor, work, WorkStatus.SUBMITTED)
@@ -187,8 +200,12 @@ def submit(db: Session, actor: Actor, work: Work) -> Work:
 
 
 def publish(db: Session, actor: Actor, work: Work, settings: AccessSettings | None = None,
-            comment: str = "") -> Work:
-    """Accept a work: it gets its stable identifier and public page, and enters the index."""
+            comment: str = "", *, drain: bool = True) -> Work:
+    """Accept a work: it gets its stable identifier and public page, and enters the index.
+
+    ``drain=False`` leaves the work queued for indexing, so a batch import
+    can write the index once per batch instead of once per work.
+    """
     _require(decide(actor, Action.REVIEW, work, policy=resources.policy()).allowed, "review")
     if work.status == WorkStatus.PUBLISHED:
         raise UserError("already_published", "This work is already published.")
@@ -199,7 +216,7 @@ def publish(db: Session, actor: Actor, work: Work, settings: AccessSettings | No
     work.review_comment = comment
     _transition(db, actor, work, WorkStatus.PUBLISHED, comment)
     work.was_public = work.was_public or work.access_level != AccessLevel.CONFIDENTIAL
-    _commit_and_index(db, work)
+    _commit_and_index(db, work, drain=drain)
     return work
 
 
@@ -252,10 +269,11 @@ def _change_access(db: Session, actor: Actor, work: Work, settings: AccessSettin
                      reason=settings.reason)
 
 
-def _commit_and_index(db: Session, work: Work) -> None:
+def _commit_and_index(db: Session, work: Work, *, drain: bool = True) -> None:
     indexing.enqueue(db, work)
     db.commit()
-    indexing.drain(db)
+    if drain:
+        indexing.drain(db)
 
 
 def reextract(db: Session, actor: Actor, work: Work) -> Work:

@@ -17,7 +17,7 @@ def search():
     args = request.args.to_dict(flat=False)
     query = (args.get("q") or [""])[0]
     if len(query) > searching.MAX_QUERY_CHARS:
-        raise UserError("query_too_long", "The query is longer than {n} characters.",
+        raise UserError("query_too_long", "The query is longer than %(n)s characters.",
                         n=searching.MAX_QUERY_CHARS)
     page = (args.get("page") or ["1"])[0]
     if not page.lstrip("-").isdigit() or int(page) < 1:

@@ -81,6 +81,7 @@ def _save(form: WorkForm, work=None):
 @bp.route("/deposit", methods=["GET", "POST"])
 @login_required
 def new():
+    works.require_depositor(current_actor())
     form = WorkForm()
     _prepare(form)
     staged: list[files.StagedFile] = []
