@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 from ingest.storage import FileStore
-from search.writer import SearchIndex
+from search.index import SearchIndex
 
 from repo_app.access import Policy, policy_from_config
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from search.query import SearchRequest
-from search.results import Hit, SearchResults
+from search.results import Hit, SearchRequest, SearchResults
 from sqlalchemy.orm import Session
 
 from repo_app import resources
