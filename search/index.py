@@ -1,0 +1,124 @@
+"""``SearchIndex``: the one object the app holds to write to and search the index."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from whoosh.index import EmptyIndexError, Index, open_dir
+from whoosh.searching import Searcher
+
+from search import searching
+from search.documents import Scope, WorkDocument
+from search.rebuild import current_generation, fill, new_generation, swap_in
+from search.results import Hit, SearchRequest, SearchResults
+from search.writer import apply_changes, exclusive_writing
+
+
+class IndexMissingError(RuntimeError):
+    """The index root has no index yet: ``create_or_open`` (``repo-app init``) was not run."""
+
+
+class SearchIndex:
+    """The full-text index under ``root``: generations, a ``current`` link and a write lock."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._opened: tuple[Path, Index] | None = None
+
+    def create_or_open(self) -> None:
+        """Make sure an index exists; safe to call from several processes at once."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with exclusive_writing(self.root):
+            if current_generation(self.root) is None:
+                path, _ = new_generation(self.root)
+                swap_in(self.root, path)
+
+    def write(self, docs: Iterable[WorkDocument], delete_ids: Iterable[str] = ()) -> None:
+        """Upsert ``docs`` (keyed on id) and delete ``delete_ids``, waiting for the write lock."""
+        with exclusive_writing(self.root):
+            apply_changes(self._index(), docs, delete_ids)
+
+    def delete(self, ids: Iterable[str]) -> None:
+        """Remove works from the index (withdrawn or deleted works)."""
+        self.write((), delete_ids=ids)
+
+    def rebuild(self, docs: Iterable[WorkDocument], *, procs: int = 1) -> int:
+        """Index ``docs`` into a new generation, swap it in, and return how many were indexed.
+
+        Holds the write lock throughout, so a deposit made meanwhile waits and
+        then lands in the new generation instead of vanishing with the old one.
+        Searches never wait: they keep using the old generation until the swap.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        with exclusive_writing(self.root):
+            path, ix = new_generation(self.root)
+            try:
+                count = fill(ix, docs, procs)
+            except BaseException:
+                shutil.rmtree(path, ignore_errors=True)
+                raise
+            swap_in(self.root, path)
+        return count
+
+    def versions(self) -> dict[str, str]:
+        """id → version of every indexed work, for the consistency check against the database."""
+        with self._searcher() as searcher:
+            return {
+                fields["id"]: fields.get("version", "")
+                for fields in searcher.reader().all_stored_fields()
+            }
+
+    def search(
+        self,
+        req: SearchRequest,
+        scope: Scope,
+        text_for: Callable[[str], str] | None = None,
+    ) -> SearchResults:
+        """One page of what ``scope`` may see; ``text_for(id)`` supplies text for snippets."""
+        with self._searcher() as searcher:
+            return searching.run(searcher, req, scope, text_for)
+
+    def more_like_this(self, work_id: str, scope: Scope, limit: int = 5) -> list[Hit]:
+        """Works like ``work_id`` by title, abstract and keywords, visible to ``scope``."""
+        with self._searcher() as searcher:
+            return searching.more_like(searcher, work_id, scope, limit)
+
+    def suggest(self, q: str, scope: Scope | None = None) -> str | None:
+        """A respelling of ``q``; with a scope, only one that finds works it may see."""
+        with self._searcher() as searcher:
+            return searching.suggest(searcher, q, scope)
+
+    def doc_count(self) -> int:
+        """How many works the index holds."""
+        return self._index().doc_count()
+
+    def healthy(self) -> bool:
+        """True when the current generation opens and answers (for /healthz)."""
+        try:
+            with self._searcher() as searcher:
+                searcher.doc_count()
+        except (OSError, EmptyIndexError, IndexMissingError):
+            return False
+        return True
+
+    def _index(self) -> Index:
+        path = current_generation(self.root)
+        if path is None:
+            raise IndexMissingError(str(self.root))
+        if self._opened is None or self._opened[0] != path:
+            self._opened = (path, open_dir(str(path)))
+        return self._opened[1]
+
+    def _searcher(self) -> Searcher:
+        """A searcher on the current generation.
+
+        A rebuild may swap in a new generation and remove the old one between
+        reading the link and opening the files; then the link is read again.
+        """
+        try:
+            return self._index().searcher()
+        except (OSError, EmptyIndexError):
+            self._opened = None
+            return self._index().searcher()

@@ -1,0 +1,143 @@
+"""The index schema, declared once, and the pure function from a work to its fields.
+
+Every searchable text is indexed twice: an exact field (diacritics kept,
+tone placement canonical) and a ``_f`` twin (folded to ASCII). A query term
+typed with diacritics searches only exact fields; one typed without them
+searches both, with the exact field boosted so exact spellings rank first.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from search.analysis import exact_analyzer, fold, folded_analyzer, nfc
+from search.documents import WorkDocument
+
+# Multi-valued metadata (creators, advisors, keywords) is joined with a newline
+# for the text fields and split on it again when a hit is rendered.
+VALUE_SEPARATOR = "\n"
+
+# Text fields a user can search, with the weight a match in each one carries.
+TEXT_WEIGHTS: dict[str, float] = {
+    "title": 4.0,
+    "alt_title": 3.0,
+    "creators": 3.0,
+    "keywords": 3.0,
+    "abstract": 2.0,
+    "advisors": 1.5,
+    "fulltext": 1.0,
+}
+# Fields whose matches are allowed only where the searcher may read the text.
+FULLTEXT_FIELDS = frozenset({"fulltext", "fulltext_f"})
+# Column value of a work without a year: last when newest first, never a facet value.
+NO_YEAR = 0
+FACETS = ("faculty", "type", "degree_level", "year", "language", "access", "source")
+
+
+def folded(name: str) -> str:
+    """Name of the folded twin of text field ``name``."""
+    return name + "_f"
+
+
+def _exact(stored: bool) -> TEXT:
+    # Positions are kept (phrase=True) so "quản trị kinh doanh" is a phrase query.
+    return TEXT(analyzer=exact_analyzer(), stored=stored, phrase=True)
+
+
+def _folded() -> TEXT:
+    # Never stored: the exact twin (or the database) holds the original text.
+    return TEXT(analyzer=folded_analyzer(), stored=False, phrase=True)
+
+
+def build_schema() -> Schema:
+    """The one schema of the index; changing it means a rebuild."""
+    return Schema(
+        # Unique key for update_document; stored so a hit names its work.
+        id=ID(stored=True, unique=True),
+        # Stored, never searched: the consistency check compares it with the database.
+        version=STORED(),
+        # Stored so a hit list renders without the database.
+        url=STORED(),
+        # Stored: shown in hits and fed to more_like_this.
+        title=_exact(stored=True),
+        title_f=_folded(),
+        # Searchable only; the work page shows it from the database.
+        alt_title=_exact(stored=False),
+        alt_title_f=_folded(),
+        # Stored (newline-joined) for the hit list's author line.
+        creators=_exact(stored=True),
+        creators_f=_folded(),
+        advisors=_exact(stored=False),
+        advisors_f=_folded(),
+        # Stored: the snippet of a work whose text the searcher may not read.
+        abstract=_exact(stored=True),
+        abstract_f=_folded(),
+        # Stored for more_like_this, which works from title, abstract and keywords.
+        keywords=_exact(stored=True),
+        keywords_f=_folded(),
+        # Never stored: 50 KB a work would bloat the index; text_for() supplies it.
+        fulltext=_exact(stored=False),
+        fulltext_f=_folded(),
+        # Facets are single opaque codes: ID keeps them whole, sortable adds the
+        # column that groupedby counts from without loading stored fields.
+        faculty=ID(stored=True, sortable=True),
+        type=ID(stored=True, sortable=True),
+        degree_level=ID(stored=True, sortable=True),
+        language=ID(stored=True, sortable=True),
+        access=ID(stored=True, sortable=True),
+        source=ID(stored=True, sortable=True),
+        # Numeric so year:2015..2020 is a range and "newest" sorts numerically;
+        # a missing year sorts as NO_YEAR, after every real year.
+        year=NUMERIC(int, bits=32, stored=True, sortable=True, signed=False, default=NO_YEAR),
+        # Day ordinal, numeric so "embargo ended by today" is a range query that
+        # takes today from the searcher's Scope and needs no nightly job.
+        embargo_day=NUMERIC(int, bits=32, stored=True, signed=False),
+        # Folded, lowercased title: a column for sorting by title.
+        title_sort=ID(sortable=True),
+        # Exact owner key: a depositor always sees their own works in full.
+        owner=ID(),
+        # Audience tokens are opaque codes from the access module, comma-joined;
+        # not scorable because they filter and must never change a ranking.
+        meta_audience=KEYWORD(commas=True, scorable=False),
+        text_audience=KEYWORD(commas=True, scorable=False),
+        text_audience_after=KEYWORD(commas=True, scorable=False),
+    )
+
+
+def to_fields(doc: WorkDocument) -> dict[str, object]:
+    """The index fields of one work: the only place a WorkDocument becomes a document."""
+    texts = {
+        "title": doc.title,
+        "alt_title": doc.alt_title,
+        "creators": VALUE_SEPARATOR.join(doc.creators),
+        "advisors": VALUE_SEPARATOR.join(doc.advisors),
+        "abstract": doc.abstract,
+        "keywords": VALUE_SEPARATOR.join(doc.keywords),
+        "fulltext": doc.fulltext,
+    }
+    fields: dict[str, object] = {
+        "id": doc.id,
+        "version": doc.version,
+        "url": doc.url,
+        "title_sort": fold(nfc(doc.title).lower()),
+        "owner": doc.owner,
+        "meta_audience": ",".join(doc.meta_audience),
+        "text_audience": ",".join(doc.text_audience),
+        "text_audience_after": ",".join(doc.text_audience_after),
+    }
+    for name, text in texts.items():
+        fields[name] = fields[folded(name)] = nfc(text)
+    for name in ("faculty", "type", "degree_level", "language", "access", "source"):
+        fields[name] = getattr(doc, name)
+    if doc.year is not None:
+        fields["year"] = doc.year
+    if doc.embargo_until is not None:
+        fields["embargo_day"] = doc.embargo_until.toordinal()
+    return {k: v for k, v in fields.items() if v != ""}
+
+
+def embargo_from_stored(day: int | None) -> date | None:
+    """Turn the stored day ordinal back into the date the app gave us."""
+    return None if day is None else date.fromordinal(day)

@@ -1,0 +1,257 @@
+"""One search, from request to results, against an open Whoosh searcher.
+
+Order matters and is fixed: parse, restrict full-text terms to readable
+works, AND with the visibility and facet filters, then rank. Nothing is
+removed from a result list after ranking, so totals, pages and facet counts
+are those of what the searcher may see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from math import ceil
+
+from whoosh.query import And, AndNot, Every, NullQuery, NumericRange, Or, Query, Require, Term
+from whoosh.searching import Hit as WhooshHit
+from whoosh.searching import Searcher
+from whoosh.sorting import Count, FacetType, FieldFacet
+
+from search.analysis import has_diacritics, syllables
+from search.documents import Scope
+from search.query import Highlight, parse
+from search.results import SORTS, FacetValue, Hit, SearchRequest, SearchResults
+from search.schema import (
+    FACETS,
+    FULLTEXT_FIELDS,
+    NO_YEAR,
+    VALUE_SEPARATOR,
+    embargo_from_stored,
+    folded,
+)
+from search.snippets import highlighted, opening
+from search.visibility import restrict_fulltext, text_readable_by, visible_to
+
+MAX_PER_PAGE = 100
+MLT_TERMS = 12
+MLT_FIELDS = ("title_f", "abstract_f", "keywords_f")
+SUGGEST_FIELDS = ("title", "keywords", "creators")
+# Syllables this short have too many neighbours one edit away to correct usefully.
+SUGGEST_MIN_CHARS = 3
+
+NOTICE_PAGE = "The page asked for does not exist; the nearest page is shown."
+NOTICE_SORT = "Unknown sort order; results are sorted by relevance."
+NOTICE_FILTER = "Unknown filter ignored: {}."
+
+TextFor = Callable[[str], str]
+
+
+def run(
+    searcher: Searcher, req: SearchRequest, scope: Scope, text_for: TextFor | None
+) -> SearchResults:
+    """Answer ``req`` for ``scope``; repairs to the request are reported in ``notice``."""
+    parsed = parse(req.q)
+    notices = [parsed.notice]
+    filters, notice = facet_filters(req.filters)
+    notices.append(notice)
+    sortedby, notice = sort_order(req.sort, browsing=parsed.query is None)
+    notices.append(notice)
+    readable = text_readable_by(scope)
+    user_q = restrict_fulltext(parsed.query, readable) if parsed.query else Every()
+    visible = visible_to(scope)
+    per_page = min(max(req.per_page, 1), MAX_PER_PAGE)
+    page = max(req.page, 1)
+    free = [name for name in FACETS if name not in filters]
+    results = searcher.search(
+        Require(user_q, And([visible, *filters.values()])),
+        limit=page * per_page,
+        sortedby=sortedby,
+        groupedby={name: FieldFacet(name, maptype=Count) for name in free},
+        terms=True,
+    )
+    total = len(results)
+    last = max(1, ceil(total / per_page))
+    if page != req.page or page > last:
+        page, notices = min(page, last), [*notices, NOTICE_PAGE]
+    page_hits = list(results[(page - 1) * per_page : page * per_page])
+    facets = {name: facet_values(name, results.groups(name)) for name in free}
+    for name in filters:
+        others = [q for other, q in filters.items() if other != name]
+        facets[name] = facet_counts(searcher, Require(user_q, And([visible, *others])), name)
+    suggestion = None
+    if total == 0 and parsed.query is not None:
+        suggestion = suggest(searcher, req.q, scope)
+    return SearchResults(
+        total=total,
+        page=page,
+        per_page=per_page,
+        hits=to_hits(searcher, page_hits, readable, parsed.highlight, text_for),
+        facets={name: facets[name] for name in FACETS},
+        suggestion=suggestion,
+        notice=" ".join(n for n in notices if n) or None,
+    )
+
+
+def facet_filters(filters: Mapping[str, Sequence[str]]) -> tuple[dict[str, Query], str | None]:
+    """One query per filtered facet (values OR-ed); unknown facet names are named in a notice."""
+    queries: dict[str, Query] = {}
+    unknown = sorted(name for name in filters if name not in FACETS)
+    for name in FACETS:
+        values = [v for v in filters.get(name, ()) if v != ""]
+        if values:
+            queries[name] = Or([facet_term(name, v) for v in values])
+    return queries, NOTICE_FILTER.format(", ".join(unknown)) if unknown else None
+
+
+def facet_term(name: str, value: str) -> Query:
+    """Works with ``value`` in facet ``name``; a value that cannot exist matches nothing."""
+    if name != "year":
+        return Term(name, value)
+    return NumericRange("year", int(value), int(value)) if value.isdigit() else NullQuery
+
+
+def sort_order(sort: str, *, browsing: bool) -> tuple[list[FacetType] | None, str | None]:
+    """Whoosh sort facets for a sort name; browsing has no relevance, so it lists newest first."""
+    notice = None if sort in SORTS else NOTICE_SORT
+    if sort == "title":
+        return [FieldFacet("title_sort")], notice
+    if sort == "newest" or browsing:
+        return [FieldFacet("year", reverse=True), FieldFacet("title_sort")], notice
+    return None, notice
+
+
+def facet_values(name: str, groups: Mapping[object, int]) -> list[FacetValue]:
+    """Counts as FacetValues, most frequent first; works lacking the field are not a value."""
+    values = [
+        FacetValue(str(key), count)
+        for key, count in groups.items()
+        if key not in (None, "", NO_YEAR) and count > 0
+    ]
+    return sorted(values, key=lambda v: (-v.count, v.value))
+
+
+def facet_counts(searcher: Searcher, query: Query, name: str) -> list[FacetValue]:
+    """Counts for a filtered facet under every *other* filter, so its other values stay offered."""
+    results = searcher.search(
+        query, limit=1, scored=False, groupedby={name: FieldFacet(name, maptype=Count)}
+    )
+    return facet_values(name, results.groups(name))
+
+
+def to_hits(
+    searcher: Searcher,
+    page_hits: list[WhooshHit],
+    readable: Query,
+    highlight: Highlight,
+    text_for: TextFor | None,
+) -> list[Hit]:
+    """Render a page of hits; the full text is fetched only for works it may be quoted from."""
+    if not page_hits:
+        return []
+    on_page = Or([Term("id", h["id"]) for h in page_hits])
+    may_quote = set(searcher.docs_for_query(Require(on_page, readable)))
+    hits = []
+    for whoosh_hit in page_hits:
+        fields = whoosh_hit.fields()
+        text = text_for(fields["id"]) if text_for and whoosh_hit.docnum in may_quote else ""
+        snippet = highlighted(text, highlight) if text else None
+        if snippet is None:
+            abstract = fields.get("abstract", "")
+            snippet = highlighted(abstract, highlight) or opening(abstract)
+        hits.append(to_hit(fields, snippet, text_matched=matched_text(whoosh_hit)))
+    return hits
+
+
+def matched_text(whoosh_hit: WhooshHit) -> bool:
+    """Whether the hit matched through its full text (only ever a readable text)."""
+    if not whoosh_hit.results.has_matched_terms():
+        return False
+    return any(name in FULLTEXT_FIELDS for name, _ in whoosh_hit.matched_terms())
+
+
+def to_hit(fields: Mapping[str, object], snippet: str, *, text_matched: bool) -> Hit:
+    """A Hit from stored fields alone: no database round trip per result."""
+    creators = str(fields.get("creators", ""))
+    return Hit(
+        id=str(fields["id"]),
+        title=str(fields.get("title", "")),
+        url=str(fields.get("url", "")),
+        creators=tuple(creators.split(VALUE_SEPARATOR)) if creators else (),
+        year=fields.get("year"),
+        faculty=str(fields.get("faculty", "")),
+        type=str(fields.get("type", "")),
+        degree_level=str(fields.get("degree_level", "")),
+        language=str(fields.get("language", "")),
+        access=str(fields.get("access", "")),
+        embargo_until=embargo_from_stored(fields.get("embargo_day")),
+        source=str(fields.get("source", "")),
+        snippet=snippet,
+        text_matched=text_matched,
+    )
+
+
+def more_like(searcher: Searcher, work_id: str, scope: Scope, limit: int) -> list[Hit]:
+    """Visible works sharing key terms of this work's title, abstract and keywords."""
+    visible = visible_to(scope)
+    found = list(searcher.docs_for_query(Require(Term("id", work_id), visible)))
+    if not found:
+        return []
+    fields = searcher.stored_fields(found[0])
+    text = " ".join(str(fields.get(n, "")) for n in ("title", "abstract", "keywords"))
+    key_terms = searcher.key_terms_from_text("abstract_f", text, numterms=MLT_TERMS)
+    if not key_terms:
+        return []
+    similar = Or([Term(name, term, boost=w) for term, w in key_terms for name in MLT_FIELDS])
+    query = Require(AndNot(similar, Term("id", work_id)), visible)
+    return [
+        to_hit(hit.fields(), opening(str(hit.get("abstract", ""))), text_matched=False)
+        for hit in searcher.search(query, limit=limit)
+    ]
+
+
+def suggest(searcher: Searcher, q: str, scope: Scope | None) -> str | None:
+    """A respelling of ``q`` from title, keyword and creator vocabulary, or None.
+
+    With a scope, a suggestion is offered only when it finds something the
+    searcher may see, so it never reveals words of hidden records.
+    """
+    words = syllables(q)
+    corrected = [_corrected(searcher, word) for word in words]
+    if corrected == words:
+        return None
+    suggestion = " ".join(corrected)
+    if scope is not None and count_visible(searcher, suggestion, scope) == 0:
+        return None
+    return suggestion
+
+
+def _corrected(searcher: Searcher, word: str) -> str:
+    """The nearest known word (one edit before two), the most frequent among equals.
+
+    Whoosh's MultiCorrector mixes up score and word, so the fields' own
+    correctors are asked one by one.
+    """
+    if len(word) < SUGGEST_MIN_CHARS or word.isdigit():
+        return word
+    accented = has_diacritics(word)
+    names = SUGGEST_FIELDS if accented else tuple(folded(n) for n in SUGGEST_FIELDS)
+    reader = searcher.reader()
+    if any((name, word) in reader for name in names):
+        return word
+    for distance in (1, 2):
+        found = {
+            candidate
+            for name in names
+            for candidate in searcher.corrector(name).suggest(word, limit=3, maxdist=distance)
+        }
+        if found:
+            return max(
+                sorted(found), key=lambda c: sum(reader.doc_frequency(n, c) for n in names)
+            )
+    return word
+
+
+def count_visible(searcher: Searcher, q: str, scope: Scope) -> int:
+    """How many works ``q`` finds for ``scope``."""
+    parsed = parse(q)
+    user_q = restrict_fulltext(parsed.query, text_readable_by(scope)) if parsed.query else Every()
+    return len(searcher.search(Require(user_q, visible_to(scope)), limit=1, scored=False))
