@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from math import ceil
 
-from whoosh.query import And, AndNot, Every, NullQuery, NumericRange, Or, Query, Require, Term
+from whoosh.query import And, AndNot, Every, NullQuery, NumericRange, Or, Query, Term
 from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Searcher
 from whoosh.sorting import Count, FacetType, FieldFacet
@@ -29,7 +29,7 @@ from search.schema import (
     folded,
 )
 from search.snippets import highlighted, opening
-from search.visibility import restrict_fulltext, text_readable_by, visible_to
+from search.visibility import Require, restrict_fulltext, text_readable_by, visible_to
 
 MAX_PER_PAGE = 100
 MLT_TERMS = 12

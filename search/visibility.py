@@ -8,10 +8,33 @@ a text the searcher may not read from ever matching it, even through
 
 from __future__ import annotations
 
-from whoosh.query import And, NullQuery, NumericRange, Or, Query, Require, Term
+from whoosh import query as whoosh_query
+from whoosh.matching import Matcher, RequireMatcher
+from whoosh.query import And, NullQuery, NumericRange, Or, Query, Term
+from whoosh.searching import SearchContext, Searcher
 
 from search.documents import Scope
 from search.schema import FULLTEXT_FIELDS
+
+
+class _RequireMatcher(RequireMatcher):
+    """Whoosh's RequireMatcher without block-quality skipping.
+
+    Its ``skip_to_quality`` can land both sides on one document and then
+    trips an assertion (whoosh-reloaded 2.7.5), whenever a search runs with
+    no facets; a filter has no quality to skip by anyway.
+    """
+
+    def supports_block_quality(self) -> bool:
+        return False
+
+
+class Require(whoosh_query.Require):
+    """Matches ``a`` where ``b`` also matches, scored by ``a`` alone: a filter in the tree."""
+
+    def matcher(self, searcher: Searcher, context: SearchContext | None = None) -> Matcher:
+        scored = self.a.matcher(searcher, context)
+        return _RequireMatcher(scored, self.b.matcher(searcher, searcher.boolean_context()))
 
 
 def _personal(scope: Scope) -> list[Query]:
