@@ -89,11 +89,12 @@ def build_schema() -> Schema:
         access=ID(stored=True, sortable=True),
         source=ID(stored=True, sortable=True),
         # Numeric so year:2015..2020 is a range and "newest" sorts numerically;
-        # a missing year sorts as NO_YEAR, after every real year.
-        year=NUMERIC(int, bits=32, stored=True, sortable=True, signed=False, default=NO_YEAR),
+        # a missing year sorts as NO_YEAR, after every real year. Signed, as all
+        # NUMERIC fields here: Whoosh's unsigned range queries miss matches.
+        year=NUMERIC(int, bits=32, stored=True, sortable=True, default=NO_YEAR),
         # Day ordinal, numeric so "embargo ended by today" is a range query that
         # takes today from the searcher's Scope and needs no nightly job.
-        embargo_day=NUMERIC(int, bits=32, stored=True, signed=False),
+        embargo_day=NUMERIC(int, bits=32, stored=True),
         # Folded, lowercased title: a column for sorting by title.
         title_sort=ID(sortable=True),
         # Exact owner key: a depositor always sees their own works in full.
