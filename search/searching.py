@@ -152,17 +152,23 @@ def to_hits(
     hits = []
     for whoosh_hit in page_hits:
         fields = whoosh_hit.fields()
-        text = text_for(fields["id"]) if text_for and whoosh_hit.docnum in may_quote else ""
+        readable_text = whoosh_hit.docnum in may_quote
+        text = text_for(fields["id"]) if text_for and readable_text else ""
         snippet = highlighted(text, highlight) if text else None
         if snippet is None:
             abstract = fields.get("abstract", "")
             snippet = highlighted(abstract, highlight) or opening(abstract)
-        hits.append(to_hit(fields, snippet, text_matched=matched_text(whoosh_hit)))
+        text_matched = readable_text and matched_text(whoosh_hit)
+        hits.append(to_hit(fields, snippet, text_matched=text_matched))
     return hits
 
 
 def matched_text(whoosh_hit: WhooshHit) -> bool:
-    """Whether the hit matched through its full text (only ever a readable text)."""
+    """Whether a full-text term sits on the hit; meaningful only for a readable text.
+
+    Whoosh reports every term matcher positioned on the document, including
+    a full-text term whose readability filter failed there.
+    """
     if not whoosh_hit.results.has_matched_terms():
         return False
     return any(name in FULLTEXT_FIELDS for name, _ in whoosh_hit.matched_terms())

@@ -1,0 +1,185 @@
+"""Access-aware search: what a scope may see, what its query may match, what a snippet may quote.
+
+The pottery work's record is public but its text is campus-only; the
+secret work's record is staff-only. Every fixture search hands ``text_for``
+to the index for every work, so these tests show that the index itself
+keeps restricted text out of matches and snippets.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from search import SearchIndex, SearchRequest, WorkDocument
+
+TEXT_ONLY_WORD = "zanthoxylum"
+
+
+def hit_ids(results) -> list[str]:
+    return [hit.id for hit in results.hits]
+
+
+def test_word_only_in_restricted_text_is_not_found_anonymously(find) -> None:
+    results = find(TEXT_ONLY_WORD)
+    assert results.total == 0
+    assert results.hits == []
+
+
+@pytest.mark.parametrize(
+    "grant",
+    [
+        {"tokens": ("anyone", "campus")},
+        {"tokens": ("anyone",), "owner": "u-42"},
+        {"tokens": ("anyone",), "work_ids": ("pottery",)},
+    ],
+    ids=["campus-token", "owner", "granted-work"],
+)
+def test_word_only_in_text_is_found_with_the_right_to_read(find, make_scope, grant) -> None:
+    scope = make_scope(
+        *grant["tokens"], owner=grant.get("owner", ""), work_ids=grant.get("work_ids", ())
+    )
+    results = find(TEXT_ONLY_WORD, scope)
+    assert hit_ids(results) == ["pottery"]
+    assert results.hits[0].text_matched
+    assert f"<mark>{TEXT_ONLY_WORD}</mark>" in results.hits[0].snippet
+
+
+def test_another_owner_does_not_read_the_text(find, make_scope) -> None:
+    assert find(TEXT_ONLY_WORD, make_scope("anyone", owner="u-7")).total == 0
+
+
+def test_metadata_still_finds_a_work_with_restricted_text(find) -> None:
+    results = find("gốm")
+    assert hit_ids(results) == ["pottery"]
+    hit = results.hits[0]
+    assert not hit.text_matched
+    assert hit.snippet == "Khảo sát các làng <mark>gốm</mark> ở Bình Dương."
+    assert "men" not in hit.snippet and TEXT_ONLY_WORD not in hit.snippet
+
+
+def test_snippet_of_readable_text_quotes_the_text(find, make_scope) -> None:
+    hit = find("gốm", make_scope("anyone", "campus")).hits[0]
+    assert TEXT_ONLY_WORD in hit.snippet
+
+
+def test_exclusion_does_not_probe_restricted_text(find, make_scope) -> None:
+    assert hit_ids(find(f"gốm -{TEXT_ONLY_WORD}")) == ["pottery"]
+    assert find(f"gốm -{TEXT_ONLY_WORD}", make_scope("anyone", "campus")).total == 0
+
+
+def test_phrase_in_restricted_text_is_not_found(find, make_scope) -> None:
+    assert find('"công thức men"').total == 0
+    assert hit_ids(find('"cong thuc men"', make_scope("anyone", "campus"))) == ["pottery"]
+
+
+def test_hidden_record_is_never_found_or_counted(find, staff) -> None:
+    anonymous = find("quản trị rủi ro")
+    assert anonymous.total == 0
+    assert anonymous.suggestion is None
+    assert hit_ids(find("quản trị rủi ro", staff)) == ["secret"]
+    assert "security" not in {v.value for v in find("").facets["faculty"]}
+    assert {"value": "security", "count": 1} in [
+        {"value": v.value, "count": v.count} for v in find("", staff).facets["faculty"]
+    ]
+
+
+def test_totals_and_facets_count_only_visible_works(find, staff) -> None:
+    assert find("").total == 7
+    assert find("", staff).total == 8
+    assert sum(v.count for v in find("doanh nghiệp").facets["type"]) == 2
+    assert sum(v.count for v in find("doanh nghiệp", staff).facets["type"]) == 3
+
+
+def test_scope_without_tokens_sees_nothing(find, make_scope) -> None:
+    results = find("", make_scope())
+    assert results.total == 0
+    assert all(values == [] for values in results.facets.values())
+
+
+def test_owner_sees_their_hidden_record(index: SearchIndex, make_scope) -> None:
+    draft = WorkDocument(
+        id="draft",
+        title="Bản thảo luận án",
+        url="/works/draft",
+        owner="u-9",
+        meta_audience=(),
+        text_audience=(),
+        fulltext="nội dung chưa công bố",
+    )
+    index.write([draft])
+    assert index.search(SearchRequest(q="công bố"), make_scope("anyone")).total == 0
+    assert index.search(SearchRequest(q="công bố"), make_scope("anyone", owner="u-9")).total == 1
+
+
+@pytest.mark.parametrize(
+    ("days_from_today", "found"),
+    [(-1, True), (0, True), (1, False)],
+    ids=["ended-yesterday", "ends-today", "ends-tomorrow"],
+)
+def test_embargoed_text_opens_on_its_end_date(
+    index: SearchIndex, make_scope, today, days_from_today: int, found: bool
+) -> None:
+    index.write(
+        [
+            WorkDocument(
+                id="embargoed",
+                title="Công nghệ sinh học biển",
+                url="/works/embargoed",
+                abstract="Nghiên cứu vi tảo.",
+                fulltext="Chủng vi tảo quasarion cho năng suất cao.",
+                access="embargoed",
+                embargo_until=today + timedelta(days=days_from_today),
+                text_audience=(),
+                text_audience_after=("anyone",),
+            )
+        ]
+    )
+    text_for = {"embargoed": "Chủng vi tảo quasarion cho năng suất cao."}.get
+    by_text = index.search(SearchRequest(q="quasarion"), make_scope("anyone"), text_for)
+    assert (by_text.total == 1) is found
+    by_metadata = index.search(SearchRequest(q="vi tảo"), make_scope("anyone"), text_for)
+    assert hit_ids(by_metadata) == ["embargoed"]
+    assert ("quasarion" in by_metadata.hits[0].snippet) is found
+    assert by_metadata.hits[0].embargo_until == today + timedelta(days=days_from_today)
+
+
+def test_embargo_after_audience_needs_its_token(index: SearchIndex, make_scope, today) -> None:
+    index.write(
+        [
+            WorkDocument(
+                id="campus-later",
+                title="Luận văn",
+                url="/works/campus-later",
+                fulltext="từ khoá quasarion",
+                embargo_until=today - timedelta(days=30),
+                text_audience=(),
+                text_audience_after=("campus",),
+            )
+        ]
+    )
+    assert index.search(SearchRequest(q="quasarion"), make_scope("anyone")).total == 0
+    assert index.search(SearchRequest(q="quasarion"), make_scope("campus", "anyone")).total == 1
+
+
+def test_markup_in_titles_and_texts_is_escaped(index: SearchIndex, anyone) -> None:
+    text = "Mã độc <script>alert('x')</script> trong trình duyệt & máy chủ."
+    index.write(
+        [
+            WorkDocument(
+                id="xss",
+                title="<script>alert(1)</script> An toàn web",
+                url="/works/xss",
+                abstract="Phân tích <img src=x onerror=alert(1)> lỗ hổng.",
+                fulltext=text,
+            )
+        ]
+    )
+    for q in ("script", "alert", "lỗ hổng", "máy chủ"):
+        results = index.search(SearchRequest(q=q), anyone, text_for={"xss": text}.get)
+        snippet = results.hits[0].snippet
+        assert "<script" not in snippet and "<img" not in snippet, snippet
+        assert snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0
+    snippet = index.search(SearchRequest(q="script"), anyone, {"xss": text}.get).hits[0].snippet
+    assert "&lt;<mark>script</mark>&gt;" in snippet
