@@ -7,7 +7,8 @@ dataclasses (``WorkDocument``, ``Scope``) and get plain dataclasses back.
 """
 
 from search.documents import Scope, WorkDocument
-from search.index import IndexMissingError, SearchIndex
+from search.index import SearchIndex
+from search.rebuild import IndexMissingError
 from search.results import FacetValue, Hit, SearchRequest, SearchResults
 
 __all__ = [

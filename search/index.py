@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh.index import EmptyIndexError, Index, open_dir
@@ -11,13 +12,16 @@ from whoosh.searching import Searcher
 
 from search import searching
 from search.documents import Scope, WorkDocument
-from search.rebuild import current_generation, fill, new_generation, swap_in
+from search.rebuild import (
+    IndexMissingError,
+    current_generation,
+    fill,
+    new_generation,
+    reading_current,
+    swap_in,
+)
 from search.results import Hit, SearchRequest, SearchResults
 from search.writer import apply_changes, exclusive_writing
-
-
-class IndexMissingError(RuntimeError):
-    """The index root has no index yet: ``create_or_open`` (``repo-app init``) was not run."""
 
 
 class SearchIndex:
@@ -38,7 +42,10 @@ class SearchIndex:
     def write(self, docs: Iterable[WorkDocument], delete_ids: Iterable[str] = ()) -> None:
         """Upsert ``docs`` (keyed on id) and delete ``delete_ids``, waiting for the write lock."""
         with exclusive_writing(self.root):
-            apply_changes(self._index(), docs, delete_ids)
+            generation = current_generation(self.root)
+            if generation is None:
+                raise IndexMissingError(str(self.root))
+            apply_changes(self._open(generation), docs, delete_ids)
 
     def delete(self, ids: Iterable[str]) -> None:
         """Remove works from the index (withdrawn or deleted works)."""
@@ -92,7 +99,8 @@ class SearchIndex:
 
     def doc_count(self) -> int:
         """How many works the index holds."""
-        return self._index().doc_count()
+        with self._searcher() as searcher:
+            return searcher.doc_count()
 
     def healthy(self) -> bool:
         """True when the current generation opens and answers (for /healthz)."""
@@ -103,22 +111,15 @@ class SearchIndex:
             return False
         return True
 
-    def _index(self) -> Index:
-        path = current_generation(self.root)
-        if path is None:
-            raise IndexMissingError(str(self.root))
-        if self._opened is None or self._opened[0] != path:
-            self._opened = (path, open_dir(str(path)))
+    def _open(self, generation: Path) -> Index:
+        """The Whoosh index of ``generation``, opened once per generation."""
+        if self._opened is None or self._opened[0] != generation:
+            self._opened = (generation, open_dir(str(generation)))
         return self._opened[1]
 
-    def _searcher(self) -> Searcher:
-        """A searcher on the current generation.
-
-        A rebuild may swap in a new generation and remove the old one between
-        reading the link and opening the files; then the link is read again.
-        """
-        try:
-            return self._index().searcher()
-        except (OSError, EmptyIndexError):
-            self._opened = None
-            return self._index().searcher()
+    @contextmanager
+    def _searcher(self) -> Iterator[Searcher]:
+        """A searcher on the current generation, which stays on disk until it closes."""
+        with reading_current(self.root) as generation:
+            with self._open(generation).searcher() as searcher:
+                yield searcher

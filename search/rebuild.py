@@ -5,14 +5,21 @@ them. A rebuild writes a new generation, then replaces the symlink with
 ``os.replace`` (atomic on POSIX), so a search opens either the old or the new
 index, never a half-built one. The index is derived from the database and
 can always be rebuilt this way (MoinMoin's model).
+
+Whoosh opens some segment files lazily, so a generation must not vanish
+under a running search: each search holds a shared ``flock`` on its
+generation's ``readers.lock``, and an old generation is removed only when an
+exclusive lock on it succeeds; one still in use is removed after a later swap.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh.index import Index, create_in
@@ -22,8 +29,15 @@ from search.schema import build_schema, to_fields
 
 CURRENT = "current"
 GENERATION_PREFIX = "gen-"
+READERS_LOCK = "readers.lock"
+# Times the link is read again when a swap removes the generation it named.
+OPEN_ATTEMPTS = 3
 # Rebuild writers get more memory: fewer spilled runs to merge at the end.
 REBUILD_LIMIT_MB = 256
+
+
+class IndexMissingError(RuntimeError):
+    """The index root has no index yet: ``create_or_open`` (``repo-app init``) was not run."""
 
 
 def current_generation(root: Path) -> Path | None:
@@ -38,7 +52,27 @@ def new_generation(root: Path) -> tuple[Path, Index]:
     """An empty index in a fresh generation directory beside the current one."""
     path = root / f"{GENERATION_PREFIX}{uuid.uuid4().hex}"
     path.mkdir()
+    (path / READERS_LOCK).touch()
     return path, create_in(str(path), build_schema())
+
+
+@contextmanager
+def reading_current(root: Path) -> Iterator[Path]:
+    """The current generation, kept from removal until the caller is done reading it."""
+    for _ in range(OPEN_ATTEMPTS):
+        generation = current_generation(root)
+        if generation is None:
+            raise IndexMissingError(str(root))
+        try:
+            lock_file = open(generation / READERS_LOCK, "rb")
+        except FileNotFoundError:
+            continue
+        with lock_file:
+            fcntl.flock(lock_file.fileno(), fcntl.LOCK_SH)
+            if generation.is_dir():
+                yield generation
+                return
+    raise IndexMissingError(f"{root}: the current generation keeps disappearing")
 
 
 def fill(ix: Index, docs: Iterable[WorkDocument], procs: int) -> int:
@@ -64,10 +98,25 @@ def fill(ix: Index, docs: Iterable[WorkDocument], procs: int) -> int:
 
 
 def swap_in(root: Path, generation: Path) -> None:
-    """Point ``current`` at ``generation`` atomically, then remove older generations."""
+    """Point ``current`` at ``generation`` atomically, then remove unused older generations."""
     temporary = root / f".{CURRENT}-{uuid.uuid4().hex}"
     os.symlink(generation.name, temporary)
     os.replace(temporary, root / CURRENT)
     for old in root.glob(f"{GENERATION_PREFIX}*"):
         if old != generation:
-            shutil.rmtree(old, ignore_errors=True)
+            remove_unless_read(old)
+
+
+def remove_unless_read(generation: Path) -> None:
+    """Delete a replaced generation now, or leave it to a later swap if a search reads it."""
+    try:
+        lock_file = open(generation / READERS_LOCK, "rb")
+    except FileNotFoundError:
+        shutil.rmtree(generation, ignore_errors=True)
+        return
+    with lock_file:
+        try:
+            fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return
+        shutil.rmtree(generation, ignore_errors=True)
