@@ -16,10 +16,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from whoosh.query import And, Not, NumericRange, Or, Phrase, Query, Term
+from whoosh.query import And, Not, NumericRange, Phrase, Query, Term
 
 from search.analysis import fold, has_diacritics, syllables
-from search.schema import TEXT_WEIGHTS, folded
+from search.operators import Or
+from search.schema import FULLTEXT_FIELDS, TEXT_WEIGHTS, folded
 
 MAX_QUERY_CHARS = 1000
 MAX_WORDS = 32
@@ -96,16 +97,22 @@ def plain_words(raw: str, notice: str) -> ParsedQuery:
 def text_clause(
     tokens: list[str], weights: dict[str, float], highlight: Highlight | None
 ) -> Query:
-    """One word or phrase over the given fields, exact or folded as its diacritics say."""
+    """One word or phrase over the given fields, exact or folded as its diacritics say.
+
+    An unaccented term gets no exact-spelling bonus in the full text: that
+    extra posting list, as long as the corpus, would slow every query for a
+    tie-break the metadata fields already provide.
+    """
     accented = any(has_diacritics(t) for t in tokens)
     folded_tokens = [fold(t) for t in tokens]
     subqueries: list[Query] = []
     for name, weight in weights.items():
         if accented:
             subqueries.append(_term_or_phrase(name, tokens, weight))
-        else:
+            continue
+        if name not in FULLTEXT_FIELDS:
             subqueries.append(_term_or_phrase(name, tokens, weight * EXACT_BONUS))
-            subqueries.append(_term_or_phrase(folded(name), folded_tokens, weight))
+        subqueries.append(_term_or_phrase(folded(name), folded_tokens, weight))
     if highlight is not None:
         (highlight.exact if accented else highlight.folded).update(
             tokens if accented else folded_tokens

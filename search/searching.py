@@ -11,25 +11,30 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from math import ceil
 
-from whoosh.query import And, AndNot, Every, NullQuery, NumericRange, Or, Query, Term
+from whoosh.query import And, AndNot, Every, NullQuery, NumericRange, Query, Term
 from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Searcher
 from whoosh.sorting import Count, FacetType, FieldFacet
 
 from search.analysis import has_diacritics, syllables
 from search.documents import Scope
-from search.query import Highlight, parse
+from search.operators import Or, Require
+from search.query import ParsedQuery, parse
 from search.results import SORTS, FacetValue, Hit, SearchRequest, SearchResults
 from search.schema import (
     FACETS,
-    FULLTEXT_FIELDS,
     NO_YEAR,
     VALUE_SEPARATOR,
     embargo_from_stored,
     folded,
 )
 from search.snippets import highlighted, opening
-from search.visibility import Require, restrict_fulltext, text_readable_by, visible_to
+from search.visibility import (
+    restrict_fulltext,
+    text_readable_by,
+    text_terms,
+    visible_to,
+)
 
 MAX_PER_PAGE = 100
 MLT_TERMS = 12
@@ -66,7 +71,6 @@ def run(
         limit=page * per_page,
         sortedby=sortedby,
         groupedby={name: FieldFacet(name, maptype=Count) for name in free},
-        terms=True,
     )
     total = len(results)
     last = max(1, ceil(total / per_page))
@@ -84,7 +88,7 @@ def run(
         total=total,
         page=page,
         per_page=per_page,
-        hits=to_hits(searcher, page_hits, readable, parsed.highlight, text_for),
+        hits=to_hits(searcher, page_hits, parsed, readable, text_for),
         facets={name: facets[name] for name in FACETS},
         suggestion=suggestion,
         notice=" ".join(n for n in notices if n) or None,
@@ -140,38 +144,34 @@ def facet_counts(searcher: Searcher, query: Query, name: str) -> list[FacetValue
 def to_hits(
     searcher: Searcher,
     page_hits: list[WhooshHit],
+    parsed: ParsedQuery,
     readable: Query,
-    highlight: Highlight,
     text_for: TextFor | None,
 ) -> list[Hit]:
-    """Render a page of hits; the full text is fetched only for works it may be quoted from."""
+    """Render a page of hits; the full text is fetched only for works it may be quoted from.
+
+    Which hits matched through their text is asked of the page's works
+    alone: Whoosh's own matched-terms bookkeeping costs a check of every
+    term on every matching document, and ignores the readability filter.
+    """
     if not page_hits:
         return []
     on_page = Or([Term("id", h["id"]) for h in page_hits])
     may_quote = set(searcher.docs_for_query(Require(on_page, readable)))
+    terms = text_terms(parsed.query) if parsed.query is not None else []
+    matched = set(searcher.docs_for_query(Require(Or(terms), on_page))) if terms else set()
     hits = []
     for whoosh_hit in page_hits:
         fields = whoosh_hit.fields()
         readable_text = whoosh_hit.docnum in may_quote
         text = text_for(fields["id"]) if text_for and readable_text else ""
-        snippet = highlighted(text, highlight) if text else None
+        snippet = highlighted(text, parsed.highlight) if text else None
         if snippet is None:
             abstract = fields.get("abstract", "")
-            snippet = highlighted(abstract, highlight) or opening(abstract)
-        text_matched = readable_text and matched_text(whoosh_hit)
+            snippet = highlighted(abstract, parsed.highlight) or opening(abstract)
+        text_matched = readable_text and whoosh_hit.docnum in matched
         hits.append(to_hit(fields, snippet, text_matched=text_matched))
     return hits
-
-
-def matched_text(whoosh_hit: WhooshHit) -> bool:
-    """Whether a full-text term sits on the hit; meaningful only for a readable text.
-
-    Whoosh reports every term matcher positioned on the document, including
-    a full-text term whose readability filter failed there.
-    """
-    if not whoosh_hit.results.has_matched_terms():
-        return False
-    return any(name in FULLTEXT_FIELDS for name, _ in whoosh_hit.matched_terms())
 
 
 def to_hit(fields: Mapping[str, object], snippet: str, *, text_matched: bool) -> Hit:

@@ -8,33 +8,11 @@ a text the searcher may not read from ever matching it, even through
 
 from __future__ import annotations
 
-from whoosh import query as whoosh_query
-from whoosh.matching import Matcher, RequireMatcher
-from whoosh.query import And, NullQuery, NumericRange, Or, Query, Term
-from whoosh.searching import SearchContext, Searcher
+from whoosh.query import And, Not, NullQuery, NumericRange, Query, Term
 
 from search.documents import Scope
+from search.operators import Or, Require
 from search.schema import FULLTEXT_FIELDS
-
-
-class _RequireMatcher(RequireMatcher):
-    """Whoosh's RequireMatcher without block-quality skipping.
-
-    Its ``skip_to_quality`` can land both sides on one document and then
-    trips an assertion (whoosh-reloaded 2.7.5), whenever a search runs with
-    no facets; a filter has no quality to skip by anyway.
-    """
-
-    def supports_block_quality(self) -> bool:
-        return False
-
-
-class Require(whoosh_query.Require):
-    """Matches ``a`` where ``b`` also matches, scored by ``a`` alone: a filter in the tree."""
-
-    def matcher(self, searcher: Searcher, context: SearchContext | None = None) -> Matcher:
-        scored = self.a.matcher(searcher, context)
-        return _RequireMatcher(scored, self.b.matcher(searcher, searcher.boolean_context()))
 
 
 def _personal(scope: Scope) -> list[Query]:
@@ -79,3 +57,12 @@ def restrict_fulltext(query: Query, readable: Query) -> Query:
             return Require(query, readable)
         return query
     return query.apply(lambda child: restrict_fulltext(child, readable))
+
+
+def text_terms(query: Query) -> list[Query]:
+    """The full-text terms and phrases of ``query`` that are not excluded (under a Not)."""
+    if isinstance(query, Not):
+        return []
+    if query.is_leaf():
+        return [query] if query.field() in FULLTEXT_FIELDS else []
+    return [leaf for child in query.children() for leaf in text_terms(child)]
