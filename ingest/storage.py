@@ -1,0 +1,173 @@
+"""Content-addressed file store: every file is kept once, named by its SHA-256.
+
+Naming objects by checksum makes duplicates free, makes fixity checking a
+re-hash, and means no user-supplied string ever becomes a path: a name is
+accepted only if it is 64 lowercase hex digits. Writes go to a temporary
+file on the same filesystem, are fsynced and then renamed into place, so a
+crash leaves either the whole object or nothing.
+
+Text extracted from a file is kept beside it, keyed by the same checksum,
+because the same bytes always give the same text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from ingest.fixity import is_sha256, iter_chunks, sha256_path
+
+TEXT_SUFFIX = ".txt"
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    """What the store knows about an object: its name and its size in bytes."""
+
+    sha256: str
+    size: int
+
+
+class TooLarge(Exception):
+    """The stream passed ``max_bytes``; nothing was stored."""
+
+    def __init__(self, limit: int, size: int) -> None:
+        super().__init__(f"file is larger than the limit of {limit} bytes (read {size})")
+        self.limit = limit
+        self.size = size
+
+
+class EmptyFile(Exception):
+    """The stream held no bytes; an empty file is never a deposit."""
+
+
+class FileStore:
+    """Objects under ``root/objects/ab/cd/<sha256>``, their text under ``root/text``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.objects = self.root / "objects"
+        self.texts = self.root / "text"
+        self.tmp = self.root / "tmp"
+
+    def init(self) -> None:
+        """Create the directories; safe to call again."""
+        for folder in (self.objects, self.texts, self.tmp):
+            folder.mkdir(parents=True, exist_ok=True)
+
+    def path(self, sha256: str) -> Path:
+        """Where the object lives; ``ValueError`` unless ``sha256`` is a real checksum."""
+        return self._sharded(self.objects, sha256, "")
+
+    def text_path(self, sha256: str) -> Path:
+        """Where the object's extracted text lives."""
+        return self._sharded(self.texts, sha256, TEXT_SUFFIX)
+
+    def put_stream(self, stream: BinaryIO, max_bytes: int | None = None) -> StoredBlob:
+        """Store a stream, hashing while writing; the same bytes are stored once."""
+        self.init()
+        digest = hashlib.sha256()
+        size = 0
+        handle, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix="upload-")
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                for chunk in iter_chunks(stream):
+                    size += len(chunk)
+                    if max_bytes is not None and size > max_bytes:
+                        raise TooLarge(max_bytes, size)
+                    digest.update(chunk)
+                    out.write(chunk)
+                if size == 0:
+                    raise EmptyFile("the file is empty")
+                out.flush()
+                os.fsync(out.fileno())
+            blob = StoredBlob(digest.hexdigest(), size)
+            self._move_into_place(tmp, self.path(blob.sha256))
+            return blob
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def put_path(self, path: Path, max_bytes: int | None = None) -> StoredBlob:
+        """Store a file from disk (the batch importer's way in)."""
+        with Path(path).open("rb") as stream:
+            return self.put_stream(stream, max_bytes=max_bytes)
+
+    def open(self, sha256: str) -> BinaryIO:
+        """Open a stored object for reading; ``FileNotFoundError`` if it is missing."""
+        return self.path(sha256).open("rb")
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
+
+    def verify(self, sha256: str) -> str:
+        """``"ok"``, ``"missing"`` or ``"altered"`` (the bytes no longer match their name)."""
+        target = self.path(sha256)
+        if not target.is_file():
+            return "missing"
+        return "ok" if sha256_path(target) == sha256 else "altered"
+
+    def iter_hashes(self) -> Iterator[str]:
+        """Every object in the store, for the consistency check."""
+        if not self.objects.is_dir():
+            return
+        for candidate in sorted(self.objects.glob("*/*/*")):
+            name = candidate.name
+            if is_sha256(name) and candidate.is_file() and candidate == self.path(name):
+                yield name
+
+    def delete(self, sha256: str) -> None:
+        """Remove an object and its text; removing a missing object is not an error."""
+        self.path(sha256).unlink(missing_ok=True)
+        self.text_path(sha256).unlink(missing_ok=True)
+
+    def put_text(self, sha256: str, text: str) -> None:
+        """Keep the text extracted from an object, replacing it atomically."""
+        self.init()
+        target = self.text_path(sha256)
+        handle, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix="text-")
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+                out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def get_text(self, sha256: str) -> str:
+        """The extracted text, or ``""`` when none was kept."""
+        target = self.text_path(sha256)
+        return target.read_text(encoding="utf-8") if target.is_file() else ""
+
+    def has_text(self, sha256: str) -> bool:
+        return self.text_path(sha256).is_file()
+
+    def _sharded(self, base: Path, sha256: str, suffix: str) -> Path:
+        if not is_sha256(sha256):
+            raise ValueError("not a SHA-256 checksum")
+        return base / sha256[:2] / sha256[2:4] / f"{sha256}{suffix}"
+
+    def _move_into_place(self, tmp: Path, target: Path) -> None:
+        """Rename a finished temporary file to its final name, unless the object exists."""
+        if target.is_file():
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp, target)
+        _fsync_directory(target.parent)
+
+
+def _fsync_directory(folder: Path) -> None:
+    """Make a rename durable: the directory entry must reach the disk too."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
