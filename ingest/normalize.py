@@ -1,0 +1,117 @@
+"""Turn text as a PDF gives it into text a search index can use.
+
+PDF text arrives decomposed or composed, with typographic ligatures,
+``(cid:N)`` placeholders for glyphs pdfminer could not map, words broken
+across lines, page headers repeated on every page, and, from Word, the
+look-alike letters ``ƣ``/``Ƣ`` (U+01A3/U+01A2) instead of ``ư``/``Ư``. The
+search analyzer expects NFC Vietnamese, so every extracted text passes
+through :func:`normalize_text` once, here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+PAGE_BREAK = "\f"
+CID_PLACEHOLDER = re.compile(r"\(cid:\d+\)")
+LOOKALIKES = str.maketrans({"\u01a3": "\u01b0", "\u01a2": "\u01af"})
+# Soft hyphens and zero-width characters are invisible in the document;
+# left in, they split words in the index.
+INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# A letter, a hyphen at the end of a line, a lowercase letter on the next:
+# a word the typesetter broke. A dash after a space or before a capital or
+# a digit is a real dash and stays.
+BROKEN_WORD = re.compile(r"(?<=[^\W\d_])[-\u2010]\n[ \t]*(?=[^\W\d_])(?=[^\W\d_A-ZÀ-ÞĐ])")
+# Chinese and Japanese are written without spaces; pdfminer often puts
+# each character of horizontal CJK text on its own line.
+_CJK = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+CJK_LINE_BREAK = re.compile(f"(?<=[{_CJK}])\n(?=[{_CJK}])")
+SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+BLANK_LINES = re.compile(r"\n{3,}")
+DIGITS = re.compile(r"\d+")
+EDGE_LINES = 2
+MIN_PAGES_FOR_REPEATS = 3
+REPEAT_SHARE = 0.6
+
+
+def normalize_text(text: str, *, drop_repeated_lines: bool = False) -> str:
+    """Clean extracted text; pages may be separated by form feeds (``\\f``).
+
+    With ``drop_repeated_lines`` a line that starts or ends most pages (a
+    running header, a footer with the page number) is removed, so it does
+    not dominate search results and snippets.
+    """
+    text = CID_PLACEHOLDER.sub("", text)
+    text = unicodedata.normalize("NFKC", text).translate(LOOKALIKES)
+    text = unicodedata.normalize("NFC", text)
+    text = CONTROL.sub("", INVISIBLE.sub("", text))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    pages = [_tidy_page(page) for page in text.split(PAGE_BREAK)]
+    if drop_repeated_lines:
+        pages = _drop_repeated_lines(pages)
+    return "\n\n".join(page for page in pages if page)
+
+
+def garbled_ratio(raw: str) -> float:
+    """Share of visible characters that are undecodable: placeholders, U+FFFD, private use.
+
+    A font without a usable character map yields such characters by the
+    thousand; a high share means the text cannot be trusted for search.
+    """
+    placeholders = len(CID_PLACEHOLDER.findall(raw))
+    rest = CID_PLACEHOLDER.sub("", raw)
+    visible = [c for c in rest if not c.isspace()]
+    total = placeholders + len(visible)
+    if total == 0:
+        return 0.0
+    bad = placeholders + sum(1 for c in visible if _undecodable(c))
+    return bad / total
+
+
+def _undecodable(char: str) -> bool:
+    return char == "\ufffd" or unicodedata.category(char) == "Co"
+
+
+def _tidy_page(page: str) -> str:
+    page = CJK_LINE_BREAK.sub("", BROKEN_WORD.sub("", page))
+    lines = [SPACES.sub(" ", line).strip() for line in page.split("\n")]
+    return BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _drop_repeated_lines(pages: list[str]) -> list[str]:
+    """Remove lines found at the top or bottom of most pages (digits ignored)."""
+    if len(pages) < MIN_PAGES_FOR_REPEATS:
+        return pages
+    counts: Counter[str] = Counter()
+    for page in pages:
+        counts.update({_line_key(line) for line in _edge_lines(page)})
+    threshold = max(MIN_PAGES_FOR_REPEATS, REPEAT_SHARE * len(pages))
+    repeated = {key for key, n in counts.items() if key and n >= threshold}
+    return [_without(page, repeated) for page in pages] if repeated else pages
+
+
+def _edge_lines(page: str) -> list[str]:
+    lines = [line for line in page.split("\n") if line]
+    return [lines[i] for i in _edge_indexes(len(lines))]
+
+
+def _edge_indexes(count: int) -> set[int]:
+    """Positions that may hold a header or footer: one line each end, two on long pages."""
+    depth = EDGE_LINES if count >= 3 * EDGE_LINES else 1
+    return set(range(min(depth, count))) | set(range(max(count - depth, 0), count))
+
+
+def _line_key(line: str) -> str:
+    return DIGITS.sub("#", line.casefold())
+
+
+def _without(page: str, repeated: set[str]) -> str:
+    lines = page.split("\n")
+    content = [i for i, line in enumerate(lines) if line]
+    edges = {content[i] for i in _edge_indexes(len(content))}
+    kept = [line for i, line in enumerate(lines)
+            if i not in edges or _line_key(line) not in repeated]
+    return BLANK_LINES.sub("\n\n", "\n".join(kept)).strip()
