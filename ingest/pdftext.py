@@ -1,0 +1,143 @@
+"""Reading a PDF's text layer with pdfminer.six, page by page.
+
+Pages are interpreted one at a time so a file with a few broken pages
+still gives the text of the others. Text is taken in runs of characters
+that share a font, because the font name is the only reliable sign that
+a run is in a Vietnamese legacy encoding (see :mod:`ingest.legacy_fonts`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LAParams, LTAnno, LTChar, LTContainer, LTImage, LTText, LTTextBox
+from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+
+from ingest import legacy_fonts
+
+PAGE_BREAK = "\f"
+# pdfminer writes "(cid:N)" for a byte its encoding table lacks; in a legacy
+# font that byte is a Vietnamese letter (0xAD is "ư" in TCVN3).
+_BYTE_PLACEHOLDER = re.compile(r"\(cid:(\d{1,3})\)")
+
+Kind = tuple[str, bool] | None  # (legacy encoding, capitals only), or None for Unicode fonts
+
+
+@dataclass
+class PdfText:
+    """The text layer of a PDF: one string per interpreted page."""
+
+    pages: list[str]
+    page_count: int
+    failed_pages: int = 0
+    legacy_chars: Counter[str] = field(default_factory=Counter)
+
+
+def read_pdf(path: Path, max_pages: int | None = None) -> PdfText:
+    """Interpret every page (or the first ``max_pages``) and count them all.
+
+    Raises pdfminer's ``PDFPasswordIncorrect`` when the empty password does
+    not open the file, and ``PSException``s when not even the page tree can
+    be read; a failure on one page only counts that page as failed.
+    """
+    with Path(path).open("rb") as stream:
+        document = PDFDocument(PDFParser(stream), password="")
+        resources = PDFResourceManager(caching=True)
+        device = PDFPageAggregator(resources, laparams=LAParams())
+        interpreter = PDFPageInterpreter(resources, device)
+        result = PdfText(pages=[], page_count=0)
+        for page in _pages_while_readable(document, result):
+            result.page_count += 1
+            if max_pages is None or result.page_count <= max_pages:
+                _interpret(page, interpreter, device, result)
+        return result
+
+
+def _pages_while_readable(document: PDFDocument, result: PdfText) -> Iterator[PDFPage]:
+    """The document's pages; a broken page tree ends the list once some pages were read."""
+    pages = PDFPage.create_pages(document)
+    while True:
+        try:
+            page = next(pages)
+        except StopIteration:
+            return
+        except MemoryError:
+            raise
+        except Exception:
+            if result.page_count == 0:
+                raise
+            return
+        yield page
+
+
+def _interpret(page: PDFPage, interpreter: PDFPageInterpreter,
+               device: PDFPageAggregator, result: PdfText) -> None:
+    # pdfminer raises many exception types on damaged content streams;
+    # one damaged page must not cost the text of the others.
+    try:
+        interpreter.process_page(page)
+        pieces = list(_pieces(device.get_result()))
+    except MemoryError:
+        raise
+    except Exception:
+        result.failed_pages += 1
+        return
+    result.pages.append(_join_runs(pieces, result.legacy_chars))
+
+
+def _pieces(item: LTText | LTContainer) -> Iterator[tuple[str, str | None]]:
+    """(text, font name) in reading order; spaces and newlines pdfminer adds have no font."""
+    if isinstance(item, LTChar):
+        yield item.get_text(), item.fontname
+    elif isinstance(item, LTAnno):
+        yield item.get_text(), None
+    elif isinstance(item, LTContainer) and not isinstance(item, LTImage):
+        for child in item:
+            yield from _pieces(child)
+        if isinstance(item, LTTextBox):
+            yield "\n", None
+
+
+def _join_runs(pieces: list[tuple[str, str | None]], legacy_chars: Counter[str]) -> str:
+    """Join the page's text, converting each run set in a legacy font."""
+    out: list[str] = []
+    run: list[str] = []
+    run_kind: Kind = None
+    for text, fontname in pieces:
+        kind = run_kind if fontname is None else _font_kind(fontname)
+        if kind != run_kind:
+            out.append(_convert_run(run, run_kind, legacy_chars))
+            run, run_kind = [], kind
+        run.append(text)
+    out.append(_convert_run(run, run_kind, legacy_chars))
+    return "".join(out)
+
+
+def _convert_run(run: list[str], kind: Kind, legacy_chars: Counter[str]) -> str:
+    text = "".join(run)
+    if kind is None or not text:
+        return text
+    encoding, uppercase = kind
+    text = _BYTE_PLACEHOLDER.sub(_byte_char, text)
+    legacy_chars[encoding] += len(text)
+    return legacy_fonts.convert(text, encoding, uppercase=uppercase)
+
+
+def _byte_char(match: re.Match[str]) -> str:
+    code = int(match.group(1))
+    return chr(code) if code < 256 else match.group(0)
+
+
+@lru_cache(maxsize=256)
+def _font_kind(fontname: str) -> Kind:
+    encoding = legacy_fonts.is_legacy_font(fontname)
+    return None if encoding is None else (encoding, legacy_fonts.is_uppercase_font(fontname))

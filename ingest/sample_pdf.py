@@ -1,0 +1,120 @@
+"""Real PDFs for demo data, tests and benchmarks, written with fpdf2.
+
+Tests should exercise extraction on files with real fonts, real
+encryption and real images rather than mocks; these helpers make such
+files on demand so the repository ships none.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+from collections.abc import Sequence
+from pathlib import Path
+
+from fpdf import FPDF
+from PIL import Image, ImageDraw, ImageFont
+
+FONT_ENV = "REPO_PDF_FONT"
+FONT_FILE = "DejaVuSans.ttf"
+FONT_DIRS = (
+    Path("/usr/share/fonts/truetype/dejavu"),
+    Path("/usr/share/fonts/dejavu"),
+    Path("/usr/share/fonts/TTF"),
+    Path("/usr/local/share/fonts"),
+    Path("/Library/Fonts"),
+)
+FAMILY = "Body"
+FONT_SIZE = 12
+LINE_HEIGHT = 7
+IMAGE_DPI = 150
+
+
+def find_font() -> Path:
+    """DejaVu Sans, which covers Vietnamese: from ``REPO_PDF_FONT`` or the usual places."""
+    if os.environ.get(FONT_ENV):
+        return Path(os.environ[FONT_ENV])
+    for folder in FONT_DIRS:
+        if (folder / FONT_FILE).is_file():
+            return folder / FONT_FILE
+    found = next(Path("/usr/share/fonts").rglob(FONT_FILE), None) \
+        if Path("/usr/share/fonts").is_dir() else None
+    if found is None:
+        raise FileNotFoundError(f"{FONT_FILE} not found; install fonts-dejavu or set {FONT_ENV}")
+    return found
+
+
+def write_pdf(
+    path: Path,
+    pages: Sequence[str],
+    *,
+    title: str = "",
+    font_path: Path | None = None,
+    font_name: str | None = None,
+    encrypt_user_password: str | None = None,
+) -> Path:
+    """Write one PDF page per text (long texts flow onto further pages); return ``path``.
+
+    ``font_name`` embeds the font under another name (for example
+    ``".VnTime"``), so a test can produce what an old TCVN3 document looks
+    like to a PDF reader. ``encrypt_user_password`` encrypts the file; an
+    empty string gives a file that opens without asking.
+    """
+    pdf = FPDF()
+    pdf.set_title(title)
+    pdf.add_font(FAMILY, fname=str(font_path or find_font()))
+    if font_name:
+        pdf.fonts[FAMILY.lower()].name = font_name
+    pdf.set_font(FAMILY, size=FONT_SIZE)
+    for text in pages:
+        pdf.add_page()
+        for line in _wrap(pdf, text):
+            pdf.cell(0, LINE_HEIGHT, line, new_x="LMARGIN", new_y="NEXT")
+    if encrypt_user_password is not None:
+        pdf.set_encryption(owner_password=secrets.token_hex(8),
+                           user_password=encrypt_user_password)
+    pdf.output(str(path))
+    return Path(path)
+
+
+def _wrap(pdf: FPDF, text: str) -> list[str]:
+    """Break text into lines that fit the page.
+
+    fpdf2's ``multi_cell`` treats U+00AD as a hyphenation hint and drops
+    it, but in TCVN3 that byte is the letter "ư", so lines are laid out here.
+    """
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and pdf.get_string_width(candidate) > pdf.epw:
+                lines.append(line)
+                candidate = word
+            line = candidate
+        lines.append(line)
+    return lines
+
+
+def write_image_pdf(path: Path, pages: Sequence[str], *, font_path: Path | None = None) -> Path:
+    """Write a PDF whose pages are pictures of the texts: a scan without a text layer."""
+    pdf = FPDF()
+    for text in pages:
+        pdf.add_page()
+        pdf.image(_render_page(text, font_path or find_font()), x=0, y=0, w=pdf.w, h=pdf.h)
+    pdf.output(str(path))
+    return Path(path)
+
+
+def _render_page(text: str, font_path: Path) -> io.BytesIO:
+    """An A4 page image with the text drawn in black, as a scanner would give it."""
+    width, height = int(210 / 25.4 * IMAGE_DPI), int(297 / 25.4 * IMAGE_DPI)
+    image = Image.new("L", (width, height), color=255)
+    font = ImageFont.truetype(str(font_path), size=IMAGE_DPI // 4)
+    ImageDraw.Draw(image).multiline_text((IMAGE_DPI, IMAGE_DPI), text, fill=0, font=font,
+                                         spacing=IMAGE_DPI // 10)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    buffer.seek(0)
+    return buffer
