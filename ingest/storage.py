@@ -23,6 +23,9 @@ from typing import BinaryIO
 from ingest.fixity import is_sha256, iter_chunks, sha256_path
 
 TEXT_SUFFIX = ".txt"
+# Stored objects are never modified in place; read-only permissions make an
+# accidental write fail loudly instead of silently breaking fixity.
+OBJECT_MODE = 0o444
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,7 @@ class FileStore:
         if target.is_file():
             return
         target.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(tmp, OBJECT_MODE)
         os.replace(tmp, target)
         _fsync_directory(target.parent)
 

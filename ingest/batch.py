@@ -1,0 +1,213 @@
+"""Reading a batch-import manifest: one CSV row per work, checked before anything is stored.
+
+Every problem is reported with its line (the header is line 1) and column,
+and the good rows are returned too, so a librarian fixes the bad lines and
+re-runs without losing the rest. Paths in the manifest are relative to the
+folder being imported and may not leave it. The columns are fixed by the
+public interface (CONTRACT.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
+
+COLUMNS = ("file", "title", "creators", "advisors", "year", "type", "faculty", "degree",
+           "discipline", "language", "abstract", "keywords", "access", "embargo_until",
+           "holding_id")
+REQUIRED_COLUMNS = ("file", "title", "type", "access")
+EMBARGOED = "embargoed"
+LIST_SEPARATOR = ";"
+YEAR = re.compile(r"\d{4}")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+LANGUAGE = re.compile(r"[a-z]{2}")
+
+# A csv.DictReader row: overflow fields sit under the key None.
+Record = dict[str | None, Any]
+Fail = Callable[[str, str], None]  # report a problem in a column of the current row
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem: ``line`` 0 means the file as a whole."""
+
+    line: int
+    column: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    """A valid row, with lists split and files resolved inside the base folder."""
+
+    line: int
+    files: tuple[Path, ...]
+    title: str
+    creators: tuple[str, ...]
+    advisors: tuple[str, ...]
+    year: int | None
+    type: str
+    faculty: str
+    degree: str
+    discipline: str
+    language: str
+    abstract: str
+    keywords: tuple[str, ...]
+    access: str
+    embargo_until: date | None
+    holding_id: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    rows: list[ManifestRow]
+    errors: list[RowError]
+
+
+def read_manifest(path: Path, base_dir: Path, *, types: Collection[str],
+                  access_levels: Collection[str]) -> Manifest:
+    """Parse and validate a UTF-8 manifest (a byte-order mark is tolerated)."""
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return Manifest([], [_not_utf8(Path(path), exc)])
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header_errors = _check_header(reader.fieldnames)
+    if header_errors:
+        return Manifest([], header_errors)
+    reader.fieldnames = [name.strip().lower() for name in reader.fieldnames or []]
+    checker = _RowChecker(Path(base_dir), set(types), set(access_levels))
+    rows: list[ManifestRow] = []
+    errors: list[RowError] = []
+    for line, record in _records(reader):
+        row, problems = checker.check(line, record)
+        errors.extend(problems)
+        if row is not None:
+            rows.append(row)
+    return Manifest(rows, errors)
+
+
+def _not_utf8(path: Path, exc: UnicodeDecodeError) -> RowError:
+    line = path.read_bytes()[: exc.start].count(b"\n") + 1
+    return RowError(0, "", f"The manifest is not UTF-8 text (first invalid byte on line {line}). "
+                           "Save it as 'CSV UTF-8' and try again.")
+
+
+def _check_header(fieldnames: list[str] | None) -> list[RowError]:
+    names = {name.strip().lower() for name in fieldnames or []}
+    missing = [column for column in REQUIRED_COLUMNS if column not in names]
+    if not missing:
+        return []
+    return [RowError(1, column, f"The header has no '{column}' column.") for column in missing]
+
+
+def _records(reader: csv.DictReader) -> Iterator[tuple[int, Record]]:
+    """Rows with the line each one starts on (a quoted field may span lines)."""
+    start = reader.line_num + 1
+    for record in reader:
+        yield start, record
+        start = reader.line_num + 1
+
+
+class _RowChecker:
+    """Validates one record against the vocabularies and the base folder."""
+
+    def __init__(self, base_dir: Path, types: set[str], access_levels: set[str]) -> None:
+        self.base_dir = base_dir.resolve()
+        self.types = types
+        self.access_levels = access_levels
+
+    def check(self, line: int, record: Record) -> tuple[ManifestRow | None, list[RowError]]:
+        errors: list[RowError] = []
+
+        def fail(column: str, message: str) -> None:
+            errors.append(RowError(line, column, message))
+
+        if record.get(None):
+            fail("", "The row has more fields than the header.")
+        value = {column: (record.get(column) or "").strip() for column in COLUMNS}
+        files = self._files(value["file"], fail)
+        if not value["title"]:
+            fail("title", "A title is required.")
+        year = self._year(value["year"], fail)
+        self._in_vocabulary("type", value["type"], self.types, fail)
+        self._in_vocabulary("access", value["access"], self.access_levels, fail)
+        embargo = self._embargo(value["embargo_until"], value["access"], fail)
+        language = value["language"].lower()
+        if language and not LANGUAGE.fullmatch(language):
+            fail("language", f"'{value['language']}' is not a two-letter ISO 639-1 code "
+                             "(such as vi or en).")
+        if errors:
+            return None, errors
+        return ManifestRow(
+            line=line, files=files, title=value["title"],
+            creators=_split(value["creators"]), advisors=_split(value["advisors"]),
+            year=year, type=value["type"], faculty=value["faculty"], degree=value["degree"],
+            discipline=value["discipline"], language=language, abstract=value["abstract"],
+            keywords=_split(value["keywords"]), access=value["access"],
+            embargo_until=embargo, holding_id=value["holding_id"],
+        ), errors
+
+    def _files(self, value: str, fail: Fail) -> tuple[Path, ...]:
+        found = []
+        for name in _split(value):
+            path = self._inside_base(name)
+            if path is None:
+                fail("file", f"'{name}' points outside the import folder.")
+            elif not path.is_file():
+                fail("file", f"File '{name}' was not found in the import folder.")
+            else:
+                found.append(path)
+        return tuple(found)
+
+    def _inside_base(self, name: str) -> Path | None:
+        """The file's path, or None if it is absolute or climbs out of the base folder."""
+        relative = PurePosixPath(name.replace("\\", "/"))
+        if relative.is_absolute() or PureWindowsPath(name).drive:
+            return None
+        path = (self.base_dir / relative).resolve()
+        return path if path.is_relative_to(self.base_dir) else None
+
+    @staticmethod
+    def _year(value: str, fail: Fail) -> int | None:
+        if not value:
+            return None
+        if not YEAR.fullmatch(value):
+            fail("year", f"Year '{value}' must be four digits, such as 2015.")
+            return None
+        return int(value)
+
+    @staticmethod
+    def _in_vocabulary(column: str, value: str, allowed: set[str], fail: Fail) -> None:
+        if not value:
+            fail(column, f"A value for '{column}' is required.")
+        elif value not in allowed:
+            fail(column, f"'{value}' is not a known {column}; use one of: "
+                         f"{', '.join(sorted(allowed))}.")
+
+    @staticmethod
+    def _embargo(value: str, access: str, fail: Fail) -> date | None:
+        if not value:
+            if access == EMBARGOED:
+                fail("embargo_until", "An embargoed work needs an embargo_until date.")
+            return None
+        try:
+            if not ISO_DATE.fullmatch(value):
+                raise ValueError(value)
+            until = date.fromisoformat(value)
+        except ValueError:
+            fail("embargo_until", f"Date '{value}' must be written YYYY-MM-DD.")
+            return None
+        if access != EMBARGOED:
+            fail("embargo_until", "embargo_until is only allowed when access is embargoed.")
+        return until
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(LIST_SEPARATOR) if part.strip())
