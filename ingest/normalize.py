@@ -24,7 +24,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # A letter, a hyphen at the end of a line, a lowercase letter on the next:
 # a word the typesetter broke. A dash after a space or before a capital or
 # a digit is a real dash and stays.
-BROKEN_WORD = re.compile(r"(?<=[^\W\d_])[-\u2010]\n[ \t]*(?=[^\W\d_])(?=[^\W\d_A-ZÀ-ÞĐ])")
+BROKEN_WORD = re.compile(r"(?<=[^\W\d_])[-\u2010]\n[ \t]*(?=([^\W\d_]))")
 # Chinese and Japanese are written without spaces; pdfminer often puts
 # each character of horizontal CJK text on its own line.
 _CJK = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
@@ -76,9 +76,13 @@ def _undecodable(char: str) -> bool:
 
 
 def _tidy_page(page: str) -> str:
-    page = CJK_LINE_BREAK.sub("", BROKEN_WORD.sub("", page))
+    page = CJK_LINE_BREAK.sub("", BROKEN_WORD.sub(_join_broken_word, page))
     lines = [SPACES.sub(" ", line).strip() for line in page.split("\n")]
     return BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _join_broken_word(match: re.Match[str]) -> str:
+    return "" if match.group(1).islower() else match.group(0)
 
 
 def _drop_repeated_lines(pages: list[str]) -> list[str]:

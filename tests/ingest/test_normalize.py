@@ -1,0 +1,75 @@
+"""Normalisation: what the search index receives from a PDF's text."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from ingest.normalize import garbled_ratio, normalize_text
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Tru\u031bo\u031b\u0300ng Đa\u0323i ho\u0323c", "Trường Đại học"),   # decomposed input
+    ("The \ufb02ow and \ufb01nal o\ufb03ce", "The flow and final office"),  # ligatures
+    ("\u01a2u tiên nghiên c\u01a3́u", "Ưu tiên nghiên cứu"),                  # Word's ƣ/Ƣ
+    ("Hello(cid:3)(cid:17) world(cid:120)", "Hello world"),
+    ("infor-\nmation", "information"),
+    ("Hà Nội -\nSài Gòn", "Hà Nội -\nSài Gòn"),       # a dash after a space is a dash
+    ("1990-\n2000", "1990-\n2000"),                    # so is one between numbers
+    ("Việt-\nNam", "Việt-\nNam"),                      # and one before a capital
+    ("Mác-\nLênin, Hà-\nƯng", "Mác-\nLênin, Hà-\nƯng"),
+    ("nghiên cứu   khoa\t\thọc", "nghiên cứu khoa học"),
+    ("đoạn một\n\n\n\n\nđoạn hai", "đoạn một\n\nđoạn hai"),
+    ("  lề trái  \n", "lề trái"),
+    ("mềm\u00admại", "mềmmại"),
+    ("み\nん\nな", "みんな"),
+    ("trang một\ftrang hai", "trang một\n\ntrang hai"),
+])
+def test_normalize_text(raw, expected):
+    assert normalize_text(raw) == expected
+
+
+def test_output_is_nfc():
+    text = normalize_text("Nguye\u0302\u0303n Thi\u0323 Ho\u0300a")
+    assert text == unicodedata.normalize("NFC", text) == "Nguyễn Thị Hòa"
+
+
+def test_old_and_new_tone_placement_stay_distinct():
+    assert normalize_text("hoà") != normalize_text("hòa")
+
+
+def pages_with_running_lines(count: int) -> str:
+    return "\f".join(
+        f"Luận văn thạc sĩ kinh tế\nNội dung chính của trang {i}, phần {i}.\n"
+        f"Đoạn thứ hai của trang {i}.\nTrang {i + 1}"
+        for i in range(count)
+    )
+
+
+def test_repeated_headers_and_page_numbers_are_dropped_on_request():
+    text = normalize_text(pages_with_running_lines(6), drop_repeated_lines=True)
+    assert "Luận văn thạc sĩ kinh tế" not in text
+    assert "Trang 3" not in text
+    assert "Nội dung chính của trang 3, phần 3." in text
+    assert "Đoạn thứ hai của trang 5." in text
+
+
+def test_repeated_lines_are_kept_by_default():
+    assert "Luận văn thạc sĩ kinh tế" in normalize_text(pages_with_running_lines(6))
+
+
+def test_short_documents_keep_their_first_lines():
+    two_pages = "Tiêu đề\nmột\fTiêu đề\nhai"
+    assert normalize_text(two_pages, drop_repeated_lines=True).count("Tiêu đề") == 2
+
+
+@pytest.mark.parametrize(("raw", "low", "high"), [
+    ("", 0.0, 0.0),
+    ("Ordinary text with nothing odd", 0.0, 0.0),
+    ("(cid:1)(cid:2)(cid:3) ab", 0.55, 0.65),
+    ("\ue000\ue001\ue002\ue003", 1.0, 1.0),
+    ("ab\ufffd\ufffd", 0.5, 0.5),
+])
+def test_garbled_ratio(raw, low, high):
+    assert low <= garbled_ratio(raw) <= high
