@@ -20,7 +20,7 @@ from whoosh.query import And, Not, NumericRange, Phrase, Query, Term
 
 from search.analysis import fold, has_diacritics, syllables
 from search.operators import Or
-from search.schema import FULLTEXT_FIELDS, TEXT_WEIGHTS, folded
+from search.schema import FULLTEXT_FIELDS, SEARCH_WEIGHTS, folded
 
 MAX_QUERY_CHARS = 1000
 MAX_WORDS = 32
@@ -90,7 +90,7 @@ def plain_words(raw: str, notice: str) -> ParsedQuery:
     words = syllables(raw)[:MAX_WORDS]
     if not words:
         return ParsedQuery(None, highlight, NOTICE_NOTHING_TO_SEARCH)
-    clauses = [text_clause([w], TEXT_WEIGHTS, highlight) for w in words]
+    clauses = [text_clause([w], SEARCH_WEIGHTS, highlight) for w in words]
     return ParsedQuery(And(clauses), highlight, notice)
 
 
@@ -217,8 +217,8 @@ class _Parser:
     @staticmethod
     def _weights(prefix: str | None) -> dict[str, float]:
         if prefix is None:
-            return TEXT_WEIGHTS
+            return SEARCH_WEIGHTS
         names = PREFIX_FIELDS.get(prefix.lower())
         if names is None:
             raise QuerySyntaxError(f"unknown field {prefix}")
-        return {name: TEXT_WEIGHTS[name] for name in names}
+        return {name: 1.0 for name in names}

@@ -4,6 +4,11 @@ Every searchable text is indexed twice: an exact field (diacritics kept,
 tone placement canonical) and a ``_f`` twin (folded to ASCII). A query term
 typed with diacritics searches only exact fields; one typed without them
 searches both, with the exact field boosted so exact spellings rank first.
+
+A plain query searches three fields: ``title``, ``meta`` (every metadata
+text in one field) and ``fulltext``. Searching six metadata fields instead
+made each query term a union of thirteen matchers, visited for every
+matching work; the separate fields stay for ``author:``, ``keyword:`` …
 """
 
 from __future__ import annotations
@@ -19,16 +24,10 @@ from search.documents import WorkDocument
 # for the text fields and split on it again when a hit is rendered.
 VALUE_SEPARATOR = "\n"
 
-# Text fields a user can search, with the weight a match in each one carries.
-TEXT_WEIGHTS: dict[str, float] = {
-    "title": 4.0,
-    "alt_title": 3.0,
-    "creators": 3.0,
-    "keywords": 3.0,
-    "abstract": 2.0,
-    "advisors": 1.5,
-    "fulltext": 1.0,
-}
+# Fields a plain query term searches, with the weight of a match in each;
+# the title is also part of meta, so a title match counts twice.
+SEARCH_WEIGHTS: dict[str, float] = {"title": 2.0, "meta": 2.0, "fulltext": 1.0}
+
 # Fields whose matches are allowed only where the searcher may read the text.
 FULLTEXT_FIELDS = frozenset({"fulltext", "fulltext_f"})
 # Column value of a work without a year: last when newest first, never a facet value.
@@ -71,9 +70,13 @@ def build_schema() -> Schema:
         creators_f=_folded(),
         advisors=_exact(stored=False),
         advisors_f=_folded(),
-        # Stored: the snippet of a work whose text the searcher may not read.
-        abstract=_exact(stored=True),
-        abstract_f=_folded(),
+        # Only stored, for the snippet of a work whose text may not be quoted;
+        # it is searched through meta.
+        abstract=STORED(),
+        # All metadata texts, newline-joined: what a plain query searches besides
+        # title and full text, and what more_like_this compares.
+        meta=_exact(stored=False),
+        meta_f=_folded(),
         # Stored for more_like_this, which works from title, abstract and keywords.
         keywords=_exact(stored=True),
         keywords_f=_folded(),
@@ -114,14 +117,24 @@ def to_fields(doc: WorkDocument) -> dict[str, object]:
         "alt_title": doc.alt_title,
         "creators": VALUE_SEPARATOR.join(doc.creators),
         "advisors": VALUE_SEPARATOR.join(doc.advisors),
-        "abstract": doc.abstract,
         "keywords": VALUE_SEPARATOR.join(doc.keywords),
         "fulltext": doc.fulltext,
     }
+    texts["meta"] = VALUE_SEPARATOR.join(
+        [
+            texts["title"],
+            texts["alt_title"],
+            texts["creators"],
+            texts["advisors"],
+            doc.abstract,
+            texts["keywords"],
+        ]
+    )
     fields: dict[str, object] = {
         "id": doc.id,
         "version": doc.version,
         "url": doc.url,
+        "abstract": nfc(doc.abstract),
         "title_sort": fold(nfc(doc.title).lower()),
         "owner": doc.owner,
         "meta_audience": ",".join(doc.meta_audience),

@@ -38,7 +38,6 @@ from search.visibility import (
 
 MAX_PER_PAGE = 100
 MLT_TERMS = 12
-MLT_FIELDS = ("title_f", "abstract_f", "keywords_f")
 SUGGEST_FIELDS = ("title", "keywords", "creators")
 # Syllables this short have too many neighbours one edit away to correct usefully.
 SUGGEST_MIN_CHARS = 3
@@ -203,10 +202,10 @@ def more_like(searcher: Searcher, work_id: str, scope: Scope, limit: int) -> lis
         return []
     fields = searcher.stored_fields(found[0])
     text = " ".join(str(fields.get(n, "")) for n in ("title", "abstract", "keywords"))
-    key_terms = searcher.key_terms_from_text("abstract_f", text, numterms=MLT_TERMS)
+    key_terms = searcher.key_terms_from_text("meta_f", text, numterms=MLT_TERMS)
     if not key_terms:
         return []
-    similar = Or([Term(name, term, boost=w) for term, w in key_terms for name in MLT_FIELDS])
+    similar = Or([Term("meta_f", term, boost=weight) for term, weight in key_terms])
     query = Require(AndNot(similar, Term("id", work_id)), visible)
     return [
         to_hit(hit.fields(), opening(str(hit.get("abstract", ""))), text_matched=False)
