@@ -36,6 +36,7 @@ class Action(StrEnum):
     REVIEW = "review"
     DEPOSIT = "deposit"
     VIEW_REPORTS = "view_reports"
+    MANAGE_HOLDINGS = "manage_holdings"
     MANAGE_USERS = "manage_users"
 
 
@@ -180,7 +181,8 @@ def _decide_global(actor: Actor, action: Action) -> Decision:
     if action == Action.DEPOSIT:
         ok = actor.role in DEPOSIT_ROLES
         return Decision(ok, "depositors and staff deposit" if ok else "login as a depositor")
-    if action in (Action.REVIEW, Action.VIEW_REPORTS, Action.CHANGE_ACCESS, Action.EDIT):
+    if action in (Action.REVIEW, Action.VIEW_REPORTS, Action.MANAGE_HOLDINGS, Action.CHANGE_ACCESS,
+                  Action.EDIT):
         return Decision(actor.is_staff, "staff only")
     if action == Action.MANAGE_USERS:
         return Decision(actor.role == Role.ADMIN, "administrators only")

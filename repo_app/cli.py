@@ -159,6 +159,8 @@ def check_command(repair: bool) -> None:
 
 
 def register(app: Flask) -> None:
+    from repo_app.views.reports import coverage_command, holdings_group
+
     for command in (init_command, users_group, demo_command, reindex_command, import_command,
-                    check_command):
+                    check_command, holdings_group, coverage_command):
         app.cli.add_command(command)

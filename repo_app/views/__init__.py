@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from repo_app.views import api, auth, deposit, public, review
+from repo_app.views import api, auth, deposit, public, reports, review
 
-BLUEPRINTS = (public.bp, auth.bp, deposit.bp, review.bp, api.bp)
+BLUEPRINTS = (public.bp, auth.bp, deposit.bp, review.bp, api.bp, reports.bp)
 
 
 def register(app: Flask) -> None:

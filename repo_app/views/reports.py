@@ -1,0 +1,263 @@
+"""Reports for librarians: digitization coverage, the holdings register and its links.
+
+The HTTP routes and the ``repo-app holdings`` / ``repo-app coverage``
+commands are the two front doors of the same services; both only parse
+input and render what the service returns.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.cli import with_appcontext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from markupsafe import Markup
+from wtforms import SubmitField
+
+from repo_app import db
+from repo_app.access import Actor
+from repo_app.actors import current_actor
+from repo_app.errors import UserError
+from repo_app.services import charts, coverage, holdings
+from repo_app.vocab import TYPE_LABELS, Role
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+class HoldingsUploadForm(FlaskForm):
+    file = FileField(_l("Holdings file (CSV, UTF-8)"),
+                     validators=[FileRequired(_l("Choose a file."))])
+    submit = SubmitField(_l("Import"))
+
+
+def _charts(report: coverage.CoverageReport, history: list) -> dict[str, Markup]:
+    bars = [charts.Bar(row["faculty"] or _("(no faculty)"), row["digitized_pct"],
+                       row["searchable_pct"], row["target_pct"])
+            for row in report.breakdowns["faculty"]]
+    legend = (_("Digitized"), _("Searchable"), _("Target"))
+    points = [charts.Point(s.taken_on, (coverage.percent(s.digitized, s.holdings),
+                                        coverage.percent(s.searchable, s.holdings),
+                                        coverage.percent(s.online, s.holdings)))
+              for s in history]
+    return {
+        "faculty": charts.bar_chart(
+            bars, _("Digitized holdings by faculty"),
+            _("Percentage of holdings digitized (dark bar) and searchable (light bar) in each "
+              "faculty, with the target as a vertical line. The table below has the same "
+              "numbers."), legend),
+        "history": charts.line_chart(
+            points, (_("Digitized"), _("Searchable"), _("Available online")),
+            report.overall["target_pct"], _("Coverage over time"),
+            _("Percentage of all holdings digitized, searchable and available online on each "
+              "day a snapshot was taken; the dashed line is the target.")),
+    }
+
+
+def group_label(breakdown: str, value: object) -> str:
+    """How a group is named in a table: labels for codes, a placeholder for blanks."""
+    if breakdown == "overall":
+        return _("All holdings")
+    if value is None or value == "":
+        return _("(not given)")
+    labels = {"type": TYPE_LABELS, "category": coverage.CATEGORY_LABELS}.get(breakdown, {})
+    return str(labels.get(value, value))
+
+
+def gap_sentence(row: dict, due: date | None = None) -> str:
+    """ "Digitize 312 more works to reach 70% by 2025-12-31", or that the target is reached."""
+    if row["target_pct"] is None:
+        return ""
+    if row["gap_works"] == 0:
+        return _("Target reached.")
+    if due is None:
+        return ngettext("Digitize %(num)s more work to reach %(target)s%%.",
+                        "Digitize %(num)s more works to reach %(target)s%%.",
+                        row["gap_works"], target=f"{row['target_pct']:g}")
+    return ngettext("Digitize %(num)s more work to reach %(target)s%% by %(due)s.",
+                    "Digitize %(num)s more works to reach %(target)s%% by %(due)s.",
+                    row["gap_works"], target=f"{row['target_pct']:g}", due=due.isoformat())
+
+
+def common_due(report: coverage.CoverageReport) -> date | None:
+    """The targets' date when they all share one (the province's plan has one)."""
+    dues = {t.due for t in report.targets.values()}
+    return dues.pop() if len(dues) == 1 else None
+
+
+@bp.get("/coverage")
+def coverage_page():
+    actor = current_actor()
+    if not current_user.is_authenticated and not coverage.public_summary_enabled():
+        return current_app.login_manager.unauthorized()
+    report = coverage.public_summary(db.session(), actor)
+    full = coverage.may_view(actor)
+    return render_template(
+        "reports/coverage.html", report=report, full=full, gap_sentence=gap_sentence,
+        group_label=group_label, overall_due=common_due(report),
+        definitions=coverage.DEFINITIONS,
+        charts=_charts(report, coverage.history(db.session())),
+        choices=coverage.filter_choices(db.session()) if full else {},
+    )
+
+
+@bp.get("/coverage.json")
+@login_required
+def coverage_json():
+    return jsonify(coverage.report(db.session(), current_actor()).as_json())
+
+
+def _csv(body: str, name: str) -> Response:
+    return Response(body, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/coverage.csv")
+@login_required
+def coverage_csv():
+    report = coverage.report(db.session(), current_actor())
+    return _csv(coverage.as_csv(report), f"coverage-{report.date.isoformat()}.csv")
+
+
+def _missing_filter() -> coverage.MissingFilter:
+    year = request.args.get("year", "").strip()
+    if year and not year.isdigit():
+        raise UserError("bad_year", "Year %(value)s is not a four-digit year.", value=year)
+    return coverage.MissingFilter(
+        faculty=request.args.get("faculty", "").strip(), year=int(year) if year else None,
+        type=request.args.get("type", "").strip(),
+        category=request.args.get("category", "").strip())
+
+
+@bp.get("/coverage/missing")
+@login_required
+def missing_page():
+    wanted = _missing_filter()
+    rows = coverage.missing(db.session(), current_actor(), wanted)
+    return render_template("reports/missing.html", holdings=rows, wanted=wanted,
+                           group_label=group_label,
+                           choices=coverage.filter_choices(db.session()))
+
+
+@bp.get("/coverage/missing.csv")
+@login_required
+def missing_csv():
+    rows = coverage.missing(db.session(), current_actor(), _missing_filter())
+    return _csv(coverage.missing_as_csv(rows), "holdings-not-digitized.csv")
+
+
+@bp.route("/holdings/import", methods=["GET", "POST"])
+@login_required
+def holdings_import():
+    actor = current_actor()
+    holdings.require_manager(actor)
+    form = HoldingsUploadForm()
+    result = None
+    if form.validate_on_submit():
+        try:
+            result = holdings.import_csv(db.session(), actor, form.file.data.read())
+        except UserError as exc:
+            db.session().rollback()
+            form.file.errors = [*form.file.errors, exc.translated()]
+    # Bad rows are part of a successful import (the good rows are kept): 200 with the list.
+    status = 400 if form.file.errors else 200
+    return render_template("reports/holdings_import.html", form=form, result=result), status
+
+
+@bp.get("/holdings/suggestions")
+@login_required
+def suggestions():
+    items = holdings.suggestions(db.session(), current_actor())
+    return render_template("reports/suggestions.html", holdings=items)
+
+
+@bp.post("/holdings/suggestions/refresh")
+@login_required
+def refresh_suggestions():
+    made = holdings.refresh_suggestions(db.session(), current_actor())
+    flash(ngettext("%(num)s new suggestion.", "%(num)s new suggestions.", made))
+    return redirect(url_for("reports.suggestions"), 303)
+
+
+@bp.post("/holdings/suggestions/<int:holding_pk>/<any(confirm, reject):decision>")
+@login_required
+def decide_suggestion(holding_pk: int, decision: str):
+    actor = current_actor()
+    if decision == "confirm":
+        holding = holdings.confirm(db.session(), actor, holding_pk)
+        flash(_("Holding %(id)s is linked to its work.", id=holding.holding_id))
+    else:
+        holding = holdings.reject(db.session(), actor, holding_pk)
+        flash(_("The suggestion for holding %(id)s was rejected.", id=holding.holding_id))
+    return redirect(url_for("reports.suggestions"), 303)
+
+
+# Command line: who these commands act as, recorded in the audit log.
+SYSTEM = Actor(role=Role.ADMIN, name="repo-app")
+
+
+@click.group("holdings")
+def holdings_group() -> None:
+    """The holdings register (the denominator of coverage)."""
+
+
+@holdings_group.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def holdings_import_command(csv_file: Path) -> None:
+    """Load or update the register from a holdings CSV; bad rows go to a report file."""
+    try:
+        result = holdings.import_csv(db.session(), SYSTEM, csv_file.read_bytes())
+    except UserError as exc:
+        click.echo(f"{csv_file}: {exc}", err=True)
+        sys.exit(1)
+    for error in result.errors:
+        click.echo(f"line {error.line}: {error.holding_id or '-'}: {error.error}", err=True)
+    click.echo(f"{result.rows} rows: {result.created} added, {result.updated} updated, "
+               f"{result.unchanged} unchanged, {len(result.errors)} rejected; "
+               f"{result.suggested} new link suggestions")
+    if result.report_path is not None:
+        click.echo(f"Report: {result.report_path}", err=True)
+        sys.exit(1)
+
+
+@click.command("coverage")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@click.option("--snapshot", is_flag=True, help="Record today's snapshot and print one line.")
+@with_appcontext
+def coverage_command(fmt: str, snapshot: bool) -> None:
+    """The digitization coverage report (also records today's snapshot)."""
+    try:
+        report = coverage.report(db.session(), SYSTEM)
+    except ValueError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    if snapshot:
+        click.echo(f"Snapshot recorded for {report.date.isoformat()}: "
+                   f"{report.overall['digitized']}/{report.overall['holdings']} digitized")
+    elif fmt == "json":
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(coverage.as_csv(report), nl=False)
+    else:
+        click.echo(coverage.as_text_table(report), nl=False)
