@@ -2,8 +2,10 @@
 package registers every table on ``Base.metadata`` (Alembic needs all)."""
 
 from repo_app.db import Base
+from repo_app.models.api_tokens import ApiToken
 from repo_app.models.audit import AuditEvent
 from repo_app.models.grants import AccessGrant
+from repo_app.models.harvest import HarvestedRecord, HarvestSource
 from repo_app.models.holdings import CoverageSnapshot, Holding
 from repo_app.models.indexing import IndexQueueItem
 from repo_app.models.users import User
@@ -11,3 +13,5 @@ from repo_app.models.works import Collection, File, Work
 
 __all__ = ["AccessGrant", "AuditEvent", "Base", "Collection", "CoverageSnapshot", "File", "Holding",
            "IndexQueueItem", "User", "Work"]
+
+__all__ += ["ApiToken", "HarvestSource", "HarvestedRecord"]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Flask
 
 from repo_app.views import api, auth, deposit, public, reports, review
+from repo_app.views import oai
 
 BLUEPRINTS = (public.bp, auth.bp, deposit.bp, review.bp, api.bp, reports.bp)
+BLUEPRINTS += (oai.bp,)
 
 
 def register(app: Flask) -> None:
