@@ -109,7 +109,9 @@ def facet_term(name: str, value: str) -> Query:
     """Works with ``value`` in facet ``name``; a value that cannot exist matches nothing."""
     if name != "year":
         return Term(name, value)
-    return NumericRange("year", int(value), int(value)) if value.isdigit() else NullQuery
+    if not (value.isdecimal() and len(value) <= 4):
+        return NullQuery
+    return NumericRange("year", int(value), int(value))
 
 
 def sort_order(sort: str, *, browsing: bool) -> tuple[list[FacetType] | None, str | None]:
