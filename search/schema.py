@@ -59,7 +59,8 @@ def build_schema() -> Schema:
         version=STORED(),
         # Stored so a hit list renders without the database.
         url=STORED(),
-        # Stored: shown in hits and fed to more_like_this.
+        # Stored: shown in hits and fed to more_like_this. Each *_f twin below is
+        # the same text folded, for queries typed without diacritics.
         title=_exact(stored=True),
         title_f=_folded(),
         # Searchable only; the work page shows it from the database.
@@ -68,6 +69,7 @@ def build_schema() -> Schema:
         # Stored (newline-joined) for the hit list's author line.
         creators=_exact(stored=True),
         creators_f=_folded(),
+        # Searchable only (advisor:); the work page shows them from the database.
         advisors=_exact(stored=False),
         advisors_f=_folded(),
         # Only stored, for the snippet of a work whose text may not be quoted;

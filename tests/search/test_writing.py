@@ -92,6 +92,7 @@ def test_rebuild_with_several_processes(index: SearchIndex, anyone) -> None:
     docs = [work(f"w{n}", title=f"Luận văn số {n}") for n in range(250)]
     assert index.rebuild(docs, procs=2) == 250
     assert index.doc_count() == 250
+    assert not list(index.root.rglob("*.seg"))
     assert index.search(SearchRequest(q="luan van"), anyone).total == 250
 
 
