@@ -1,39 +1,12 @@
-"""Fixtures for the ingest package: a fresh file store and the shared real-world corpus."""
+"""Fixtures for the ingest package: a fresh file store and a slow real PDF."""
 
 from __future__ import annotations
 
-import csv
-import os
 from pathlib import Path
 
 import pytest
 
 from ingest.storage import FileStore
-
-PROJECT = Path(__file__).resolve().parents[2]
-CORPUS_ENV = "REPO_TEST_CORPUS"
-
-
-def corpus_dir() -> Path:
-    """The shared corpus: ``REPO_TEST_CORPUS`` or ``../shared/corpus`` beside the project."""
-    return Path(os.environ.get(CORPUS_ENV, PROJECT.parent / "shared" / "corpus"))
-
-
-def corpus_rows() -> list[dict[str, str]]:
-    """CORPUS.tsv as dictionaries; empty when the corpus is not on this machine."""
-    index = corpus_dir() / "CORPUS.tsv"
-    if not index.is_file():
-        return []
-    with index.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle, delimiter="\t"))
-
-
-@pytest.fixture
-def corpus() -> Path:
-    folder = corpus_dir()
-    if not (folder / "CORPUS.tsv").is_file():
-        pytest.skip(f"shared corpus not found at {folder} (set {CORPUS_ENV})")
-    return folder
 
 
 @pytest.fixture
@@ -41,3 +14,15 @@ def store(tmp_path: Path) -> FileStore:
     files = FileStore(tmp_path / "files")
     files.init()
     return files
+
+
+LONG_PARAGRAPH = ("Nghiên cứu khoa học về phát triển kinh tế nông thôn vùng đồng bằng "
+                  "sông Cửu Long trong giai đoạn hội nhập quốc tế. ") * 40
+
+
+@pytest.fixture(scope="session")
+def slow_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real 80-page PDF that takes pdfminer several seconds: for time and memory limits."""
+    from ingest.sample_pdf import write_pdf
+
+    return write_pdf(tmp_path_factory.mktemp("slow") / "long-thesis.pdf", [LONG_PARAGRAPH] * 40)
