@@ -31,7 +31,7 @@ from pdfminer.pdfdocument import PDFEncryptionError
 
 from ingest import legacy_fonts
 from ingest.normalize import PAGE_BREAK, garbled_ratio, normalize_text
-from ingest.ocr import ocr_pdf
+from ingest.ocr import OcrFailed, ocr_pdf
 from ingest.pdftext import PdfText, read_pdf
 
 K = TypeVar("K")
@@ -54,6 +54,7 @@ MSG_FIRST_PAGES = "Text extracted from the first {read} of {pages} pages."
 MSG_EMPTY = "No text layer found (scanned or image-only PDF): OCR is needed to make it searchable."
 MSG_OCR = "Text recognised by OCR from {pages} page(s); it may contain errors."
 MSG_OCR_NOTHING = "No text layer found and OCR recognised no text."
+MSG_OCR_FAILED = "No text layer found and OCR failed on this file."
 MSG_GARBLED = ("Most characters could not be decoded (unusual font encoding); "
                "search may miss this file.")
 MSG_ENCRYPTED = "The PDF is password-protected. Please provide a copy without a password."
@@ -99,9 +100,8 @@ def extract(path: Path, *, timeout: float = 120.0, memory_mb: int = 2048,
             max_pages: int | None = None, ocr: bool = True) -> Extraction:
     """Extract one file's text in a worker process; never raises for a bad file."""
     limits = Limits(timeout=timeout, memory_mb=memory_mb, max_pages=max_pages, ocr=ocr)
-    for _, result in _run([(None, Path(path))], workers=1, limits=limits):
-        return result
-    raise AssertionError("the scheduler returned no result")
+    [(_, outcome)] = list(_run([(None, Path(path))], workers=1, limits=limits))
+    return outcome
 
 
 def extract_many(items: Iterable[tuple[K, Path]], *, workers: int = 1, timeout: float = 120.0,
@@ -117,8 +117,8 @@ def raw_extract_text(path: Path) -> str:
     return extract_text(str(path), laparams=LAParams())
 
 
-def result(status: str, message: str, *, pages: int | None = None, text: str = "",
-           ocr: bool = False, legacy_encoding: str | None = None) -> Extraction:
+def _outcome(status: str, message: str, *, pages: int | None = None, text: str = "",
+             ocr: bool = False, legacy_encoding: str | None = None) -> Extraction:
     """An :class:`Extraction` whose ``chars`` always matches its text."""
     return Extraction(status, message, pages, len(text), text, ocr, legacy_encoding)
 
@@ -152,11 +152,11 @@ def _precheck(path: Path) -> Extraction | None:
         with path.open("rb") as stream:
             head = stream.read(SNIFF_BYTES)
     except OSError:
-        return result(CORRUPT, MSG_MISSING)
+        return _outcome(CORRUPT, MSG_MISSING)
     if not head:
-        return result(CORRUPT, MSG_ZERO_BYTES)
+        return _outcome(CORRUPT, MSG_ZERO_BYTES)
     if sniff_media_type(head) is None:
-        return result(UNSUPPORTED, MSG_UNSUPPORTED)
+        return _outcome(UNSUPPORTED, MSG_UNSUPPORTED)
     return None
 
 
@@ -206,7 +206,10 @@ class _Worker:
         """Hand over a file; its clock starts when the worker says it has begun."""
         self.key, self.busy, self.started = key, True, False
         self.deadline = time.monotonic() + STARTUP_TIMEOUT
-        self.conn.send(str(path))
+        try:
+            self.conn.send(str(path))
+        except OSError:
+            pass  # the worker died while idle; poll() reports it for this file
 
     def poll(self, limits: Limits) -> tuple[Any, Extraction] | None:
         """The finished (key, result), if any: a result, a crash, or a missed deadline."""
@@ -219,14 +222,14 @@ class _Worker:
                 else:
                     return self._finish(payload)
         except (EOFError, OSError):
-            return self._fail(result(CORRUPT, MSG_CRASHED))
+            return self._fail(_outcome(CORRUPT, MSG_CRASHED))
         if not self.process.is_alive():
-            return self._fail(result(CORRUPT, MSG_CRASHED))
+            return self._fail(_outcome(CORRUPT, MSG_CRASHED))
         if time.monotonic() < self.deadline:
             return None
         if not self.started:
-            return self._fail(result(CORRUPT, MSG_NO_START))
-        return self._fail(result(TIMEOUT, MSG_TIMEOUT.format(seconds=limits.timeout)))
+            return self._fail(_outcome(CORRUPT, MSG_NO_START))
+        return self._fail(_outcome(TIMEOUT, MSG_TIMEOUT.format(seconds=limits.timeout)))
 
     def stop(self) -> None:
         """Let an idle worker exit; kill a busy one."""
@@ -243,6 +246,8 @@ class _Worker:
 
     def _finish(self, extraction: Extraction) -> tuple[Any, Extraction]:
         self.busy = False
+        if extraction.status == TOO_LARGE:
+            self._kill()  # the worker exits after running out of memory; never reuse it
         return self.key, extraction
 
     def _fail(self, extraction: Extraction) -> tuple[Any, Extraction]:
@@ -274,7 +279,7 @@ def _worker_main(conn: Connection, limits: Limits) -> None:
         try:
             extraction = _extract_file(Path(path), limits)
         except MemoryError:
-            extraction = result(TOO_LARGE, MSG_TOO_LARGE.format(memory_mb=limits.memory_mb))
+            extraction = _outcome(TOO_LARGE, MSG_TOO_LARGE.format(memory_mb=limits.memory_mb))
         conn.send(("done", extraction))
         if extraction.status == TOO_LARGE:
             return  # a process that ran out of memory is not trusted with the next file
@@ -294,13 +299,13 @@ def _extract_file(path: Path, limits: Limits) -> Extraction:
     try:
         layer = read_pdf(path, limits.max_pages)
     except PDFEncryptionError:
-        return result(ENCRYPTED, MSG_ENCRYPTED)
+        return _outcome(ENCRYPTED, MSG_ENCRYPTED)
     except MemoryError:
         raise
     except Exception:  # pdfminer fails in many ways on damaged files
-        return result(CORRUPT, MSG_CORRUPT)
+        return _outcome(CORRUPT, MSG_CORRUPT)
     if layer.page_count == 0 or not layer.pages:
-        return result(CORRUPT, MSG_CORRUPT, pages=layer.page_count or None)
+        return _outcome(CORRUPT, MSG_CORRUPT, pages=layer.page_count or None)
     return _classify(path, layer, limits, deadline)
 
 
@@ -309,10 +314,10 @@ def _classify(path: Path, layer: PdfText, limits: Limits, deadline: float) -> Ex
     text = normalize_text(raw, drop_repeated_lines=True)
     pages = layer.page_count
     if garbled_ratio(raw) > GARBLED_THRESHOLD:
-        return result(GARBLED, MSG_GARBLED, pages=pages, text=text, legacy_encoding=encoding)
+        return _outcome(GARBLED, MSG_GARBLED, pages=pages, text=text, legacy_encoding=encoding)
     if _word_chars(text) < MIN_WORD_CHARS_PER_PAGE * len(layer.pages):
         return _ocr_or_empty(path, pages, limits, deadline)
-    return result(OK, _ok_message(layer), pages=pages, text=text, legacy_encoding=encoding)
+    return _outcome(OK, _ok_message(layer), pages=pages, text=text, legacy_encoding=encoding)
 
 
 def _decode_legacy(raw: str, layer: PdfText) -> tuple[str, str | None]:
@@ -333,14 +338,17 @@ def _ok_message(layer: PdfText) -> str:
 
 
 def _ocr_or_empty(path: Path, pages: int, limits: Limits, deadline: float) -> Extraction:
-    recognised = ocr_pdf(path, deadline=deadline, max_pages=limits.max_pages) \
-        if limits.ocr else None
+    try:
+        recognised = ocr_pdf(path, deadline=deadline, max_pages=limits.max_pages) \
+            if limits.ocr else None
+    except OcrFailed:
+        return _outcome(EMPTY, MSG_OCR_FAILED, pages=pages)
     if recognised is None:
-        return result(EMPTY, MSG_EMPTY, pages=pages)
+        return _outcome(EMPTY, MSG_EMPTY, pages=pages)
     text = normalize_text(recognised)
     if not _word_chars(text):
-        return result(EMPTY, MSG_OCR_NOTHING, pages=pages)
-    return result(OCR, MSG_OCR.format(pages=pages), pages=pages, text=text, ocr=True)
+        return _outcome(EMPTY, MSG_OCR_NOTHING, pages=pages)
+    return _outcome(OCR, MSG_OCR.format(pages=pages), pages=pages, text=text, ocr=True)
 
 
 def _word_chars(text: str) -> int:

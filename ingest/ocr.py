@@ -20,6 +20,10 @@ RENDER_DPI = 300
 PREFERRED_LANGUAGES = ("vie", "eng")
 
 
+class OcrFailed(Exception):
+    """Rendering or recognition failed; the file stays marked as needing OCR."""
+
+
 def tesseract_path() -> str | None:
     """The tesseract program, if installed."""
     return shutil.which("tesseract")
@@ -34,12 +38,17 @@ def ocr_pdf(path: Path, *, deadline: float, max_pages: int | None = None) -> str
     program = tesseract_path()
     if program is None:
         return None
-    languages = _languages(program)
-    document = pypdfium2.PdfDocument(str(path))
+    try:
+        languages = _languages(program)
+        document = pypdfium2.PdfDocument(str(path))
+    except (OSError, subprocess.SubprocessError, pypdfium2.PdfiumError) as exc:
+        raise OcrFailed(str(exc)) from exc
     try:
         count = len(document) if max_pages is None else min(len(document), max_pages)
         return "\f".join(_ocr_page(program, languages, document[i], deadline)
                          for i in range(count))
+    except (OSError, subprocess.SubprocessError, pypdfium2.PdfiumError) as exc:
+        raise OcrFailed(str(exc)) from exc
     finally:
         document.close()
 
