@@ -124,8 +124,9 @@ def test_a_slow_pdf_times_out_and_the_caller_carries_on(slow_pdf, tmp_path):
     assert extract(write_pdf(tmp_path / "after.pdf", ["Vẫn chạy"])).status == "ok"
 
 
-def test_running_out_of_memory_is_a_result_not_a_crash(slow_pdf, tmp_path):
-    result = extract(slow_pdf, memory_mb=30)
+@pytest.mark.parametrize("memory_mb", [1, 30])
+def test_running_out_of_memory_is_a_result_not_a_crash(slow_pdf, tmp_path, memory_mb):
+    result = extract(slow_pdf, memory_mb=memory_mb)
     assert_consistent(result)
     assert result.status in ("too_large", "corrupt")
     assert extract(write_pdf(tmp_path / "after.pdf", ["Vẫn chạy"])).status == "ok"
@@ -243,6 +244,14 @@ def test_extract_many_yields_every_key_once_with_its_own_limits(tmp_path, slow_p
         "slow": "timeout", "vi2": "ok",
     }
     assert "Hải Phòng" in results["vi2"].text
+
+
+def test_a_worker_that_ran_out_of_memory_does_not_fail_the_next_files(tmp_path, slow_pdf):
+    items = [("slow", slow_pdf)] + [
+        (name, write_pdf(tmp_path / f"{name}.pdf", [f"Tệp {name}"])) for name in ("a", "b")]
+    results = dict(extract_many(items, workers=1, memory_mb=40))
+    assert results["slow"].status in ("too_large", "corrupt")
+    assert results["a"].status == results["b"].status == "ok"
 
 
 def test_extract_many_accepts_a_generator_and_an_empty_batch(tmp_path):
