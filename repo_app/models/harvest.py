@@ -18,9 +18,12 @@ from repo_app.models.types import UTCDateTime, utcnow
 class HarvestSource(Base):
     """One partner endpoint (and optional set) with where the last harvest stopped.
 
-    ``last_datestamp`` is the newest record datestamp fully harvested, so
-    the next run asks only for later changes. ``resumption_token`` is kept
-    while a list is incomplete, so an interrupted harvest resumes there.
+    ``last_datestamp`` is the partner's responseDate when the last complete
+    list began: the next run asks ``from`` it, so it gets only later changes
+    (the protocol's recommended way, safe against clocks and same-second
+    edits). While a list is incomplete, ``resumption_token`` and
+    ``pending_since`` (that list's start) are kept, so an interrupted
+    harvest resumes where it stopped.
     """
 
     __tablename__ = "harvest_sources"
@@ -32,7 +35,7 @@ class HarvestSource(Base):
     name: Mapped[str] = mapped_column(String(300), default="")
     last_datestamp: Mapped[str | None] = mapped_column(String(30))
     resumption_token: Mapped[str | None] = mapped_column(Text)
-    pending_from: Mapped[str | None] = mapped_column(String(30))
+    pending_since: Mapped[str | None] = mapped_column(String(30))
     last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     records: Mapped[list[HarvestedRecord]] = relationship(back_populates="source")

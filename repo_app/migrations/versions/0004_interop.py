@@ -23,7 +23,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=300), nullable=False),
         sa.Column("last_datestamp", sa.String(length=30), nullable=True),
         sa.Column("resumption_token", sa.Text(), nullable=True),
-        sa.Column("pending_from", sa.String(length=30), nullable=True),
+        sa.Column("pending_since", sa.String(length=30), nullable=True),
         sa.Column("last_run_at", repo_app.models.types.UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_harvest_sources")),
         sa.UniqueConstraint("url", "set_spec", name=op.f("uq_harvest_sources_url")),

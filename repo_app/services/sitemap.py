@@ -1,0 +1,72 @@
+"""Which works crawlers are told about: those an anonymous visitor may see, nothing else.
+
+A sitemap page holds at most 50,000 URLs (the protocol's limit); the index
+lists the pages. The page size is configurable (``SITEMAP_PAGE_SIZE``) so
+tests can exercise several pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from repo_app import resources
+from repo_app.access import ANONYMOUS, Action, decide
+from repo_app.errors import NotFound
+from repo_app.models import Work
+from repo_app.vocab import WorkStatus
+
+MAX_URLS = 50_000
+# Paths crawlers may not enter: personal, staff and machine areas.
+DISALLOWED = ("/deposit", "/review", "/my", "/api", "/reports", "/audit", "/login", "/oai")
+
+
+@dataclass(frozen=True)
+class Entry:
+    work_id: int
+    lastmod: datetime
+
+
+@dataclass(frozen=True)
+class _Row:
+    """The columns ``access.decide`` reads, without loading whole works."""
+
+    id: int
+    status: str
+    access_level: str
+    embargo_until: date | None
+    access_after_embargo: str
+    depositor_id: int | None
+    datestamp: datetime
+
+
+def page_size() -> int:
+    return min(int(current_app.config.get("SITEMAP_PAGE_SIZE", MAX_URLS)), MAX_URLS)
+
+
+def public_entries(db: Session) -> list[Entry]:
+    stmt = select(Work.id, Work.status, Work.access_level, Work.embargo_until,
+                  Work.access_after_embargo, Work.depositor_id, Work.datestamp).where(
+        Work.status == WorkStatus.PUBLISHED).order_by(Work.id)
+    policy = resources.policy()
+    rows = (_Row(*r) for r in db.execute(stmt))
+    return [Entry(r.id, r.datestamp) for r in rows
+            if decide(ANONYMOUS, Action.VIEW_METADATA, r, policy=policy)]
+
+
+def page_count(db: Session) -> int:
+    """How many sitemap pages there are (at least one, possibly empty)."""
+    size = page_size()
+    return max(1, -(-len(public_entries(db)) // size))
+
+
+def page(db: Session, number: int) -> list[Entry]:
+    """Entries of page ``number`` (1-based); a page past the end is a 404."""
+    if number < 1 or number > page_count(db):
+        raise NotFound()
+    size = page_size()
+    return public_entries(db)[(number - 1) * size:number * size]

@@ -1,0 +1,216 @@
+"""``/api/v1/`` additions: the list of works, deposit with a bearer token, the OpenAPI document.
+
+Deposit endpoints authenticate with ``Authorization: Bearer <token>`` only,
+never with the session cookie, so a browser cannot be tricked into calling
+them: that is why (and the only reason) the blueprint is exempt from CSRF.
+Errors carry the service's own code (``token_expired``, ``title_required``…).
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields as dataclass_fields
+from typing import Any
+
+import click
+from flask import Blueprint, g, jsonify, request, url_for
+from flask.cli import with_appcontext
+
+from repo_app import db, serialize
+from repo_app.access import Actor
+from repo_app.actors import current_actor
+from repo_app.errors import UserError
+from repo_app.extensions import csrf
+from repo_app.services import api_tokens, files, searching, works
+
+bp = Blueprint("api_deposit", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+LIST_PAGE_SIZE = 20
+
+
+@bp.errorhandler(UserError)
+def user_error(exc: UserError):
+    body: dict[str, Any] = {"code": exc.code, "message": exc.translated()}
+    if exc.field:
+        body["field"] = exc.field
+    return jsonify({"error": body}), exc.status
+
+
+def token_actor() -> Actor:
+    """The depositor behind the request's bearer token (401 when missing, unknown or expired)."""
+    if "token_actor" not in g:
+        session = db.session()
+        user = api_tokens.authenticate(session, request.headers.get("Authorization"))
+        g.token_actor = api_tokens.actor_of(session, user)
+    return g.token_actor
+
+
+@bp.get("/works")
+def list_works():
+    page = request.args.get("page", "1")
+    if not page.isdigit() or int(page) < 1:
+        raise UserError("bad_page", "The page must be a positive whole number.")
+    req = searching.build_request({"sort": ["newest"], "page": [page], "source": ["local"]})
+    results = searching.search(db.session(), current_actor(), req)
+    body = serialize.search_results(results)
+    body.pop("facets")
+    body["per_page"] = results.per_page
+    return jsonify(body)
+
+
+LIST_FIELDS = frozenset({"creators", "advisors", "keywords"})
+# The faculty is chosen by librarians at review; a script cannot name collection rows.
+JSON_FIELDS = frozenset(f.name for f in dataclass_fields(works.WorkFields)) - {"collection_id"}
+
+
+def _well_typed(name: str, value: Any) -> bool:
+    if name in LIST_FIELDS:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if name == "year":
+        return value is None or (isinstance(value, int) and not isinstance(value, bool))
+    return isinstance(value, str)
+
+
+def _json_fields() -> works.WorkFields:
+    """The work's fields from a JSON object: known names and the right types, or a 400."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise UserError("bad_json", "The body must be a JSON object.")
+    unknown = sorted(set(data) - JSON_FIELDS)
+    if unknown:
+        raise UserError("unknown_field", "Unknown field: %(name)s", field=unknown[0],
+                        name=unknown[0])
+    for name, value in data.items():
+        if not _well_typed(name, value):
+            raise UserError("bad_field", "The field %(name)s has the wrong type.", field=name,
+                            name=name)
+    return works.WorkFields(**{"title": "", "type": "", **data})
+
+
+@bp.post("/works")
+def create_work():
+    actor = token_actor()
+    work = works.create(db.session(), actor, _json_fields(), [])
+    return jsonify(serialize.work_record(actor, work)), 201, {
+        "Location": url_for("api.work", work_id=work.id, _external=True)}
+
+
+def _current_fields(work) -> works.WorkFields:
+    return works.WorkFields(**{f.name: getattr(work, f.name)
+                               for f in dataclass_fields(works.WorkFields)})
+
+
+@bp.post("/works/<int:work_id>/files")
+def upload_file(work_id: int):
+    actor = token_actor()
+    session = db.session()
+    work = works.get_editable(session, actor, work_id)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise UserError("file_required", "Attach at least one PDF before submitting.",
+                        field="file")
+    staged = files.stage(upload.stream, upload.filename)
+    work = works.update(session, actor, work, _current_fields(work), [staged])
+    return jsonify(serialize.work_record(actor, work)), 201
+
+
+@bp.post("/works/<int:work_id>/submit")
+def submit_work(work_id: int):
+    actor = token_actor()
+    session = db.session()
+    work = works.submit(session, actor, works.get_editable(session, actor, work_id))
+    return jsonify(serialize.work_record(actor, work))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document(url_for("api.search", _external=True).rsplit("/", 1)[0]))
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _operation(summary: str, ok: str, *, secured: bool = False, body: dict | None = None,
+               params: list | None = None, errors: tuple[int, ...] = (404,)) -> dict[str, Any]:
+    op: dict[str, Any] = {"summary": summary, "responses": {ok: {"description": "OK"}}}
+    for status in errors:
+        op["responses"][str(status)] = _error_response(
+            {400: "Invalid input", 401: "Token missing, invalid or expired", 403: "Not allowed",
+             404: "Not found"}[status])
+    if secured:
+        op["security"] = [{"bearerAuth": []}]
+    if body is not None:
+        op["requestBody"] = {"required": True, "content": body}
+    if params:
+        op["parameters"] = params
+    return op
+
+
+def openapi_document(server: str) -> dict[str, Any]:
+    """The OpenAPI 3 description of /api/v1 (CONTRACT.md shapes)."""
+    work_id = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    page = {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}
+    fields = {
+        "title": {"type": "string"}, "type": {"type": "string", "enum": [
+            "bachelor_thesis", "master_thesis", "doctoral_dissertation", "research_report",
+            "article"]},
+        "year": {"type": "integer"}, "language": {"type": "string"},
+        **{name: {"type": "array", "items": {"type": "string"}} for name in sorted(LIST_FIELDS)},
+        **{name: {"type": "string"} for name in ("alt_title", "abstract", "degree_name",
+                                                 "degree_level", "discipline", "grantor")},
+    }
+    deposit = _operation("Create a draft work", "201", secured=True, errors=(400, 401, 403),
+                         body={"application/json": {"schema": {
+                             "type": "object", "required": ["title", "type", "creators"],
+                             "properties": fields, "additionalProperties": False}}})
+    upload = _operation("Attach a PDF to a draft", "201", secured=True, params=[work_id],
+                        errors=(400, 401, 403, 404), body={"multipart/form-data": {"schema": {
+                            "type": "object", "required": ["file"],
+                            "properties": {"file": {"type": "string", "format": "binary"}}}}})
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Institutional repository API", "version": "1"},
+        "servers": [{"url": server}],
+        "paths": {
+            "/search": {"get": _operation("Search works", "200", errors=(400,), params=[
+                {"name": "q", "in": "query", "schema": {"type": "string"}}, page])},
+            "/works": {"get": _operation("Visible works, newest first", "200", errors=(400,),
+                                         params=[page]),
+                       "post": deposit},
+            "/works/{id}": {"get": _operation("A work's metadata and files", "200",
+                                              params=[work_id])},
+            "/works/{id}/files": {"post": upload},
+            "/works/{id}/submit": {"post": _operation("Submit a draft for review", "200",
+                                                      secured=True, params=[work_id],
+                                                      errors=(400, 401, 403, 404))},
+        },
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Error": {"type": "object", "required": ["error"], "properties": {
+                "error": {"type": "object", "required": ["code", "message"], "properties": {
+                    "code": {"type": "string"}, "message": {"type": "string"},
+                    "field": {"type": "string"}}}}}},
+        },
+    }
+
+
+@click.group("tokens")
+def tokens_group() -> None:
+    """API tokens for depositing by script."""
+
+
+@tokens_group.command("create")
+@click.argument("email")
+@click.option("--days", default=90, show_default=True, help="Days until the token expires.")
+@with_appcontext
+def tokens_create(email: str, days: int) -> None:
+    """Create a token for the account EMAIL and print it (it is shown only once)."""
+    from repo_app.cli import SYSTEM, fail
+
+    try:
+        row, token = api_tokens.create(db.session(), SYSTEM, email, days)
+    except UserError as exc:
+        fail(str(exc))
+    click.echo(token)
+    click.echo(f"expires {row.expires_at.isoformat()}", err=True)

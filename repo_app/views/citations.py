@@ -1,0 +1,48 @@
+"""Citation export (BibTeX, RIS, CSL-JSON) for a work and for a page of search results."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from repo_app import db
+from repo_app.actors import current_actor
+from repo_app.errors import NotFound
+from repo_app.services import citations, searching, works
+
+bp = Blueprint("citations", __name__)
+EXPORT_PAGE_SIZE = 100
+
+
+def _send(text: str, fmt: str, name: str) -> Response:
+    if fmt not in citations.FORMATS:
+        raise NotFound()
+    response = Response(text, content_type=citations.FORMATS[fmt])
+    response.headers["Content-Disposition"] = f'inline; filename="{name}.{fmt}"'
+    return response
+
+
+@bp.get("/works/<int:work_id>/cite.<fmt>")
+def work(work_id: int, fmt: str) -> Response:
+    if fmt not in citations.FORMATS:
+        raise NotFound()
+    item = works.get_visible(db.session(), current_actor(), work_id)
+    return _send(citations.render([citations.citation_of(item)], fmt), fmt, f"work-{work_id}")
+
+
+@bp.get("/search/cite.<fmt>")
+def results(fmt: str) -> Response:
+    """The current page of a search (up to 100 works), with the same access scope as search."""
+    if fmt not in citations.FORMATS:
+        raise NotFound()
+    session, actor = db.session(), current_actor()
+    req = searching.build_request(request.args.to_dict(flat=False))
+    req.per_page = EXPORT_PAGE_SIZE
+    hits = searching.search(session, actor, req).hits
+    local = [int(h.id) for h in hits if h.id.isdigit()]
+    return _send(citations.render(citations.citable(session, actor, local), fmt), fmt, "results")
+
+
+@bp.app_template_global()
+def citation_meta_tags(work) -> list[tuple[str, str]]:
+    """The work page's Google Scholar and Dublin Core tags (templates/public/_meta_tags.html)."""
+    return citations.meta_tags(work)
