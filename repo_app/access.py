@@ -38,6 +38,7 @@ class Action(StrEnum):
     VIEW_REPORTS = "view_reports"
     MANAGE_HOLDINGS = "manage_holdings"
     MANAGE_USERS = "manage_users"
+    HARVEST = "harvest"
 
 
 ANYONE, MEMBER, CAMPUS, READING_ROOM, STAFF = "anyone", "member", "campus", "reading_room", "staff"
@@ -182,7 +183,7 @@ def _decide_global(actor: Actor, action: Action) -> Decision:
         ok = actor.role in DEPOSIT_ROLES
         return Decision(ok, "depositors and staff deposit" if ok else "login as a depositor")
     if action in (Action.REVIEW, Action.VIEW_REPORTS, Action.MANAGE_HOLDINGS, Action.CHANGE_ACCESS,
-                  Action.EDIT):
+                  Action.EDIT, Action.HARVEST):
         return Decision(actor.is_staff, "staff only")
     if action == Action.MANAGE_USERS:
         return Decision(actor.role == Role.ADMIN, "administrators only")
