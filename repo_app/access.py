@@ -39,6 +39,7 @@ class Action(StrEnum):
     MANAGE_HOLDINGS = "manage_holdings"
     MANAGE_USERS = "manage_users"
     HARVEST = "harvest"
+    REQUEST_COPY = "request_copy"
 
 
 ANYONE, MEMBER, CAMPUS, READING_ROOM, STAFF = "anyone", "member", "campus", "reading_room", "staff"
@@ -175,6 +176,8 @@ def decide(
         return _decide_management(actor, action, work)
     if action in (Action.READ_ONLINE, Action.SEARCH_FULLTEXT, Action.DOWNLOAD):
         return _decide_content(actor, action, work, file, policy, today)
+    if action == Action.REQUEST_COPY:
+        return _decide_copy_request(actor, work, file, policy, today)
     return Decision(False, f"unknown action {action}")
 
 
@@ -229,6 +232,16 @@ def _decide_content(
     if actor.tokens & table[level]:
         return Decision(True, f"{level}: allowed for {sorted(actor.tokens & table[level])}")
     return Decision(False, _denial_reason(level, action))
+
+
+def _decide_copy_request(actor: Actor, work: WorkLike, file: FileLike | None, policy: Policy,
+                         today: date | None) -> Decision:
+    """A logged-in member may ask for a copy of what they cannot download (librarians decide)."""
+    if actor.user_id is None:
+        return Decision(False, "log in to request a copy")
+    if _decide_content(actor, Action.DOWNLOAD, work, file, policy, today):
+        return Decision(False, "already available to this actor")
+    return Decision(True, "members may ask the librarians for a copy")
 
 
 def _denial_reason(level: str, action: Action) -> str:

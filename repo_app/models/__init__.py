@@ -8,6 +8,7 @@ from repo_app.models.grants import AccessGrant
 from repo_app.models.harvest import HarvestedRecord, HarvestSource
 from repo_app.models.holdings import CoverageSnapshot, Holding
 from repo_app.models.indexing import IndexQueueItem
+from repo_app.models.requests import CopyRequest, Notification, ReaderPageView
 from repo_app.models.users import User
 from repo_app.models.works import Collection, File, Work
 
@@ -15,3 +16,4 @@ __all__ = ["AccessGrant", "AuditEvent", "Base", "Collection", "CoverageSnapshot"
            "IndexQueueItem", "User", "Work"]
 
 __all__ += ["ApiToken", "HarvestSource", "HarvestedRecord"]
+__all__ += ["CopyRequest", "Notification", "ReaderPageView"]
