@@ -160,11 +160,13 @@ def check_command(repair: bool) -> None:
 
 def register(app: Flask) -> None:
     from repo_app.views.api_deposit import tokens_group
+    from repo_app.views.audit import embargoes_group
     from repo_app.views.oai import harvest_command
     from repo_app.views.reports import coverage_command, holdings_group
 
     for command in (init_command, users_group, demo_command, reindex_command, import_command,
                     check_command, holdings_group, coverage_command):
         app.cli.add_command(command)
+    app.cli.add_command(embargoes_group)
     app.cli.add_command(harvest_command)
     app.cli.add_command(tokens_group)

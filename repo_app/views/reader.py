@@ -1,0 +1,62 @@
+"""The restricted reader: ``/works/<id>/read`` and the page images it shows.
+
+Every response here is marked ``no-store, private``: a shared cache or the
+browser's disk must not keep pages a reader was only allowed to look at.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+
+from repo_app import db
+from repo_app.actors import current_actor
+from repo_app.errors import Forbidden
+from repo_app.services import reader
+
+bp = Blueprint("reader", __name__)
+
+NO_STORE = "no-store, private"
+
+
+@bp.after_request
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = NO_STORE
+    response.headers["Pragma"] = "no-cache"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@bp.get("/works/<int:work_id>/read")
+def start(work_id: int):
+    """Open the first file the actor may read (403 when there is none, 404 when hidden)."""
+    work, readable = reader.readable_files(db.session(), current_actor(), work_id)
+    if not readable:
+        if not work.files:
+            abort(404)
+        raise Forbidden("nothing readable")
+    return redirect(url_for("reader.read", work_id=work.id, file_id=readable[0].id))
+
+
+@bp.get("/works/<int:work_id>/read/<int:file_id>")
+def read(work_id: int, file_id: int):
+    actor = current_actor()
+    item = reader.open_for_reading(db.session(), actor, work_id, file_id)
+    page = request.args.get("page", "1")
+    number = int(page) if page.isdigit() else 1
+    number = min(max(number, 1), item.pages)
+    _, readable = reader.readable_files(db.session(), actor, work_id)
+    return render_template("reader/read.html", work=item.work, file=item.file, pages=item.pages,
+                           page=number, files=readable)
+
+
+@bp.get("/works/<int:work_id>/files/<int:file_id>/pages/<int:page>.png")
+def page_image(work_id: int, file_id: int, page: int):
+    actor = current_actor()
+    viewer = reader.Viewer.of(actor, request.remote_addr)
+    png = reader.render_page(db.session(), actor, viewer, work_id, file_id, page)
+    return Response(png, mimetype="image/png")
+
+
+@bp.get("/reader.css")
+def stylesheet():
+    return Response(render_template("reader/reader.css"), mimetype="text/css")

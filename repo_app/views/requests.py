@@ -1,0 +1,139 @@
+"""Request a copy: the requester's form and "my requests", the librarians' queue and decisions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from repo_app import db
+from repo_app.actors import current_actor
+from repo_app.errors import UserError
+from repo_app.forms import REQUIRED
+from repo_app.models import Work
+from repo_app.services import requests, works
+
+bp = Blueprint("requests", __name__)
+
+
+class CopyRequestForm(FlaskForm):
+    """No address field on purpose: the request goes to the librarians, nowhere else."""
+
+    message = TextAreaField(_l("Why you need this work (optional)"),
+                            validators=[Optional(), Length(max=requests.MAX_MESSAGE_CHARS)])
+    submit = SubmitField(_l("Send the request to the library"))
+
+
+class GrantForm(FlaskForm):
+    days = IntegerField(_l("Days of access"), default=requests.DEFAULT_GRANT_DAYS,
+                        validators=[DataRequired(REQUIRED),
+                                    NumberRange(1, requests.MAX_GRANT_DAYS)])
+    reason = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("Grant access"))
+
+
+class DeclineForm(FlaskForm):
+    reason = StringField(_l("Reason, sent to the requester"),
+                         validators=[DataRequired(REQUIRED), Length(max=500)])
+    submit = SubmitField(_l("Decline"))
+
+
+@bp.app_template_global()
+def copy_request_link(work: Work) -> str:
+    """For the work page: where "request a copy" leads, or "" when there is nothing to request.
+
+    A guest who cannot download everything is sent to log in first.
+    """
+    actor = current_actor()
+    form_url = url_for("requests.new", work_id=work.id)
+    if actor.user_id is None:
+        return url_for("auth.login", next=form_url) if requests.guest_could_request(actor, work) \
+            else ""
+    return form_url if requests.may_request(actor, work) else ""
+
+
+@bp.route("/works/<int:work_id>/request-copy", methods=["GET", "POST"])
+@login_required
+def new(work_id: int):
+    actor = current_actor()
+    work = works.get_visible(db.session(), actor, work_id)
+    form = CopyRequestForm()
+    if form.validate_on_submit():
+        try:
+            requests.create(db.session(), actor, work.id, form.message.data or "")
+            flash(_("Your request was sent to the library. You will find the answer under "
+                    "“My requests”."))
+            return redirect(url_for("requests.mine"))
+        except UserError as exc:
+            db.session().rollback()
+            if exc.status != 400:
+                raise
+            form.message.errors = [*form.message.errors, exc.translated()]
+    status = 400 if request.method == "POST" else 200
+    return render_template("requests/new.html", work=work, form=form,
+                           allowed=requests.may_request(actor, work)), status
+
+
+@bp.get("/my/requests")
+@login_required
+def mine():
+    actor = current_actor()
+    return render_template("requests/mine.html",
+                           requests=requests.mine(db.session(), actor),
+                           notifications=requests.notifications_for(db.session(), actor))
+
+
+@bp.get("/requests")
+@login_required
+def queue():
+    return render_template("requests/queue.html",
+                           requests=requests.pending(db.session(), current_actor()),
+                           grant_form=GrantForm(), decline_form=DeclineForm())
+
+
+@bp.post("/requests/<int:request_id>/grant")
+@login_required
+def grant(request_id: int):
+    form = GrantForm()
+    if not form.validate_on_submit():
+        return _invalid(form)
+    try:
+        requests.grant(db.session(), current_actor(), request_id, form.days.data,
+                       form.reason.data or "")
+        flash(_("Access granted."))
+    except UserError as exc:
+        db.session().rollback()
+        if exc.status != 400:
+            raise
+        flash(exc.translated(), "error")
+    return redirect(url_for("requests.queue"))
+
+
+@bp.post("/requests/<int:request_id>/decline")
+@login_required
+def decline(request_id: int):
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        return _invalid(form)
+    try:
+        requests.decline(db.session(), current_actor(), request_id, form.reason.data or "")
+        flash(_("The request was declined and the requester told why."))
+    except UserError as exc:
+        db.session().rollback()
+        if exc.status != 400:
+            raise
+        flash(exc.translated(), "error")
+    return redirect(url_for("requests.queue"))
+
+
+def _invalid(form: FlaskForm):
+    """Staff-only actions: check the actor before telling them what was wrong with the form."""
+    requests.require_staff(current_actor())
+    for errors in form.errors.values():
+        for error in errors:
+            flash(str(error), "error")
+    return redirect(url_for("requests.queue"))

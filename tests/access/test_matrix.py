@@ -1,0 +1,167 @@
+"""The permission matrix: every visitor × every level × every route that shows a work.
+
+For each case the exact status code, and the absence of what the visitor
+may not see: the PDF's words (through snippets, the API, downloads or the
+reader), the PDF's bytes, a page image, and, for a confidential work, even
+its title.
+"""
+
+from __future__ import annotations
+
+import pytest
+from access.world import LEVELS, VISITORS
+
+ALL_200 = (200, 200, 200)
+STAFF_AND_OWNER = {"owner": ALL_200, "librarian": ALL_200, "admin": ALL_200}
+
+# level → visitor → (metadata, read online, download)
+MATRIX: dict[str, dict[str, tuple[int, int, int]]] = {
+    "open": dict.fromkeys(VISITORS, ALL_200),
+    "campus": {
+        "anon_off": (200, 403, 403), "anon_campus": ALL_200, "anon_reading_room": (200, 403, 403),
+        "reader": ALL_200, "other_depositor": ALL_200, **STAFF_AND_OWNER,
+    },
+    "restricted": {
+        "anon_off": (200, 403, 403), "anon_campus": (200, 403, 403),
+        "anon_reading_room": (200, 200, 403), "reader": (200, 200, 403),
+        "other_depositor": (200, 200, 403), **STAFF_AND_OWNER,
+    },
+    "embargoed": {
+        "anon_off": (200, 403, 403), "anon_campus": (200, 403, 403),
+        "anon_reading_room": (200, 403, 403), "reader": (200, 403, 403),
+        "other_depositor": (200, 403, 403), **STAFF_AND_OWNER,
+    },
+    "confidential": {
+        "anon_off": (404, 404, 404), "anon_campus": (404, 404, 404),
+        "anon_reading_room": (404, 404, 404), "reader": (404, 404, 404),
+        "other_depositor": (404, 404, 404), **STAFF_AND_OWNER,
+    },
+}
+CASES = [(level, name) for level in LEVELS for name in VISITORS]
+
+
+def test_the_matrix_covers_every_visitor_and_level():
+    assert set(MATRIX) == set(LEVELS)
+    assert all(set(row) == set(VISITORS) for row in MATRIX.values())
+
+
+def _forbidden_words(work, meta: int, read: int) -> list[str]:
+    words = [] if read == 200 else [work.hidden_word]
+    return words + ([] if meta == 200 else [work.title_word])
+
+
+@pytest.mark.parametrize(("level", "name"), CASES)
+def test_work_page(world, visitor, level, name):
+    _, works = world
+    work = works[level]
+    meta, read, download = MATRIX[level][name]
+    response = visitor(name).get(f"/works/{work.work_id}")
+    assert response.status_code == meta
+    body = response.get_data(as_text=True)
+    for word in _forbidden_words(work, meta, read) + [work.query_word, work.hidden_word]:
+        assert word not in body  # the page never shows text, only metadata
+    if meta == 200:
+        assert (f"/works/{work.work_id}/files/{work.file_id}\"" in body) == (download == 200)
+        assert (f"/works/{work.work_id}/read/{work.file_id}\"" in body) == (read == 200)
+
+
+@pytest.mark.parametrize(("level", "name"), CASES)
+def test_api_record(world, visitor, level, name):
+    _, works = world
+    work = works[level]
+    meta, read, download = MATRIX[level][name]
+    response = visitor(name).get(f"/api/v1/works/{work.work_id}")
+    assert response.status_code == meta
+    body = response.get_data(as_text=True)
+    for word in _forbidden_words(work, meta, read) + [work.hidden_word]:
+        assert word not in body
+    if meta == 200:
+        record = response.get_json()
+        assert record["access"] == level
+        assert ("download_url" in record["files"][0]) == (download == 200)
+    else:
+        assert response.get_json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize(("level", "name"), CASES)
+def test_search_page_snippet(world, visitor, level, name):
+    _, works = world
+    work = works[level]
+    meta, read, _ = MATRIX[level][name]
+    response = visitor(name).get(f"/search?q={work.query_word}")
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert (f'href="/works/{work.work_id}"' in body) == (read == 200)
+    for word in _forbidden_words(work, meta, read):
+        assert word not in body
+
+
+@pytest.mark.parametrize(("level", "name"), CASES)
+def test_api_search(world, visitor, level, name):
+    _, works = world
+    work = works[level]
+    meta, read, _ = MATRIX[level][name]
+    client = visitor(name)
+    by_text = client.get(f"/api/v1/search?q={work.query_word}")
+    assert by_text.status_code == 200
+    assert by_text.get_json()["total"] == (1 if read == 200 else 0)
+    for word in _forbidden_words(work, meta, read):
+        assert word not in by_text.get_data(as_text=True)
+    by_title = client.get(f"/api/v1/search?q={work.title_word}")
+    assert by_title.get_json()["total"] == (1 if meta == 200 else 0)
+    if meta != 200:
+        assert work.title_word not in by_title.get_data(as_text=True).replace(
+            f'"q": "{work.title_word}"', "")
+
+
+@pytest.mark.parametrize(("level", "name"), CASES)
+def test_download(world, visitor, level, name):
+    _, works = world
+    work = works[level]
+    meta, read, download = MATRIX[level][name]
+    response = visitor(name).get(f"/works/{work.work_id}/files/{work.file_id}")
+    assert response.status_code == download
+    if download == 200:
+        assert response.data.startswith(b"%PDF")
+    else:
+        assert b"%PDF" not in response.data
+        for word in _forbidden_words(work, meta, read) + [work.hidden_word]:
+            assert word.encode() not in response.data
+
+
+@pytest.mark.parametrize(("level", "name"), CASES)
+def test_reader_page_image(world, visitor, level, name):
+    _, works = world
+    work = works[level]
+    meta, read, _ = MATRIX[level][name]
+    response = visitor(name).get(f"/works/{work.work_id}/files/{work.file_id}/pages/1.png")
+    assert response.status_code == read
+    assert response.headers["Cache-Control"] == "no-store, private"
+    if read == 200:
+        assert response.mimetype == "image/png"
+        assert response.data.startswith(b"\x89PNG")
+    else:
+        assert not response.data.startswith(b"\x89PNG")
+        assert b"%PDF" not in response.data
+        for word in _forbidden_words(work, meta, read):
+            assert word.encode() not in response.data
+
+
+@pytest.mark.parametrize(("level", "name"), CASES)
+def test_reader_page(world, visitor, level, name):
+    _, works = world
+    work = works[level]
+    meta, read, _ = MATRIX[level][name]
+    start = visitor(name).get(f"/works/{work.work_id}/read")
+    assert start.status_code == (302 if read == 200 else read)
+    page = visitor(name).get(f"/works/{work.work_id}/read/{work.file_id}?page=2")
+    assert page.status_code == read
+    body = page.get_data(as_text=True)
+    assert work.hidden_word not in body and work.query_word not in body
+    assert "%PDF" not in body
+    if read == 200:
+        assert f"/works/{work.work_id}/files/{work.file_id}/pages/2.png" in body
+    else:
+        assert "pages/" not in body
+        for word in _forbidden_words(work, meta, read):
+            assert word not in body

@@ -1,0 +1,122 @@
+"""The visitors, levels and helpers the access tests share: building an app for any
+fixture scope, depositing works, per-file overrides, and clients from a given network."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import ROLES, actor_for
+from flask import Flask
+from flask.testing import FlaskClient
+from helpers import PASSWORD, login
+
+from repo_app import create_app
+from repo_app.cli import initialize
+from repo_app.db import standalone_session
+from repo_app.models import Work
+from repo_app.services import files, indexing, users, works
+
+OFF_CAMPUS, CAMPUS, READING_ROOM = "203.0.113.7", "10.10.3.4", "10.20.0.15"
+
+# visitor → (REMOTE_ADDR, e-mail to log in with, or None)
+VISITORS = {
+    "anon_off": (OFF_CAMPUS, None),
+    "anon_campus": (CAMPUS, None),
+    "anon_reading_room": (READING_ROOM, None),
+    "reader": (OFF_CAMPUS, "reader@test.vn"),
+    "owner": (OFF_CAMPUS, "depositor@test.vn"),
+    "other_depositor": (OFF_CAMPUS, "other@test.vn"),
+    "librarian": (OFF_CAMPUS, "librarian@test.vn"),
+    "admin": (OFF_CAMPUS, "admin@test.vn"),
+}
+LEVELS = ("open", "campus", "restricted", "embargoed", "confidential")
+
+
+@dataclass
+class Published:
+    """One work of the world: ids, and the words only a permitted reader may ever see."""
+
+    work_id: int
+    file_id: int
+    query_word: str
+    hidden_word: str
+    title_word: str
+    file_ids: list[int] = field(default_factory=list)
+
+
+def make_app(data_dir: Path, monkeypatch: pytest.MonkeyPatch, **config) -> Flask:
+    """The app exactly as the shared ``app`` fixture builds it, for any scope."""
+    monkeypatch.setenv("REPO_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("REPO_CAMPUS_NETWORKS", "10.10.0.0/16")
+    monkeypatch.setenv("REPO_READING_ROOM_NETWORKS", "10.20.0.0/24")
+    if "REPO_TEST_DATABASE_URL" in os.environ:
+        monkeypatch.setenv("REPO_DATABASE_URL", os.environ["REPO_TEST_DATABASE_URL"])
+    app = create_app({"TESTING": True, "SERVER_NAME": "repo.test", "EXTRACT_TIMEOUT": 60,
+                      **config})
+    with app.app_context():
+        initialize(app)
+    return app
+
+
+def make_accounts(app: Flask) -> dict[str, int]:
+    ids = {}
+    with app.app_context(), standalone_session(app) as db:
+        for role in ROLES:
+            ids[role] = users.create_user(db, f"{role}@test.vn", PASSWORD, role, role.title()).id
+        ids["other_depositor"] = users.create_user(
+            db, "other@test.vn", PASSWORD, "depositor", "Other").id
+    return ids
+
+
+def deposit(app: Flask, accounts: dict[str, int], pdfs: list[Path], title: str, level: str,
+            embargo_until: date | None = None) -> int:
+    """Deposit as the depositor and publish as the librarian (as the ``publish`` fixture does)."""
+    with app.test_request_context(), standalone_session(app) as db:
+        staged = []
+        for pdf in pdfs:
+            with pdf.open("rb") as stream:
+                staged.append(files.stage(stream, pdf.name))
+        owner = actor_for(accounts["depositor"], "depositor")
+        work = works.create(db, owner, works.WorkFields(
+            title=title, type="master_thesis", year=2020, creators=["Nguyễn Văn A"]),
+            staged, submit=True)
+        librarian = actor_for(accounts["librarian"], "librarian")
+        works.publish(db, librarian, work, works.AccessSettings(
+            level=level, embargo_until=embargo_until, reason="test"))
+        return work.id
+
+
+def set_file_level(app: Flask, file_id: int, level: str | None) -> None:
+    """A per-file override (an open thesis with a restricted appendix), re-indexed."""
+    from repo_app.models import File
+
+    with app.test_request_context(), standalone_session(app) as db:
+        file = db.get(File, file_id)
+        file.access_level = level
+        file.work.touch()
+        indexing.enqueue(db, file.work)
+        db.commit()
+        indexing.drain(db)
+
+
+def file_ids(app: Flask, work_id: int) -> list[int]:
+    with app.app_context(), standalone_session(app) as db:
+        return [f.id for f in db.get(Work, work_id).files]
+
+
+def write_pdf(path: Path, text: str) -> Path:
+    from ingest.sample_pdf import write_pdf as write
+
+    return write(path, [text, f"Trang hai. {text}"])
+
+
+def client_from(app: Flask, address: str, email: str | None = None) -> FlaskClient:
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    if email:
+        login(client, email)
+    return client
