@@ -43,35 +43,40 @@ def oai_app(app: Flask) -> Flask:
 Seed = Callable[..., list[int]]
 
 
+def seed_into(app: Flask, n: int = 1, *, faculty: str = "cntt",
+              faculty_name: str = "Khoa Công nghệ Thông tin", **fields) -> list[int]:
+    """Insert ``n`` published works (one faculty, given fields) into ``app``; returns their ids."""
+    with app.test_request_context(), standalone_session(app) as db:
+        collection = works.collection_by_code(db, faculty, faculty_name)
+        made = []
+        for i in range(n):
+            values = {
+                "title": f"Luận văn số {i}: Nghiên cứu đường biên",
+                "creators": ["Nguyễn Thị Hằng", "Trần Đức Anh"],
+                "advisors": ["PGS. TS. Lê Văn Bình"],
+                "keywords": ["học máy", "xử lý ảnh"],
+                "abstract": "Tóm tắt luận văn.",
+                "year": 2021, "type": "master_thesis", "degree_level": "master",
+                "degree_name": "Thạc sĩ Khoa học máy tính", "discipline": "Khoa học máy tính",
+                "grantor": "Trường Đại học Mẫu", "status": "published",
+                "access_level": "open", "was_public": True, "collection_id": collection.id,
+                "embargo_until": None,
+            }
+            values.update(fields)
+            work = Work(**values)
+            db.add(work)
+            db.flush()
+            work.identifier = f"vnir/{work.id}"
+            indexing.enqueue(db, work)
+            made.append(work.id)
+        db.commit()
+        indexing.drain(db)
+        return made
+
+
 @pytest.fixture
 def seed(oai_app: Flask) -> Seed:
-    """Insert ``n`` published works (one faculty, given fields) and index them; returns ids."""
-    def _seed(n: int = 1, *, faculty: str = "cntt", faculty_name: str = "Khoa Công nghệ Thông tin",
-              **fields) -> list[int]:
-        with oai_app.test_request_context(), standalone_session(oai_app) as db:
-            collection = works.collection_by_code(db, faculty, faculty_name)
-            made = []
-            for i in range(n):
-                values = {
-                    "title": f"Luận văn số {i}: Nghiên cứu đường biên",
-                    "creators": ["Nguyễn Thị Hằng", "Trần Đức Anh"],
-                    "advisors": ["PGS. TS. Lê Văn Bình"],
-                    "keywords": ["học máy", "xử lý ảnh"],
-                    "abstract": "Tóm tắt luận văn.",
-                    "year": 2021, "type": "master_thesis", "degree_level": "master",
-                    "degree_name": "Thạc sĩ Khoa học máy tính", "discipline": "Khoa học máy tính",
-                    "grantor": "Trường Đại học Mẫu", "status": "published",
-                    "access_level": "open", "was_public": True, "collection_id": collection.id,
-                    "embargo_until": None,
-                }
-                values.update(fields)
-                work = Work(**values)
-                db.add(work)
-                db.flush()
-                work.identifier = f"vnir/{work.id}"
-                indexing.enqueue(db, work)
-                made.append(work.id)
-            db.commit()
-            indexing.drain(db)
-            return made
+    """Insert published works into the app under test (no PDF, no extraction) and index them."""
+    def _seed(n: int = 1, **fields) -> list[int]:
+        return seed_into(oai_app, n, **fields)
     return _seed
