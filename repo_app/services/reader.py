@@ -174,8 +174,9 @@ def _watermark(image: Image.Image, stamp: str) -> Image.Image:
     ImageDraw.Draw(tile).text((10, 10), stamp, font=_font(max(18, width // 40)),
                               fill=(120, 120, 120, 70))
     tile = tile.rotate(30, expand=True)
-    for y in range(0, height, max(tile.height // 2, 200)):
-        layer.alpha_composite(tile, (0, y))
+    step = max(tile.height // 2, 200)
+    for row, y in enumerate(range(0, height, step)):
+        layer.alpha_composite(tile, ((row % 2) * width // 2, y))
     draw = ImageDraw.Draw(layer)
     font = _font(max(14, width // 60))
     box = draw.textbbox((0, 0), stamp, font=font)
