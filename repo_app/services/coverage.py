@@ -24,7 +24,8 @@ from datetime import date
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
-from flask import current_app
+from flask import current_app, has_request_context
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -44,18 +45,30 @@ BREAKDOWNS = ("faculty", "year", "type", "category")
 # works count as online), no grant, and an id no depositor has.
 OUTSIDE_READER = Actor(user_id=-1, role=Role.READER, name="coverage report")
 
-DEFINITIONS = {
-    "digitized": _l("A holding is digitized when its work in the repository has at least one "
+def N_(message: str) -> str:
+    """Mark a msgid for extraction; it is translated where it is shown (``definitions``)."""
+    return message
+
+
+DEFINITIONS = {  # English msgids; ``definitions()`` translates them for a web request
+    "digitized": N_("A holding is digitized when its work in the repository has at least one "
                     "stored file."),
-    "searchable": _l("A holding is full-text searchable when the text of at least one of its "
+    "searchable": N_("A holding is full-text searchable when the text of at least one of its "
                      "files was extracted or recognised by OCR."),
-    "online": _l("A holding is available online when at least one of its files can be read by "
+    "online": N_("A holding is available online when at least one of its files can be read by "
                  "someone outside the library staff (not confidential, not under embargo)."),
-    "born_digital_deposits": _l("Published works that no holding points to; counted "
+    "born_digital_deposits": N_("Published works that no holding points to; counted "
                                 "separately, not in the denominator."),
-    "gap_works": _l("How many more holdings must be digitized to reach each category's target "
+    "gap_works": N_("How many more holdings must be digitized to reach each category's target "
                     "(rounded up per category)."),
 }
+
+
+def definitions() -> dict[str, str]:
+    """The definitions in the request's language; in English on the command line."""
+    if has_request_context():
+        return {term: gettext(text) for term, text in DEFINITIONS.items()}
+    return dict(DEFINITIONS)
 
 
 # Labels of the built-in categories; configured extra categories show their code.
@@ -198,7 +211,7 @@ class CoverageReport:
         return {
             "date": self.date.isoformat(),
             "institution": self.institution,
-            "definitions": {k: str(v) for k, v in DEFINITIONS.items()},
+            "definitions": definitions(),
             "targets": [t.as_dict() for t in self.targets.values()],
             "overall": self.overall,
             **{f"by_{name}": rows for name, rows in self.breakdowns.items()},
@@ -375,8 +388,8 @@ def _csv_rows(report: CoverageReport) -> Iterable[list[Any]]:
     """
     head = [report.date.isoformat(), report.institution]
     blank = [""] * len(ROW_KEYS)
-    for term, text in DEFINITIONS.items():
-        yield [*head, "definition", term, *blank, str(text)]
+    for term, text in definitions().items():
+        yield [*head, "definition", term, *blank, text]
     for goal in report.targets.values():
         yield [*head, "target", goal.category, *blank[:-2], float(goal.target_pct), "",
                f"due {goal.due.isoformat()}"]

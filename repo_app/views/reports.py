@@ -114,7 +114,7 @@ def coverage_page():
     return render_template(
         "reports/coverage.html", report=report, full=full, gap_sentence=gap_sentence,
         group_label=group_label, overall_due=common_due(report),
-        definitions=coverage.DEFINITIONS,
+        definitions=coverage.definitions(),
         charts=_charts(report, coverage.history(db.session())),
         choices=coverage.filter_choices(db.session()) if full else {},
     )

@@ -47,7 +47,7 @@ def _quote(value: str) -> str:
 class Register:
     """The builders above, for test modules (a fixture, since test folders are not packages)."""
 
-    IT, ECON, COLUMNS = IT, ECON, COLUMNS
+    IT, ECON, COLUMNS, LIBRARIAN = IT, ECON, COLUMNS, LIBRARIAN
     holding = staticmethod(holding)
     csv_text = staticmethod(csv_text)
 

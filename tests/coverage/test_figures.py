@@ -10,7 +10,6 @@ from repo_app.models import Work
 from repo_app.services import coverage, works
 from repo_app.vocab import Role
 
-
 ROW_KEYS = {"holdings", "digitized", "searchable", "online", "digitized_pct", "searchable_pct",
             "online_pct", "target_pct", "gap_works"}
 
@@ -77,7 +76,8 @@ def test_zero_holdings_gives_null_percentages_not_an_error(app):
 
 
 def test_rare_collections_have_their_own_100_percent_target(reg, app, load_holdings, deposit):
-    load_holdings([reg.holding(1, category="rare"), reg.holding(2, category="rare"), reg.holding(3)])
+    load_holdings([reg.holding(1, category="rare"), reg.holding(2, category="rare"),
+                   reg.holding(3)])
     deposit("Sách quý", holding_id="H01")
     data = compute(app)
     rare = next(row for row in data["by_category"] if row["category"] == "rare")
