@@ -63,4 +63,6 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
             s.strip() for s in env.get("REPO_RESTRICTED_READERS", "member,reading_room").split(",")
         ),
         "DEFAULT_LOCALE": env.get("REPO_DEFAULT_LOCALE", "vi"),
+        # werkzeug's method string; tests use a cheap one, production keeps scrypt.
+        "PASSWORD_HASH_METHOD": env.get("REPO_PASSWORD_HASH_METHOD", "scrypt"),
     }

@@ -41,7 +41,8 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
     monkeypatch.setenv("REPO_READING_ROOM_NETWORKS", "10.20.0.0/24")
     if "REPO_TEST_DATABASE_URL" in os.environ:
         monkeypatch.setenv("REPO_DATABASE_URL", os.environ["REPO_TEST_DATABASE_URL"])
-    app = create_app({"TESTING": True, "SERVER_NAME": "repo.test", "EXTRACT_TIMEOUT": 60})
+    app = create_app({"TESTING": True, "SERVER_NAME": "repo.test", "EXTRACT_TIMEOUT": 60,
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     with app.app_context():
         initialize(app)
     yield app

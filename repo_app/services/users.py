@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -29,7 +30,7 @@ def create_user(db: Session, email: str, password: str, role: str, name: str = "
     if find_by_email(db, email) is not None:
         raise UserError("duplicate_email", "An account for %(email)s already exists.", email=email)
     user = User(email=email, name=name, role=role)
-    user.set_password(password)
+    user.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
     db.add(user)
     db.commit()
     return user

@@ -60,8 +60,9 @@ def _stage_uploads(form: WorkForm) -> list[files.StagedFile]:
 
 def _save(form: WorkForm, work=None):
     """Validate and save; on any error, the form comes back with everything kept."""
+    valid = form.validate()  # before staging: validate() resets every field's errors
     staged = _stage_uploads(form)
-    if not form.validate() or form.files.errors:
+    if not valid or form.files.errors:
         return None, staged
     submit = bool(form.submit_work.data)
     try:

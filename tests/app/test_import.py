@@ -1,0 +1,126 @@
+"""``repo-app import``: the back catalogue, with bad rows reported and good rows kept."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from repo_app.db import standalone_session
+from repo_app.models import File, Work
+from sqlalchemy import func, select
+
+COLUMNS = ["file", "title", "creators", "advisors", "year", "type", "faculty", "degree",
+           "discipline", "language", "abstract", "keywords", "access", "embargo_until",
+           "holding_id"]
+
+
+def write_manifest(folder: Path, rows: list[dict], encoding: str = "utf-8") -> Path:
+    path = folder / "manifest.csv"
+    with path.open("w", newline="", encoding=encoding) as handle:
+        writer = csv.DictWriter(handle, COLUMNS)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({"year": "2015", "type": "master_thesis", "language": "vi",
+                             "access": "open", "creators": "Trần Văn B", **row})
+    return path
+
+
+@pytest.fixture
+def catalogue(tmp_path: Path, make_pdf) -> Path:
+    folder = tmp_path / "catalogue"
+    folder.mkdir()
+    for i, text in enumerate(["Kinh tế nông thôn Hậu Giang", "Giáo dục mầm non Sóc Trăng",
+                              "Thủy lợi vùng ven biển"]):
+        make_pdf(text).rename(folder / f"t{i}.pdf")
+    (folder / "fake.pdf").write_text("<html>not a pdf</html>")
+    (folder / "zero.pdf").write_bytes(b"")
+    return folder
+
+
+def count(app, model) -> int:
+    with standalone_session(app) as db:
+        return db.scalar(select(func.count()).select_from(model))
+
+
+def test_good_rows_import_and_bad_rows_are_reported(app, runner, catalogue):
+    manifest = write_manifest(catalogue, [
+        {"file": "t0.pdf", "title": "Kinh tế nông thôn", "faculty": "Khoa Kinh tế"},
+        {"file": "missing.pdf", "title": "Thiếu tệp"},
+        {"file": "t1.pdf", "title": "Năm sai", "year": "20x5"},
+        {"file": "t2.pdf", "title": "Mức truy cập lạ", "access": "secret"},
+        {"file": "fake.pdf", "title": "Tệp HTML đổi tên"},
+        {"file": "zero.pdf", "title": "Tệp rỗng"},
+        {"file": "../outside.pdf", "title": "Ra ngoài thư mục"},
+    ])
+    result = runner.invoke(args=["import", str(catalogue), "--manifest", str(manifest)])
+    assert result.exit_code == 1
+    for line in (3, 4, 5, 8):
+        assert f"line {line}" in result.output
+    assert "Report:" in result.output
+    assert count(app, Work) == 3  # the good row, the HTML one and the empty one keep their works
+    with standalone_session(app) as db:
+        statuses = dict(db.execute(select(Work.title, File.extraction_status).join(File)).all())
+    assert statuses["Kinh tế nông thôn"] == "ok"
+    assert statuses["Tệp HTML đổi tên"] == "unsupported"
+    report = Path(result.output.split("Report:")[1].strip())
+    assert "empty" in report.read_text(encoding="utf-8")
+
+
+def test_reimport_is_idempotent(app, runner, catalogue, client):
+    manifest = write_manifest(catalogue, [
+        {"file": "t0.pdf", "title": "Kinh tế nông thôn"},
+        {"file": "t1.pdf;t2.pdf", "title": "Hai tệp", "access": "embargoed",
+         "embargo_until": "2030-01-01"},
+    ])
+    args = ["import", str(catalogue), "--manifest", str(manifest), "--workers", "2"]
+    assert runner.invoke(args=args).exit_code == 0
+    second = runner.invoke(args=args)
+    assert second.exit_code == 0 and "2 already imported" in second.output
+    assert count(app, Work) == 2 and count(app, File) == 3
+    hits = client.get("/api/v1/search?q=hau giang").get_json()
+    assert hits["total"] == 1
+
+
+def test_dry_run_writes_nothing(app, runner, catalogue):
+    manifest = write_manifest(catalogue, [{"file": "t0.pdf", "title": "Kinh tế"}])
+    result = runner.invoke(args=["import", str(catalogue), "--manifest", str(manifest),
+                                 "--dry-run"])
+    assert result.exit_code == 0 and "would_import" in result.output
+    assert count(app, Work) == 0
+
+
+def test_non_utf8_manifest_is_one_clear_error(app, runner, catalogue):
+    manifest = write_manifest(catalogue, [{"file": "t0.pdf", "title": "Kinh tế nông thôn"}],
+                              encoding="utf-16")  # what Excel writes as "Unicode text"
+    result = runner.invoke(args=["import", str(catalogue), "--manifest", str(manifest)])
+    assert result.exit_code == 1
+    assert "UTF-8" in result.output
+    assert count(app, Work) == 0
+
+
+def test_check_finds_and_repairs(app, runner, publish):
+    work_id = publish("Kiểm tra toàn vẹn", "open", text="Nội dung kiểm tra")
+    assert runner.invoke(args=["check"]).exit_code == 0
+    from repo_app import resources
+    with app.app_context():
+        resources.index().write([], delete_ids=[str(work_id)])
+    found = runner.invoke(args=["check"])
+    assert found.exit_code == 1 and "index_missing" in found.output
+    repaired = runner.invoke(args=["check", "--repair"])
+    assert repaired.exit_code == 0 and "repaired" in repaired.output
+    assert runner.invoke(args=["check"]).exit_code == 0
+
+
+def test_check_reports_an_altered_file(app, runner, publish):
+    work_id = publish("Tệp bị sửa", "open")
+    with standalone_session(app) as db:
+        sha = db.get(Work, work_id).files[0].sha256
+    from repo_app import resources
+    with app.app_context():
+        path = resources.store().path(sha)
+    path.chmod(0o644)
+    path.write_bytes(b"%PDF-1.4 tampered")
+    result = runner.invoke(args=["check", "--repair"])
+    assert result.exit_code == 1 and "altered_file" in result.output
