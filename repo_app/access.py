@@ -21,9 +21,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Protocol
 
-from search.documents import Scope
-
 from repo_app.vocab import AccessLevel, Role, WorkStatus
+from search.documents import Scope
 
 
 class Action(StrEnum):

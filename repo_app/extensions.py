@@ -8,8 +8,8 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
 from repo_app import db, templating
-from repo_app.proxies import TrustedProxies
 from repo_app.models import User
+from repo_app.proxies import TrustedProxies
 
 LOCALES = ("vi", "en")
 login_manager = LoginManager()

@@ -7,10 +7,10 @@ services never build paths or open indexes themselves.
 from __future__ import annotations
 
 from flask import Flask, current_app
-from ingest.storage import FileStore
-from search.index import SearchIndex
 
+from ingest.storage import FileStore
 from repo_app.access import Policy, policy_from_config
+from search.index import SearchIndex
 
 
 def init_app(app: Flask) -> None:

@@ -15,14 +15,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from helpers import PASSWORD
 from repo_app import create_app
 from repo_app.access import Actor
 from repo_app.cli import initialize
 from repo_app.db import standalone_session
 from repo_app.services import files, users, works
 from repo_app.vocab import Role
-
-from helpers import PASSWORD
 
 PROJECT = Path(__file__).resolve().parent.parent
 ROLES = ("reader", "depositor", "librarian", "admin")

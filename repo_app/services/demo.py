@@ -13,10 +13,10 @@ from datetime import date
 from pathlib import Path
 
 from flask import current_app
-from ingest.sample_pdf import write_pdf
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ingest.sample_pdf import write_pdf
 from repo_app.access import Actor
 from repo_app.demo.collection import FACULTIES, WORKS
 from repo_app.models import User, Work

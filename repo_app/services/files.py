@@ -13,12 +13,12 @@ from dataclasses import asdict, dataclass
 from typing import BinaryIO
 
 from flask import current_app
-from ingest.extract import Extraction, extract, sniff_media_type
-from ingest.storage import EmptyFile, TooLarge
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ingest.extract import Extraction, extract, sniff_media_type
+from ingest.storage import EmptyFile, TooLarge
 from repo_app import resources
 from repo_app.access import Action, Actor, decide
 from repo_app.errors import Forbidden, NotFound, UserError

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
-from ingest.batch import ManifestRow, read_manifest
-from ingest.extract import Extraction, extract_many
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ingest.batch import ManifestRow, read_manifest
+from ingest.extract import Extraction, extract_many
 from repo_app import resources
 from repo_app.access import Actor
 from repo_app.errors import UserError

@@ -18,7 +18,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from search.documents import WorkDocument
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -27,6 +26,7 @@ from repo_app.access import document_audiences
 from repo_app.models import File, IndexQueueItem, Work
 from repo_app.models.types import utcnow
 from repo_app.vocab import SEARCHABLE_EXTRACTION, WorkStatus
+from search.documents import WorkDocument
 
 
 def indexed_files(work: Work) -> list[File]:

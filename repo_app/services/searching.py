@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from search.results import Hit, SearchRequest, SearchResults
 from sqlalchemy.orm import Session
 
 from repo_app import resources
 from repo_app.access import Actor, search_scope
 from repo_app.models import Work
 from repo_app.services.indexing import work_text
+from search.results import Hit, SearchRequest, SearchResults
 
 FACETS = ("faculty", "type", "degree_level", "year", "language", "access", "source")
 SORTS = ("relevance", "newest", "title")

@@ -8,10 +8,10 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from ingest.extract import Extraction
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ingest.extract import Extraction
 from repo_app import resources
 from repo_app.access import Action, Actor, decide
 from repo_app.errors import Forbidden, NotFound, UserError

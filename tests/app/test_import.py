@@ -6,10 +6,10 @@ import csv
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from repo_app.db import standalone_session
 from repo_app.models import File, Work
-from sqlalchemy import func, select
 
 COLUMNS = ["file", "title", "creators", "advisors", "year", "type", "faculty", "degree",
            "discipline", "language", "abstract", "keywords", "access", "embargo_until",
