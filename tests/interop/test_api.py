@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
-from helpers import login
 from sqlalchemy import update
 
+from helpers import login
 from repo_app.db import standalone_session
 from repo_app.models import ApiToken
 from repo_app.models.types import utcnow
