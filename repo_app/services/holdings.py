@@ -276,9 +276,11 @@ def suggest_links(db: Session) -> int:
 
     Returns how many new suggestions were made. Rejected pairs stay rejected;
     a holding whose key matches several works gets no suggestion (a
-    librarian would have to guess too).
+    librarian would have to guess too), and a work is proposed for one
+    holding at a time.
     """
-    taken = {wid for wid in db.scalars(select(Holding.work_id)) if wid is not None}
+    taken = {wid for pair in db.execute(select(Holding.work_id, Holding.suggested_work_id))
+             for wid in pair if wid is not None}
     candidates: dict[tuple, list[Work]] = defaultdict(list)
     query = select(Work).where(Work.status != WorkStatus.WITHDRAWN)
     for work in db.scalars(query):
@@ -289,7 +291,8 @@ def suggest_links(db: Session) -> int:
     for holding in db.scalars(unlinked):
         works = [w for w in candidates.get(match_key(holding.title, holding.creators, holding.year),
                                            []) if w.id not in holding.rejected_work_ids]
-        if len(works) == 1:
+        if len(works) == 1 and works[0].id not in taken:
+            taken.add(works[0].id)
             holding.suggested_work = works[0]
             holding.link_status = SUGGESTED
             made += 1

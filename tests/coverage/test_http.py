@@ -6,9 +6,9 @@ import csv
 import io
 
 import pytest
-from helpers import csrf_token, login
 from sqlalchemy import select
 
+from helpers import csrf_token, login
 from repo_app.db import standalone_session
 from repo_app.models import Holding
 
