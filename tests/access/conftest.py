@@ -23,6 +23,7 @@ from access.world import (
 )
 from flask import Flask
 from flask.testing import FlaskClient
+
 from helpers import login
 
 

@@ -6,9 +6,9 @@ import re
 from datetime import timedelta
 
 from access.world import OFF_CAMPUS, client_from, file_ids
-from helpers import csrf_token
 from sqlalchemy import select
 
+from helpers import csrf_token
 from repo_app.db import standalone_session
 from repo_app.models import AccessGrant, AuditEvent, CopyRequest, Notification, User
 from repo_app.models.types import utcnow

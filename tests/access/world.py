@@ -12,8 +12,8 @@ import pytest
 from conftest import ROLES, actor_for
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import PASSWORD, login
 
+from helpers import PASSWORD, login
 from repo_app import create_app
 from repo_app.cli import initialize
 from repo_app.db import standalone_session
