@@ -64,9 +64,9 @@ _VNI_LETTERS = {
     "ô": "ơ", "ö": "ư", "ñ": "đ", "æ": "ỉ", "ó": "ĩ", "ò": "ị", "î": "ỵ",
 }
 _VNI = str.maketrans(
-    {**{k: v for m, v in _VNI_MARKS.items() for k in (m, m.upper())},
-     **{k: v for m, v in _VNI_LETTERS.items() for k in (m, m.upper())},
-     **{m.upper(): v.upper() for m, v in _VNI_LETTERS.items()}}
+    {**{key: mark for m, mark in _VNI_MARKS.items() for key in (m, m.upper())},
+     **{m: letter for m, letter in _VNI_LETTERS.items()},
+     **{m.upper(): letter.upper() for m, letter in _VNI_LETTERS.items()}}
 )
 
 _SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import LAParams, LTAnno, LTChar, LTContainer, LTImage, LTText, LTTextBox
+from pdfminer.layout import LAParams, LTAnno, LTChar, LTContainer, LTText, LTTextBox
 from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
@@ -100,7 +100,7 @@ def _pieces(item: LTText | LTContainer) -> Iterator[tuple[str, str | None]]:
         yield item.get_text(), item.fontname
     elif isinstance(item, LTAnno):
         yield item.get_text(), None
-    elif isinstance(item, LTContainer) and not isinstance(item, LTImage):
+    elif isinstance(item, LTContainer):
         for child in item:
             yield from _pieces(child)
         if isinstance(item, LTTextBox):
