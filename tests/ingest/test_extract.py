@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -166,6 +167,19 @@ def test_with_tesseract_a_scan_is_read_by_ocr(tmp_path):
     assert result.status == "ocr" and result.ocr
     assert "library" in result.text.lower()
     assert result.pages == 2
+
+
+def test_with_vietnamese_ocr_data_a_vietnamese_scan_keeps_its_diacritics(tmp_path):
+    program = shutil.which("tesseract")
+    if not program:
+        pytest.skip("tesseract is not installed, so OCR cannot run (apt-get install tesseract-ocr)")
+    languages = subprocess.run([program, "--list-langs"], capture_output=True, text=True).stdout
+    if "vie" not in languages.split():
+        pytest.skip("tesseract has no Vietnamese data (apt-get install tesseract-ocr-vie)")
+    scan = write_image_pdf(tmp_path / "scan.pdf", ["Trường Đại học Cần Thơ\nLuận văn thạc sĩ"])
+    result = extract(scan)
+    assert result.status == "ocr"
+    assert "Trường Đại học Cần Thơ" in result.text
 
 
 def test_sample_pdf_embeds_a_font_under_a_legacy_name(tmp_path):
