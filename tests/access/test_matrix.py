@@ -8,6 +8,8 @@ its title.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from access.world import LEVELS, VISITORS
 
@@ -165,3 +167,72 @@ def test_reader_page(world, visitor, level, name):
         assert "pages/" not in body
         for word in _forbidden_words(work, meta, read):
             assert word not in body
+
+
+# Harvesters and crawlers are anonymous whoever connects: what they get depends on the level only.
+HARVESTABLE = {level: level != "confidential" for level in LEVELS}
+
+
+@pytest.mark.parametrize("name", ["anon_off", "anon_reading_room", "librarian"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_oai_pmh_records(world, visitor, level, name):
+    _, works = world
+    work = works[level]
+    client = visitor(name)
+    listing = client.get("/oai?verb=ListRecords&metadataPrefix=oai_dc")
+    assert listing.status_code == 200
+    body = listing.get_data(as_text=True)
+    assert (work.title_word in body) == HARVESTABLE[level]
+    assert work.query_word not in body and work.hidden_word not in body
+    assert (f"/works/{work.work_id}/files/{work.file_id}<" in body) == (level == "open")
+    identifiers = client.get("/oai?verb=ListIdentifiers&metadataPrefix=oai_dc")
+    assert work.title_word not in identifiers.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("name", ["anon_off", "librarian"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_sitemap(world, visitor, level, name):
+    _, works = world
+    work = works[level]
+    client = visitor(name)
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    pages = "".join(client.get(f"/sitemap-{n}.xml").get_data(as_text=True)
+                    for n in range(1, index.get_data(as_text=True).count("<sitemap>") + 1))
+    assert (f"/works/{work.work_id}<" in pages) == HARVESTABLE[level]
+
+
+def _without_id(response, work_id: int) -> str:
+    """The body with this work's id taken out of echoed URLs (the login link's ``next``)."""
+    return re.sub(rf"works(/|%2F){work_id}(?!\d)", r"works\1ID", response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("name", ["anon_off", "anon_campus", "anon_reading_room", "reader",
+                                  "other_depositor"])
+def test_a_guessed_confidential_id_answers_like_a_missing_one(world, visitor, name):
+    _, works = world
+    secret = works["confidential"]
+    missing = 10_000 + secret.work_id
+    client = visitor(name)
+    for template in ("/works/{w}", "/api/v1/works/{w}", "/works/{w}/read",
+                     "/works/{w}/read/{f}", "/works/{w}/files/{f}",
+                     "/works/{w}/files/{f}/pages/1.png", "/works/{w}/request-copy"):
+        hidden = client.get(template.format(w=secret.work_id, f=secret.file_id))
+        absent = client.get(template.format(w=missing, f=secret.file_id))
+        expected = 302 if template.endswith("request-copy") and name.startswith("anon") else 404
+        assert hidden.status_code == absent.status_code == expected, template
+        assert _without_id(hidden, secret.work_id) == _without_id(absent, missing), template
+        assert secret.title_word not in hidden.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_a_file_id_of_another_work_is_404(world, visitor, level):
+    _, works = world
+    host = works["open"] if level != "open" else works["campus"]
+    foreign = works[level].file_id
+    client = visitor("librarian")  # even staff, who may read everything
+    for template in ("/works/{w}/files/{f}", "/works/{w}/read/{f}",
+                     "/works/{w}/files/{f}/pages/1.png"):
+        response = client.get(template.format(w=host.work_id, f=foreign))
+        assert response.status_code == 404, template
+        assert not response.data.startswith((b"%PDF", b"\x89PNG"))
