@@ -48,7 +48,7 @@ def file_record(actor: Actor, work: Work, file: File) -> dict[str, Any]:
         "access": effective_level(work, file),
         "extraction": {
             "status": file.extraction_status,
-            "message": str(EXTRACTION_LABELS.get(file.extraction_status, "")),
+            "message": file.extraction_message or str(EXTRACTION_LABELS.get(file.extraction_status, "")),
         },
     }
     if decide(actor, Action.DOWNLOAD, work, file, policy=policy):
