@@ -43,6 +43,8 @@ def _globals() -> dict[str, Any]:
 
 def facet_label(name: str, value: str) -> str:
     """Show codes (types, levels, languages) by their label, other values as they are."""
+    if name == "source" and value == "local":
+        return current_app.config["INSTITUTION_NAME"]
     table = {
         "type": vocab.TYPE_LABELS,
         "access": vocab.ACCESS_LABELS,
