@@ -54,6 +54,9 @@ SECOND = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 # The OAI-PMH schema's patterns: a value outside them cannot even be echoed in <request>.
 PREFIX_PATTERN = re.compile(r"[A-Za-z0-9\-_.!~*'()]+")
 SET_PATTERN = re.compile(r"[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*")
+# xs:anyURI as libxml2 checks it: a scheme, then URI characters and %-escapes only.
+URI_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:([A-Za-z0-9\-._~!$&'()*+,;=:@/?#\[\]]|%[0-9A-Fa-f]{2})*")
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 DOMAIN_PATTERN = re.compile(r"[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+")
 
 
@@ -167,6 +170,8 @@ def parse_request(args: Mapping[str, Sequence[str]]) -> OaiRequest:
     if any(len(values) != 1 for values in given.values()):
         raise OaiError("badArgument", "An argument was given more than once.")
     values = {name: v[0] for name, v in given.items()}
+    if any(NOT_XML.search(name) or NOT_XML.search(value) for name, value in values.items()):
+        raise OaiError("badArgument", "An argument holds characters XML cannot carry.")
     if "resumptionToken" in values and verb in TOKEN_VERBS:
         if len(values) != 1:
             raise OaiError("badArgument", "resumptionToken is an exclusive argument.")
@@ -183,6 +188,8 @@ def parse_request(args: Mapping[str, Sequence[str]]) -> OaiRequest:
 
 
 def _check_values(values: Mapping[str, str]) -> None:
+    if "identifier" in values and not URI_PATTERN.fullmatch(values["identifier"]):
+        raise OaiError("badArgument", "Malformed identifier.")
     prefix = values.get("metadataPrefix")
     if prefix is not None and not PREFIX_PATTERN.fullmatch(prefix):
         raise OaiError("badArgument", "Malformed metadataPrefix.")
