@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from lxml import etree
 
-from repo_app.services.oai import IdentifyInfo, Metadata, OaiError, Page, Record
+from repo_app.services.oai import NOT_XML, IdentifyInfo, Metadata, OaiError, Page, Record
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -34,7 +34,8 @@ def _sub(parent: etree._Element, ns: str, name: str, text: str | None = None,
          **attrs: str) -> etree._Element:
     element = etree.SubElement(parent, _q(ns, name), attrs)
     if text is not None:
-        element.text = text
+        # A control character pasted into a title must not make the whole response fail.
+        element.text = NOT_XML.sub("", text)
     return element
 
 

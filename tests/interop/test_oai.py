@@ -285,3 +285,10 @@ def test_hidden_embargoed_metadata_is_not_disseminated(oai_app, client, seed, oa
     doc = harvest(client, oai_schema,
                   f"verb=GetRecord&identifier=oai:repo.test:{hidden}&metadataPrefix=oai_dc")
     assert error_code(doc) == "idDoesNotExist"
+
+
+def test_control_characters_in_metadata_do_not_break_the_response(client, seed, oai_schema):
+    work_id = seed(1, title="Tiêu đề\x0b có ký tự lạ\x00")[0]
+    doc = harvest(client, oai_schema,
+                  f"verb=GetRecord&identifier=oai:repo.test:{work_id}&metadataPrefix=oai_dc")
+    assert doc.findtext(".//dc:title", namespaces=NS) == "Tiêu đề có ký tự lạ"
