@@ -117,6 +117,8 @@ def test_harvested_records_are_found_in_search_under_the_partner_name(app, clien
     page = client.get("/search", query_string={"source": PARTNER_NAME}).get_data(as_text=True)
     assert f"{partner.url.removesuffix('/oai')}/works/{ids[0]}" in page
     assert "Nghiên cứu đường biên" in page
+    listed = client.get("/api/v1/works").get_json()
+    assert listed["total"] == 0, "the API's list is of this repository's own works"
 
 
 def test_the_next_harvest_asks_only_for_changes(app, runner, partner):
