@@ -63,6 +63,11 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
             s.strip() for s in env.get("REPO_RESTRICTED_READERS", "member,reading_room").split(",")
         ),
         "DEFAULT_LOCALE": env.get("REPO_DEFAULT_LOCALE", "vi"),
+        # Coverage: "category:percent:due" targets, holding categories, a public summary page.
+        "COVERAGE_TARGETS": env.get("REPO_COVERAGE_TARGETS",
+                                    "endogenous:70:2025-12-31,rare:100:2025-12-31"),
+        "HOLDING_CATEGORIES": env.get("REPO_HOLDING_CATEGORIES", "endogenous,rare"),
+        "PUBLIC_COVERAGE": env.get("REPO_PUBLIC_COVERAGE", "0"),
         # werkzeug's method string; tests use a cheap one, production keeps scrypt.
         "PASSWORD_HASH_METHOD": env.get("REPO_PASSWORD_HASH_METHOD", "scrypt"),
     }

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -90,9 +89,8 @@ class Target:
 
 
 def _setting(name: str, default: str) -> str:
-    """A coverage setting from the app config, else the ``REPO_<NAME>`` environment variable."""
-    value = current_app.config.get(name)
-    return str(os.environ.get(f"REPO_{name}", default) if value is None else value)
+    """A coverage setting from the app config (``config.from_environment`` reads ``REPO_<NAME>``)."""
+    return str(current_app.config.get(name, default))
 
 
 def parse_targets(value: str) -> dict[str, Target]:

@@ -28,7 +28,7 @@ from repo_app.access import Actor
 from repo_app.errors import UserError
 from repo_app.models import File, Work
 from repo_app.models.types import utcnow
-from repo_app.services import files, indexing, works
+from repo_app.services import files, holdings, indexing, works
 from repo_app.textfold import slug
 from repo_app.vocab import AccessLevel, WorkType
 
@@ -173,6 +173,7 @@ def _write_work(db: Session, actor: Actor, pending: _PendingRow,
         work = works.create(db, actor, _fields(db, row), pending.staged,
                             submit=bool(pending.staged),
                             extracted=results)
+        linked = holdings.link_work(db, row.holding_id, work) if row.holding_id else None
         settings = works.AccessSettings(level=row.access, embargo_until=row.embargo_until,
                                         reason="batch import")
         works.publish(db, actor, work, settings, "batch import", drain=False)
@@ -182,6 +183,10 @@ def _write_work(db: Session, actor: Actor, pending: _PendingRow,
         report.outcomes.append(Outcome(row.line, "", exc.code, str(exc)))
         return
     report.imported += 1
+    if linked is False:
+        report.outcomes.append(Outcome(row.line, "", "holding_not_found",
+                                       f"holding_id {row.holding_id} is not in the holdings register",
+                                       work.id))
     for staged, file in zip(pending.staged, work.files, strict=True):
         report.outcomes.append(Outcome(row.line, staged.name, file.extraction_status,
                                        file.extraction_message, work.id))

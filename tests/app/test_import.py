@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,23 @@ def test_check_reports_an_altered_file(app, runner, publish):
     path.write_bytes(b"%PDF-1.4 tampered")
     result = runner.invoke(args=["check", "--repair"])
     assert result.exit_code == 1 and "altered_file" in result.output
+
+
+def test_holding_id_links_the_imported_work_to_the_register(app, runner, catalogue, tmp_path):
+    register = tmp_path / "holdings.csv"
+    register.write_text(
+        "holding_id,title,creators,year,type,faculty,shelf_mark,format,category\n"
+        "LV-001,Kinh tế nông thôn,Trần Văn B,2015,master_thesis,Khoa Kinh tế,LV 1,print,endogenous\n"
+        "LV-002,Chưa số hóa,Lê Thị C,2016,master_thesis,Khoa Kinh tế,LV 2,print,endogenous\n",
+        encoding="utf-8")
+    assert runner.invoke(args=["holdings", "import", str(register)]).exit_code == 0
+    manifest = write_manifest(catalogue, [
+        {"file": "t0.pdf", "title": "Kinh tế nông thôn", "holding_id": "LV-001"},
+        {"file": "t1.pdf", "title": "Không có trong sổ", "holding_id": "LV-999"},
+    ])
+    result = runner.invoke(args=["import", str(catalogue), "--manifest", str(manifest)])
+    assert result.exit_code == 0, result.output
+    report = Path(result.output.split("Report:")[1].strip()).read_text(encoding="utf-8")
+    assert "holding_not_found" in report and "LV-999" in report
+    overall = json.loads(runner.invoke(args=["coverage", "--format", "json"]).output)["overall"]
+    assert (overall["holdings"], overall["digitized"]) == (2, 1)
