@@ -15,7 +15,8 @@ FACULTIES = {
 
 WORKS = [
     {
-        "faculty": "nn", "type": "master_thesis", "year": 2021, "access": "open",
+        "faculty": "nn", "type": "master_thesis", "year": 2021,
+        "holding_id": "LV-2021-NN1", "access": "open",
         "title": "Quản lý sử dụng đất đai nông nghiệp tại tỉnh An Giang giai đoạn 2015–2020",
         "alt_title": "Agricultural land use management in An Giang province, 2015–2020",
         "creators": ["Nguyễn Thị Hoà"], "advisors": ["PGS.TS. Trần Văn Đường"],
@@ -37,7 +38,8 @@ WORKS = [
         ],
     },
     {
-        "faculty": "cntt", "type": "bachelor_thesis", "year": 2023, "access": "open",
+        "faculty": "cntt", "type": "bachelor_thesis", "year": 2023,
+        "holding_id": "LV-2023-CNTT1", "access": "open",
         "title": "Xây dựng hệ thống tìm kiếm văn bản tiếng Việt không dấu cho thư viện số",
         "alt_title": "A diacritic-insensitive Vietnamese text search system for digital libraries",
         "creators": ["Lê Minh Tuấn", "Phạm Thu Trang"], "advisors": ["TS. Nguyễn Văn An"],
@@ -55,7 +57,8 @@ WORKS = [
         ],
     },
     {
-        "faculty": "kt", "type": "master_thesis", "year": 2020, "access": "campus",
+        "faculty": "kt", "type": "master_thesis", "year": 2020,
+        "holding_id": "LV-2020-KT1", "access": "campus",
         "title": "Nâng cao năng lực cạnh tranh của doanh nghiệp may mặc Việt Nam",
         "alt_title": "Improving the competitiveness of Vietnamese garment enterprises",
         "creators": ["Trần Quốc Bảo"], "advisors": ["PGS.TS. Lê Thị Mai"],
@@ -73,7 +76,8 @@ WORKS = [
         ],
     },
     {
-        "faculty": "yd", "type": "doctoral_dissertation", "year": 2022, "access": "restricted",
+        "faculty": "yd", "type": "doctoral_dissertation", "year": 2022,
+        "holding_id": "LA-2022-YD1", "access": "restricted",
         "title": "Nghiên cứu đặc điểm dịch tễ học bệnh sốt xuất huyết tại Đồng bằng sông Cửu Long",
         "alt_title": "Epidemiology of dengue fever in the Mekong Delta",
         "creators": ["Võ Thanh Hải"], "advisors": ["GS.TS. Đặng Văn Y", "PGS.TS. Hồ Thị Lan"],
@@ -91,7 +95,8 @@ WORKS = [
         ],
     },
     {
-        "faculty": "sp", "type": "research_report", "year": 2024, "access": "embargoed",
+        "faculty": "sp", "type": "research_report", "year": 2024,
+        "holding_id": "BC-2024-SP1", "access": "embargoed",
         "embargo_until": "2027-06-30",
         "title": "Đánh giá chương trình giáo dục phổ thông mới tại các trường trung học cơ sở",
         "alt_title": "Evaluating the new general education curriculum in lower secondary schools",
@@ -121,7 +126,8 @@ WORKS = [
         ],
     },
     {
-        "faculty": "cntt", "type": "master_thesis", "year": 2018, "access": "open",
+        "faculty": "cntt", "type": "master_thesis", "year": 2018,
+        "holding_id": "LV-2018-CNTT2", "access": "open",
         "title": "Ứng dụng học máy trong dự báo năng suất lúa tại Đồng Tháp",
         "alt_title": "Machine learning for rice yield forecasting in Dong Thap",
         "creators": ["Ngô Bảo Châu Anh"], "advisors": ["TS. Nguyễn Văn An"],
@@ -137,7 +143,8 @@ WORKS = [
         ],
     },
     {
-        "faculty": "nn", "type": "bachelor_thesis", "year": 2022, "access": "open",
+        "faculty": "nn", "type": "bachelor_thesis", "year": 2022,
+        "holding_id": "LV-2022-NN2", "access": "open",
         "title": "Kỹ thuật nuôi cá tra thâm canh và xử lý môi trường ao nuôi",
         "alt_title": "Intensive pangasius farming and pond environment treatment",
         "creators": ["Đinh Công Lý"], "advisors": ["ThS. Mai Thị Hoá"],
@@ -152,4 +159,30 @@ WORKS = [
             "giúp giảm hàm lượng chất hữu cơ trong nước thải.",
         ],
     },
+]
+
+# The holdings register: the demo works above (by title) and print-only theses not yet
+# digitized, so the coverage report has a gap to show. (holding_id, title, creators, year,
+# type, faculty code, format, category)
+_TOPICS = [
+    ("Phát triển du lịch cộng đồng tại Cù Lao Dung", "kt"),
+    ("Ảnh hưởng của xâm nhập mặn đến sản xuất lúa ở Bến Tre", "nn"),
+    ("Thiết kế hệ thống quản lý thư viện bằng mã nguồn mở", "cntt"),
+    ("Chăm sóc bệnh nhân đái tháo đường type 2 tại cộng đồng", "yd"),
+    ("Phương pháp dạy đọc hiểu cho học sinh tiểu học", "sp"),
+    ("Tín dụng vi mô và giảm nghèo ở nông thôn", "kt"),
+    ("Mô hình canh tác lúa – tôm ở Cà Mau", "nn"),
+    ("Bảo mật mạng không dây trong doanh nghiệp vừa và nhỏ", "cntt"),
+    ("Sử dụng kháng sinh hợp lý tại bệnh viện tuyến huyện", "yd"),
+    ("Giáo dục kỹ năng sống cho học sinh trung học cơ sở", "sp"),
+]
+HOLDINGS = [
+    (f"LV-{2010 + i}-{i:03d}", title, "Sinh viên khóa " + str(2006 + i), 2010 + i,
+     "master_thesis" if i % 2 else "bachelor_thesis", faculty, "print", "endogenous")
+    for i, (title, faculty) in enumerate(_TOPICS)
+] + [
+    ("HN-001", "Hồng Đức quốc âm thi tập (bản chép tay)", "Khuyết danh", 1900,
+     "research_report", "sp", "print", "rare"),
+    ("HN-002", "Địa chí tỉnh An Giang (bản in khắc gỗ)", "Khuyết danh", 1910,
+     "research_report", "nn", "print", "rare"),
 ]

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from ingest.sample_pdf import write_pdf
 from repo_app.access import Actor
-from repo_app.demo.collection import FACULTIES, WORKS
+from repo_app.demo.collection import FACULTIES, HOLDINGS, WORKS
 from repo_app.models import User, Work
-from repo_app.services import files, users, works
+from repo_app.services import files, holdings, users, works
 from repo_app.vocab import Role
 
 ACCOUNTS = (
@@ -93,6 +93,29 @@ def _load_work(db: Session, entry: dict, depositor: Actor, librarian: Actor, tmp
     return works.publish(db, librarian, work, settings, "Demo")
 
 
+def _register_csv() -> bytes:
+    """The demo holdings register as the CSV a librarian would import."""
+    lines = ["holding_id,title,creators,year,type,faculty,shelf_mark,format,category"]
+    rows = [(w["holding_id"], w["title"], "; ".join(w["creators"]), w["year"], w["type"],
+             w["faculty"], "both", "endogenous") for w in WORKS if w.get("holding_id")]
+    for hid, title, creators, year, kind, faculty, fmt, category in rows + HOLDINGS:
+        cells = [hid, title, creators, str(year), kind, FACULTIES[faculty][0], f"KHO-{hid}", fmt,
+                 category]
+        lines.append(",".join(f'"{c}"' for c in cells))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _load_register(db: Session, librarian: Actor) -> None:
+    """Import the register (idempotent: re-import updates) and link each demo work by holding id."""
+    holdings.import_csv(db, librarian, _register_csv())
+    by_title = {w.title: w for w in db.scalars(select(Work))}
+    for entry in WORKS:
+        work = by_title.get(entry["title"])
+        if entry.get("holding_id") and work is not None:
+            holdings.link_work(db, entry["holding_id"], work)
+    db.commit()
+
+
 def load(db: Session, admin_password: str | None = None) -> list[str]:
     """Load accounts and works not already there; return lines to print for the person."""
     accounts = _ensure_accounts(db, admin_password)
@@ -104,6 +127,8 @@ def load(db: Session, admin_password: str | None = None) -> list[str]:
             if entry["title"] not in existing:
                 _load_work(db, entry, depositor, librarian, Path(tmp))
                 loaded += 1
-    lines = [f"Demo collection: {loaded} works loaded, {len(WORKS) - loaded} already present."]
+    _load_register(db, librarian)
+    lines = [f"Demo collection: {loaded} works loaded, {len(WORKS) - loaded} already present; "
+             f"{len(HOLDINGS) + len(WORKS) - 1} holdings in the register."]
     lines += [f"  {email}  password: {pw}" for email, pw in _read_credentials().items()]
     return lines
