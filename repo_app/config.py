@@ -63,6 +63,10 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
             s.strip() for s in env.get("REPO_RESTRICTED_READERS", "member,reading_room").split(",")
         ),
         "DEFAULT_LOCALE": env.get("REPO_DEFAULT_LOCALE", "vi"),
+        "OAI_DOMAIN": env.get("REPO_OAI_DOMAIN", ""),
+        "OAI_PAGE_SIZE": int(env.get("REPO_OAI_PAGE_SIZE", "100")),
+        "SITEMAP_PAGE_SIZE": int(env.get("REPO_SITEMAP_PAGE_SIZE", "50000")),
+        "ADMIN_EMAIL": env.get("REPO_ADMIN_EMAIL", ""),
         # Coverage: "category:percent:due" targets, holding categories, a public summary page.
         "COVERAGE_TARGETS": env.get("REPO_COVERAGE_TARGETS",
                                     "endogenous:70:2025-12-31,rare:100:2025-12-31"),

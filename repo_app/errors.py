@@ -46,11 +46,13 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _render(status: int, message: str):
-    if _wants_json():
-        code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                 405: "method_not_allowed", 413: "too_large", 429: "too_many_requests"}
-        body = {"error": {"code": code.get(status, "error"), "message": message}}
+
+
+def _render(status: int, message: str, code: str | None = None):
+    if _wants_json():
+        body = {"error": {"code": code or STATUS_CODES.get(status, "error"), "message": message}}
         return jsonify(body), status
     return render_template("error.html", status=status, message=message), status
 
@@ -60,7 +62,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(UserError)
     def user_error(exc: UserError):
-        return _render(exc.status, exc.translated())
+        return _render(exc.status, exc.translated(), exc.code)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

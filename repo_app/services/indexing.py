@@ -25,6 +25,7 @@ from repo_app import resources
 from repo_app.access import document_audiences
 from repo_app.models import File, IndexQueueItem, Work
 from repo_app.models.types import utcnow
+from repo_app.services import harvest
 from repo_app.vocab import SEARCHABLE_EXTRACTION, WorkStatus
 from search.documents import WorkDocument
 
@@ -132,7 +133,13 @@ def _write(db: Session, work_ids: set[int]) -> None:
 
 
 def all_documents(db: Session) -> Iterator[WorkDocument]:
-    """Every indexable work's document, streamed in batches for a rebuild."""
+    """Every indexable document, streamed in batches for a rebuild: local works, then
+    the union catalogue's harvested records."""
+    yield from _work_documents(db)
+    yield from harvest.all_documents(db)
+
+
+def _work_documents(db: Session) -> Iterator[WorkDocument]:
     query = select(Work.id).where(Work.status == WorkStatus.PUBLISHED).order_by(Work.id)
     ids = list(db.scalars(query))
     for start in range(0, len(ids), 200):

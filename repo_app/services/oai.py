@@ -10,7 +10,6 @@ XML is written by ``repo_app.oai_xml``.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -251,7 +250,7 @@ ETDMS_LEVELS = {"bachelor": "Undergraduate", "master": "Masters", "doctoral": "D
 
 def domain() -> str:
     """The repository's domain in identifiers: REPO_OAI_DOMAIN, else BASE_URL's host."""
-    configured = current_app.config.get("OAI_DOMAIN") or os.environ.get("REPO_OAI_DOMAIN")
+    configured = current_app.config.get("OAI_DOMAIN")
     return configured or urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
 
 

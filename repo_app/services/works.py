@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ingest.extract import Extraction
 from repo_app import resources
-from repo_app.access import Action, Actor, decide
+from repo_app.access import ANONYMOUS, Action, Actor, decide
 from repo_app.errors import Forbidden, NotFound, UserError
 from repo_app.models import Collection, Work
 from repo_app.models.types import utcnow
@@ -215,7 +215,7 @@ def publish(db: Session, actor: Actor, work: Work, settings: AccessSettings | No
     work.published_at = work.published_at or utcnow()
     work.review_comment = comment
     _transition(db, actor, work, WorkStatus.PUBLISHED, comment)
-    work.was_public = work.was_public or work.access_level != AccessLevel.CONFIDENTIAL
+    _note_if_public(work)
     _commit_and_index(db, work, drain=drain)
     return work
 
@@ -263,10 +263,15 @@ def _change_access(db: Session, actor: Actor, work: Work, settings: AccessSettin
     after = access_snapshot(work)
     if after != before:
         work.touch()
-        if work.status == WorkStatus.PUBLISHED and settings.level != AccessLevel.CONFIDENTIAL:
-            work.was_public = True
+        _note_if_public(work)
         audit.record(db, actor, "access.change", work, before=before, after=after,
                      reason=settings.reason)
+
+
+def _note_if_public(work: Work) -> None:
+    """Remember that anyone could see the work, so hiding it later is reported as a deletion."""
+    visible = decide(ANONYMOUS, Action.VIEW_METADATA, work, policy=resources.policy())
+    work.was_public = work.was_public or visible.allowed
 
 
 def _commit_and_index(db: Session, work: Work, *, drain: bool = True) -> None:
