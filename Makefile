@@ -14,7 +14,7 @@ run: install
 	$(BIN)/repo-app run --host 127.0.0.1 --port 5000
 
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 install: $(STAMP) translations
 
