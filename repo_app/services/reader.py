@@ -34,6 +34,7 @@ from repo_app.services import files, works
 
 DEFAULT_PAGES_PER_MINUTE = 30
 PAGE_WIDTH_PX = 1100
+MAX_PAGE_HEIGHT_PX = 4000
 # Vietnam has one time zone and no daylight saving: the watermark shows the reader's clock.
 LOCAL_TIME = timezone(timedelta(hours=7), "ICT")
 # PDFium is not thread-safe: one render at a time per process.
@@ -102,20 +103,30 @@ def render_page(db: Session, actor: Actor, viewer: Viewer, work_id: int, file_id
     return _png(_watermark(image, stamp))
 
 
+def pages_left(db: Session, viewer: Viewer) -> int:
+    """How many more pages the viewer may see this minute (the reader page warns at 0)."""
+    recent = db.scalar(select(func.count()).select_from(ReaderPageView).where(
+        ReaderPageView.viewer == viewer.key,
+        ReaderPageView.at > utcnow() - timedelta(minutes=1)))
+    return max(0, pages_per_minute() - (recent or 0))
+
+
+def rate_limited() -> UserError:
+    limit = pages_per_minute()
+    return UserError("reader_rate_limited",
+                     "You have read %(limit)s pages in the last minute. "
+                     "Please wait a minute before turning the page.",
+                     status=429, limit=limit)
+
+
 def _spend_page(db: Session, viewer: Viewer, file: File, page: int) -> None:
     """Refuse (429) a viewer past their pages-per-minute budget; otherwise log the page."""
     now = utcnow()
     db.execute(delete(ReaderPageView).where(ReaderPageView.viewer == viewer.key,
                                             ReaderPageView.at < now - timedelta(hours=1)))
-    recent = db.scalar(select(func.count()).select_from(ReaderPageView).where(
-        ReaderPageView.viewer == viewer.key, ReaderPageView.at > now - timedelta(minutes=1)))
-    limit = pages_per_minute()
-    if recent >= limit:
+    if pages_left(db, viewer) <= 0:
         db.commit()
-        raise UserError("reader_rate_limited",
-                        "You have read %(limit)s pages in the last minute. "
-                        "Please wait a minute before turning the page.",
-                        status=429, limit=limit)
+        raise rate_limited()
     db.add(ReaderPageView(viewer=viewer.key, file_id=file.id, page=page, at=now))
     db.commit()
 
@@ -143,13 +154,18 @@ def _count_pages(path: Path) -> int:
 
 
 def _rasterize(path: Path, page: int) -> Image.Image:
+    """One page at reading width; an absurdly tall page is scaled down, not rendered huge."""
     with _PDFIUM_LOCK:
         pdf = _open_pdf(path)
         try:
             pdf_page = pdf[page - 1]
-            width = pdf_page.get_width() or 1
-            bitmap = pdf_page.render(scale=PAGE_WIDTH_PX / width)
-            return bitmap.to_pil().convert("RGB")
+            width, height = pdf_page.get_size()
+            scale = min(PAGE_WIDTH_PX / max(width, 1), MAX_PAGE_HEIGHT_PX / max(height, 1))
+            bitmap = pdf_page.render(scale=scale)
+            image = bitmap.to_pil().convert("RGB")
+            bitmap.close()
+            pdf_page.close()
+            return image
         finally:
             pdf.close()
 

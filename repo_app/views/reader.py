@@ -45,8 +45,13 @@ def read(work_id: int, file_id: int):
     number = int(page) if page.isdigit() else 1
     number = min(max(number, 1), item.pages)
     _, readable = reader.readable_files(db.session(), actor, work_id)
+    viewer = reader.Viewer.of(actor, request.remote_addr)
+    # Say so in the page rather than leave a broken image when the budget is spent.
+    limited = reader.rate_limited() if reader.pages_left(db.session(), viewer) <= 0 else None
     return render_template("reader/read.html", work=item.work, file=item.file, pages=item.pages,
-                           page=number, files=readable)
+                           page=number, files=readable,
+                           limited=limited.translated() if limited else ""), \
+        429 if limited else 200
 
 
 @bp.get("/works/<int:work_id>/files/<int:file_id>/pages/<int:page>.png")

@@ -64,12 +64,16 @@ def test_page_rate_limit_answers_429_per_user(app, accounts, publish):
     file_id = file_ids(app, work_id)[0]
     url = f"/works/{work_id}/files/{file_id}/pages/1.png"
     reader = client_from(app, OFF_CAMPUS, "reader@test.vn")
-    reader.set_cookie("lang", "en")
+    reader.set_cookie("lang", "en", domain="repo.test")
     assert [reader.get(url).status_code for _ in range(3)] == [200, 200, 200]
     refused = reader.get(url)
     assert refused.status_code == 429
     assert "wait a minute" in refused.get_data(as_text=True)
     assert not refused.data.startswith(b"\x89PNG")
+    page = reader.get(f"/works/{work_id}/read/{file_id}")
+    assert page.status_code == 429
+    assert "wait a minute" in page.get_data(as_text=True) and "pages/1.png" not in page.get_data(
+        as_text=True)
     other = client_from(app, OFF_CAMPUS, "other@test.vn")
     assert other.get(url).status_code == 200
 

@@ -147,7 +147,7 @@ def test_one_pending_request_per_work_and_a_few_an_hour(app, accounts, publish):
     first, second, third = (publish(f"Luận văn {n}", "restricted", text=f"Văn bản {n}.")
                             for n in "abc")
     reader = client_from(app, OFF_CAMPUS, "reader@test.vn")
-    reader.set_cookie("lang", "en")
+    reader.set_cookie("lang", "en", domain="repo.test")
     assert _ask(reader, first).status_code == 302
     duplicate = _ask(reader, first)
     assert duplicate.status_code == 400
