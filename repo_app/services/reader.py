@@ -13,7 +13,7 @@ import io
 import os
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 
@@ -91,15 +91,14 @@ def open_for_reading(db: Session, actor: Actor, work_id: int, file_id: int) -> R
 
 
 def render_page(db: Session, actor: Actor, viewer: Viewer, work_id: int, file_id: int,
-                page: int, now: datetime | None = None) -> bytes:
+                page: int) -> bytes:
     """The PNG of one page, watermarked for ``viewer``; counted against their page budget."""
     readable = open_for_reading(db, actor, work_id, file_id)
     if not 1 <= page <= readable.pages:
         raise NotFound()
     _spend_page(db, viewer, readable.file, page)
-    now = now or utcnow()
     image = _rasterize(_pdf_path(readable.file), page)
-    stamp = f"{viewer.label} · {now.astimezone(LOCAL_TIME):%Y-%m-%d %H:%M} ICT"
+    stamp = f"{viewer.label} · {utcnow().astimezone(LOCAL_TIME):%Y-%m-%d %H:%M} ICT"
     return _png(_watermark(image, stamp))
 
 
