@@ -67,6 +67,15 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "OAI_PAGE_SIZE": int(env.get("REPO_OAI_PAGE_SIZE", "100")),
         "SITEMAP_PAGE_SIZE": int(env.get("REPO_SITEMAP_PAGE_SIZE", "50000")),
         "ADMIN_EMAIL": env.get("REPO_ADMIN_EMAIL", ""),
+        # Restricted reader and copy requests: limits that stop a script harvesting a thesis.
+        "READER_PAGES_PER_MINUTE": int(env.get("REPO_READER_PAGES_PER_MINUTE", "30")),
+        "COPY_REQUESTS_PER_HOUR": int(env.get("REPO_COPY_REQUESTS_PER_HOUR", "5")),
+        # Outgoing mail (decisions on copy requests); without a host, messages stay in the outbox.
+        "SMTP_HOST": env.get("REPO_SMTP_HOST", ""),
+        "SMTP_PORT": int(env.get("REPO_SMTP_PORT", "25")),
+        "SMTP_FROM": env.get("REPO_SMTP_FROM", ""),
+        # Seconds between opportunistic embargo lifts in a web process (0: only the command).
+        "EMBARGO_LIFT_INTERVAL": int(env.get("REPO_EMBARGO_LIFT_INTERVAL", "3600")),
         # Coverage: "category:percent:due" targets, holding categories, a public summary page.
         "COVERAGE_TARGETS": env.get("REPO_COVERAGE_TARGETS",
                                     "endogenous:70:2025-12-31,rare:100:2025-12-31"),

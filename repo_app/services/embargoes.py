@@ -14,7 +14,6 @@ seconds, 0 to turn it off; the first run waits one interval after start-up).
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from datetime import date
@@ -74,10 +73,7 @@ def _lift_one(db: Session, actor: Actor, work: Work) -> None:
 
 
 def interval_seconds(app: Flask) -> int:
-    value = app.config.get("EMBARGO_LIFT_INTERVAL")
-    if value is None:
-        value = os.environ.get("REPO_EMBARGO_LIFT_INTERVAL", DEFAULT_INTERVAL_SECONDS)
-    return int(value)
+    return int(app.config.get("EMBARGO_LIFT_INTERVAL", DEFAULT_INTERVAL_SECONDS))
 
 
 def install_hourly(app: Flask) -> None:

@@ -10,7 +10,6 @@ from harvesting a whole thesis quickly.
 from __future__ import annotations
 
 import io
-import os
 import threading
 from dataclasses import dataclass
 from datetime import timedelta, timezone
@@ -66,11 +65,8 @@ class ReadableFile:
 
 
 def pages_per_minute() -> int:
-    """``READER_PAGES_PER_MINUTE`` from the app's config, else ``REPO_READER_PAGES_PER_MINUTE``."""
-    value = current_app.config.get("READER_PAGES_PER_MINUTE")
-    if value is None:
-        value = os.environ.get("REPO_READER_PAGES_PER_MINUTE", DEFAULT_PAGES_PER_MINUTE)
-    return int(value)
+    """``REPO_READER_PAGES_PER_MINUTE``: pages one reader may turn in a minute."""
+    return int(current_app.config.get("READER_PAGES_PER_MINUTE", DEFAULT_PAGES_PER_MINUTE))
 
 
 def readable_files(db: Session, actor: Actor, work_id: int) -> tuple[Work, list[File]]:

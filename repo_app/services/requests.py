@@ -10,7 +10,6 @@ the change, and mailed after the commit when ``REPO_SMTP_HOST`` is set.
 
 from __future__ import annotations
 
-import os
 import smtplib
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -37,9 +36,8 @@ MAX_MESSAGE_CHARS = 2000
 
 
 def setting(name: str, default: object) -> str:
-    """``name`` from the app's config, else ``REPO_<name>`` from the environment."""
-    value = current_app.config.get(name)
-    return str(value if value is not None else os.environ.get(f"REPO_{name}", default))
+    """``name`` from the app's config (``config.from_environment`` reads ``REPO_<name>``)."""
+    return str(current_app.config.get(name) or default)
 
 
 def may_request(actor: Actor, work: Work) -> bool:
