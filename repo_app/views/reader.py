@@ -61,7 +61,3 @@ def page_image(work_id: int, file_id: int, page: int):
     png = reader.render_page(db.session(), actor, viewer, work_id, file_id, page)
     return Response(png, mimetype="image/png")
 
-
-@bp.get("/reader.css")
-def stylesheet():
-    return Response(render_template("reader/reader.css"), mimetype="text/css")
