@@ -5,8 +5,11 @@ Kept apart so every query in the package is built from the same parts.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Iterator
+
 from whoosh import query as whoosh_query
-from whoosh.matching import Matcher, RequireMatcher
+from whoosh.matching import ListMatcher, Matcher, NullMatcher, ReadTooFar, RequireMatcher
 from whoosh.searching import SearchContext, Searcher
 
 
@@ -39,3 +42,70 @@ class Require(whoosh_query.Require):
     def matcher(self, searcher: Searcher, context: SearchContext | None = None) -> Matcher:
         scored = self.a.matcher(searcher, context)
         return _RequireMatcher(scored, self.b.matcher(searcher, searcher.boolean_context()))
+
+
+class _IdsMatcher(ListMatcher):
+    """A sorted list of document numbers, skipped through by bisection."""
+
+    def skip_to(self, id: int) -> None:  # noqa: A002 - Whoosh's parameter name
+        if not self.is_active():
+            raise ReadTooFar
+        self._i = bisect_left(self._ids, id, self._i)
+
+    def copy(self) -> _IdsMatcher:
+        return _IdsMatcher(self._ids, position=self._i)
+
+    def all_ids(self) -> Iterator[int]:
+        return iter(self._ids[self._i :])
+
+
+class DocSet(whoosh_query.Query):
+    """A filter worked out once per segment: the documents ``query`` matches, as a list.
+
+    Visibility and readability filters are unions of audience terms and,
+    for embargoes, a numeric range; evaluated in the query tree they were
+    re-planned and re-read for every full-text term they guard (a numeric
+    range expands to its terms each time it is sized). As a DocSet they are
+    read once per segment and then cost a bisection per skip. Only for use
+    as the filter side of ``Require``: it matches, it does not score.
+    """
+
+    def __init__(self, query: whoosh_query.Query) -> None:
+        self.query = query
+        # id(reader) → (reader, sorted docnums); the reader is kept so its id is not reused.
+        self._docs: dict[int, tuple[object, list[int]]] = {}
+
+    def __repr__(self) -> str:
+        return f"DocSet({self.query!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __copy__(self) -> DocSet:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> DocSet:
+        return self
+
+    def _ids(self, searcher: Searcher) -> list[int]:
+        reader = searcher.reader()
+        found = self._docs.get(id(reader))
+        if found is None or found[0] is not reader:
+            found = self._docs[id(reader)] = (reader, sorted(self.query.docs(searcher)))
+        return found[1]
+
+    def estimate_size(self, ixreader: object) -> int:
+        found = self._docs.get(id(ixreader))
+        if found is not None and found[0] is ixreader:
+            return len(found[1])
+        return ixreader.doc_count_all()  # type: ignore[attr-defined]
+
+    def docs(self, searcher: Searcher) -> Iterator[int]:
+        return iter(self._ids(searcher))
+
+    def matcher(self, searcher: Searcher, context: SearchContext | None = None) -> Matcher:
+        ids = self._ids(searcher)
+        return _IdsMatcher(ids) if ids else NullMatcher

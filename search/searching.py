@@ -18,7 +18,7 @@ from whoosh.sorting import Count, FacetType, FieldFacet
 
 from search.analysis import has_diacritics, syllables
 from search.documents import Scope
-from search.operators import Or, Require
+from search.operators import DocSet, Or, Require
 from search.query import ParsedQuery, parse
 from search.results import SORTS, FacetValue, Hit, SearchRequest, SearchResults
 from search.schema import (
@@ -59,14 +59,15 @@ def run(
     notices.append(notice)
     sortedby, notice = sort_order(req.sort, browsing=parsed.query is None)
     notices.append(notice)
-    readable = text_readable_by(scope)
+    # Each filter is read once per segment (DocSet), however many terms it guards.
+    readable = DocSet(text_readable_by(scope))
     user_q = restrict_fulltext(parsed.query, readable) if parsed.query else Every()
     visible = visible_to(scope)
     per_page = min(max(req.per_page, 1), MAX_PER_PAGE)
     page = max(req.page, 1)
     free = [name for name in FACETS if name not in filters]
     results = searcher.search(
-        Require(user_q, And([visible, *filters.values()])),
+        Require(user_q, DocSet(And([visible, *filters.values()]))),
         limit=page * per_page,
         sortedby=sortedby,
         groupedby={name: FieldFacet(name, maptype=Count) for name in free},
@@ -79,7 +80,7 @@ def run(
     facets = {name: facet_values(name, results.groups(name)) for name in free}
     for name in filters:
         others = [q for other, q in filters.items() if other != name]
-        facets[name] = facet_counts(searcher, Require(user_q, And([visible, *others])), name)
+        facets[name] = facet_counts(searcher, Require(user_q, DocSet(And([visible, *others]))), name)
     suggestion = None
     if total == 0 and parsed.query is not None:
         suggestion = suggest(searcher, req.q, scope)
@@ -146,7 +147,7 @@ def to_hits(
     searcher: Searcher,
     page_hits: list[WhooshHit],
     parsed: ParsedQuery,
-    readable: Query,
+    readable: DocSet,
     text_for: TextFor | None,
 ) -> list[Hit]:
     """Render a page of hits; the full text is fetched only for works it may be quoted from.
@@ -260,5 +261,6 @@ def _corrected(searcher: Searcher, word: str) -> str:
 def count_visible(searcher: Searcher, q: str, scope: Scope) -> int:
     """How many works ``q`` finds for ``scope``."""
     parsed = parse(q)
-    user_q = restrict_fulltext(parsed.query, text_readable_by(scope)) if parsed.query else Every()
-    return len(searcher.search(Require(user_q, visible_to(scope)), limit=1, scored=False))
+    readable = DocSet(text_readable_by(scope))
+    user_q = restrict_fulltext(parsed.query, readable) if parsed.query else Every()
+    return len(searcher.search(Require(user_q, DocSet(visible_to(scope))), limit=1, scored=False))
