@@ -25,7 +25,7 @@ $(STAMP): setup.cfg pyproject.toml
 	touch $(STAMP)
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile -q -d repo_app/translations
+	$(BIN)/pybabel compile -d repo_app/translations
 
 lint: install
 	$(BIN)/ruff check repo_app search ingest tests bench
