@@ -5,8 +5,11 @@ Kept apart so every query in the package is built from the same parts.
 
 from __future__ import annotations
 
+import threading
+from array import array
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 
 from whoosh import query as whoosh_query
 from whoosh.matching import ListMatcher, Matcher, NullMatcher, ReadTooFar, RequireMatcher
@@ -59,6 +62,20 @@ class _IdsMatcher(ListMatcher):
         return iter(self._ids[self._i :])
 
 
+# Filters kept across searches: (segment id, deletions, filter) → sorted docnums.
+# A segment never changes except by gaining deletions, so the key is exact.
+DOCSET_CACHE_SIZE = 128
+_cache: OrderedDict[tuple[str, int, str], array[int]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _cache_key(searcher: Searcher, query: whoosh_query.Query) -> tuple[str, int, str] | None:
+    segment = searcher.reader().segment()
+    if segment is None:
+        return None
+    return (segment.segment_id(), segment.deleted_count(), repr(query))
+
+
 class DocSet(whoosh_query.Query):
     """A filter worked out once per segment: the documents ``query`` matches, as a list.
 
@@ -66,14 +83,16 @@ class DocSet(whoosh_query.Query):
     for embargoes, a numeric range; evaluated in the query tree they were
     re-planned and re-read for every full-text term they guard (a numeric
     range expands to its terms each time it is sized). As a DocSet they are
-    read once per segment and then cost a bisection per skip. Only for use
-    as the filter side of ``Require``: it matches, it does not score.
+    read once per segment, kept for later searches with the same filter
+    (keyed by the query's repr, which names every token, id and date), and
+    then cost a bisection per skip. Only for use as the filter side of
+    ``Require``: it matches, it does not score.
     """
 
     def __init__(self, query: whoosh_query.Query) -> None:
         self.query = query
         # id(reader) → (reader, sorted docnums); the reader is kept so its id is not reused.
-        self._docs: dict[int, tuple[object, list[int]]] = {}
+        self._docs: dict[int, tuple[object, array[int]]] = {}
 
     def __repr__(self) -> str:
         return f"DocSet({self.query!r})"
@@ -90,12 +109,28 @@ class DocSet(whoosh_query.Query):
     def __deepcopy__(self, memo: dict[int, object]) -> DocSet:
         return self
 
-    def _ids(self, searcher: Searcher) -> list[int]:
+    def _ids(self, searcher: Searcher) -> array[int]:
         reader = searcher.reader()
         found = self._docs.get(id(reader))
         if found is None or found[0] is not reader:
-            found = self._docs[id(reader)] = (reader, sorted(self.query.docs(searcher)))
+            found = self._docs[id(reader)] = (reader, self._read(searcher))
         return found[1]
+
+    def _read(self, searcher: Searcher) -> array[int]:
+        key = _cache_key(searcher, self.query)
+        if key is not None:
+            with _cache_lock:
+                ids = _cache.get(key)
+                if ids is not None:
+                    _cache.move_to_end(key)
+                    return ids
+        ids = array("i", sorted(self.query.docs(searcher)))
+        if key is not None:
+            with _cache_lock:
+                _cache[key] = ids
+                while len(_cache) > DOCSET_CACHE_SIZE:
+                    _cache.popitem(last=False)
+        return ids
 
     def estimate_size(self, ixreader: object) -> int:
         found = self._docs.get(id(ixreader))
@@ -109,3 +144,29 @@ class DocSet(whoosh_query.Query):
     def matcher(self, searcher: Searcher, context: SearchContext | None = None) -> Matcher:
         ids = self._ids(searcher)
         return _IdsMatcher(ids) if ids else NullMatcher
+
+
+def matching_among(
+    searcher: Searcher, query: whoosh_query.Query, docnums: Iterable[int]
+) -> set[int]:
+    """Which of ``docnums`` (a page of hits) ``query`` matches.
+
+    One matcher per segment, skipped to each docnum: no id lookups and no
+    walk along the query's postings beyond the page.
+    """
+    found: set[int] = set()
+    wanted = sorted(docnums)
+    for sub, offset in searcher.leaf_searchers():
+        end = offset + sub.reader().doc_count_all()
+        local = [d - offset for d in wanted if offset <= d < end]
+        if not local:
+            continue
+        matcher = query.matcher(sub, sub.boolean_context())
+        for docnum in local:
+            if not matcher.is_active():
+                break
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                found.add(docnum + offset)
+    return found

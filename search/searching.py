@@ -18,7 +18,7 @@ from whoosh.sorting import Count, FacetType, FieldFacet
 
 from search.analysis import has_diacritics, syllables
 from search.documents import Scope
-from search.operators import DocSet, Or, Require
+from search.operators import DocSet, Or, Require, matching_among
 from search.query import ParsedQuery, parse
 from search.results import SORTS, FacetValue, Hit, SearchRequest, SearchResults
 from search.schema import (
@@ -158,10 +158,10 @@ def to_hits(
     """
     if not page_hits:
         return []
-    on_page = Or([Term("id", h["id"]) for h in page_hits])
-    may_quote = set(searcher.docs_for_query(Require(on_page, readable)))
+    on_page = [h.docnum for h in page_hits]
+    may_quote = matching_among(searcher, readable, on_page)
     terms = text_terms(parsed.query) if parsed.query is not None else []
-    matched = set(searcher.docs_for_query(Require(Or(terms), on_page))) if terms else set()
+    matched = matching_among(searcher, Or(terms), on_page) if terms else set()
     hits = []
     for whoosh_hit in page_hits:
         fields = whoosh_hit.fields()
