@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterator
 from functools import lru_cache
 
-from whoosh.analysis import Analyzer, Filter, RegexTokenizer, Token
+from whoosh.analysis import Analyzer, Filter, RegexTokenizer, Token, Tokenizer
+from whoosh.formats import Positions
 
 TOKEN_PATTERN = re.compile(r"\w+")
 
@@ -134,11 +136,108 @@ class FoldFilter(Filter):
             yield t
 
 
+@lru_cache(maxsize=65536)
+def canonical_folded(token: str) -> str:
+    """``fold(canonical(token))`` in one cached step, for the folded fields."""
+    return fold(canonical(token))
+
+
+class SyllableTokenizer(Tokenizer):
+    """The whole pipeline in one generator: NFC, ``\\w+``, canonical form (and folding).
+
+    Equivalent to ``NfcTokenizer() | CanonicalFilter() [| FoldFilter()]``,
+    which indexes, queries and highlights alike; one generator instead of
+    three, and one cached normalisation per token, roughly halves the
+    analysis of a 50 KB text (every token passes through each layer).
+    """
+
+    def __init__(self, folded: bool = False) -> None:
+        self.folded = folded
+
+    def normalise(self, syllable: str) -> str:
+        """The indexed form of one ``\\w+`` match of NFC text."""
+        return canonical_folded(syllable) if self.folded else canonical(syllable)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.folded == self.folded  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.folded))
+
+    def __call__(  # noqa: PLR0913 - Whoosh's tokenizer signature
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        normalise = canonical_folded if self.folded else canonical
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        value = nfc(value)
+        if not tokenize:
+            token.original = value
+            token.text = normalise(value)
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar, token.endchar = start_char, start_char + len(value)
+            yield token
+            return
+        for pos, match in enumerate(TOKEN_PATTERN.finditer(value), start_pos):
+            text = match.group()
+            token.text = normalise(text)
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = text
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
+            yield token
+
+
 def exact_analyzer() -> Analyzer:
     """Syllables with their diacritics: "đất" and "đạt" stay apart."""
-    return NfcTokenizer() | CanonicalFilter()
+    return SyllableTokenizer()
 
 
 def folded_analyzer() -> Analyzer:
     """Syllables without diacritics: "dai hoc" finds "Đại học"."""
-    return NfcTokenizer() | CanonicalFilter() | FoldFilter()
+    return SyllableTokenizer(folded=True)
+
+
+class SyllablePositions(Positions):
+    """Whoosh's ``Positions`` postings, built without a Token per syllable.
+
+    When a whole text is indexed with a ``SyllableTokenizer`` (the only
+    case while writing), positions are gathered from one ``findall`` and the
+    cached normalisation; the postings are byte for byte those of the
+    generic path, which every other call still takes.
+    """
+
+    def word_values(
+        self, value: object, analyzer: object, **kwargs: object
+    ) -> Iterator[tuple[str, int, float, bytes]]:
+        if (
+            not isinstance(analyzer, SyllableTokenizer)
+            or not isinstance(value, str)
+            or set(kwargs) - {"mode"}
+        ):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        normalise = canonical_folded if analyzer.folded else canonical
+        positions: defaultdict[str, list[int]] = defaultdict(list)
+        for pos, word in enumerate(map(normalise, TOKEN_PATTERN.findall(nfc(value)))):
+            positions[word].append(pos)
+        boost = self.field_boost
+        for word, poslist in positions.items():
+            yield (word, len(poslist), float(len(poslist)) * boost, self.encode(poslist))

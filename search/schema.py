@@ -17,7 +17,7 @@ from datetime import date
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from search.analysis import exact_analyzer, fold, folded_analyzer, nfc
+from search.analysis import SyllablePositions, exact_analyzer, fold, folded_analyzer, nfc
 from search.documents import WorkDocument
 
 # Multi-valued metadata (creators, advisors, keywords) is joined with a newline
@@ -40,14 +40,20 @@ def folded(name: str) -> str:
     return name + "_f"
 
 
+def _with_fast_postings(field: TEXT) -> TEXT:
+    # Same postings as Whoosh's Positions format, built without a Token per syllable.
+    field.format = SyllablePositions(field_boost=field.format.field_boost)
+    return field
+
+
 def _exact(stored: bool) -> TEXT:
     # Positions are kept (phrase=True) so "quản trị kinh doanh" is a phrase query.
-    return TEXT(analyzer=exact_analyzer(), stored=stored, phrase=True)
+    return _with_fast_postings(TEXT(analyzer=exact_analyzer(), stored=stored, phrase=True))
 
 
 def _folded() -> TEXT:
     # Never stored: the exact twin (or the database) holds the original text.
-    return TEXT(analyzer=folded_analyzer(), stored=False, phrase=True)
+    return _with_fast_postings(TEXT(analyzer=folded_analyzer(), stored=False, phrase=True))
 
 
 def build_schema() -> Schema:
