@@ -44,6 +44,10 @@ class Require(whoosh_query.Require):
 
     def matcher(self, searcher: Searcher, context: SearchContext | None = None) -> Matcher:
         scored = self.a.matcher(searcher, context)
+        if isinstance(self.b, DocSet) and self.b.covers(searcher):
+            # Every live document passes (all public works): the filter would
+            # only add a layer to step through for every match.
+            return scored
         return _RequireMatcher(scored, self.b.matcher(searcher, searcher.boolean_context()))
 
 
@@ -131,6 +135,10 @@ class DocSet(whoosh_query.Query):
                 while len(_cache) > DOCSET_CACHE_SIZE:
                     _cache.popitem(last=False)
         return ids
+
+    def covers(self, searcher: Searcher) -> bool:
+        """True when every live document of this (segment) searcher passes the filter."""
+        return len(self._ids(searcher)) == searcher.reader().doc_count()
 
     def estimate_size(self, ixreader: object) -> int:
         found = self._docs.get(id(ixreader))
