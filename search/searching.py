@@ -18,7 +18,7 @@ from whoosh.sorting import Count, FacetType, FieldFacet
 
 from search.analysis import has_diacritics, syllables
 from search.documents import Scope
-from search.operators import DocSet, Or, Require, matching_among
+from search.operators import CountedFacet, DocSet, Or, Require, matching_among
 from search.query import ParsedQuery, parse
 from search.results import SORTS, FacetValue, Hit, SearchRequest, SearchResults
 from search.schema import (
@@ -70,7 +70,7 @@ def run(
         Require(user_q, DocSet(And([visible, *filters.values()]))),
         limit=page * per_page,
         sortedby=sortedby,
-        groupedby={name: FieldFacet(name, maptype=Count) for name in free},
+        groupedby={name: CountedFacet(name, maptype=Count) for name in free},
     )
     total = len(results)
     last = max(1, ceil(total / per_page))
@@ -138,7 +138,7 @@ def facet_values(name: str, groups: Mapping[object, int]) -> list[FacetValue]:
 def facet_counts(searcher: Searcher, query: Query, name: str) -> list[FacetValue]:
     """Counts for a filtered facet under every *other* filter, so its other values stay offered."""
     results = searcher.search(
-        query, limit=1, scored=False, groupedby={name: FieldFacet(name, maptype=Count)}
+        query, limit=1, scored=False, groupedby={name: CountedFacet(name, maptype=Count)}
     )
     return facet_values(name, results.groups(name))
 
