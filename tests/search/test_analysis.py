@@ -80,3 +80,47 @@ def test_no_stop_words_and_no_minimum_length() -> None:
         "và",
         "nhỏ",
     ]
+
+
+MIXED = "Hoà  THUỶ, trƣờng Đại học\u0301 \u0111u\u031bo\u031b\u0300ng x. Sức khỏe 2019 an toàn"
+
+
+@pytest.mark.parametrize("folded", [False, True])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"positions": True, "chars": True},
+        {"positions": True, "start_pos": 5, "start_char": 3, "keeporiginal": True},
+        {"tokenize": False},
+        {"mode": "query"},
+    ],
+)
+def test_one_generator_tokenizer_matches_the_filter_chain(folded: bool, options: dict) -> None:
+    from search.analysis import CanonicalFilter, FoldFilter, NfcTokenizer
+
+    chain = NfcTokenizer() | CanonicalFilter()
+    chain = chain | FoldFilter() if folded else chain
+    analyzer = folded_analyzer() if folded else exact_analyzer()
+
+    def seen(tokens: object) -> list[tuple[object, ...]]:
+        names = ("text", "pos", "startchar", "endchar", "original", "boost", "stopped")
+        return [tuple(getattr(t, n, None) for n in names) for t in tokens]  # type: ignore[attr-defined]
+
+    assert seen(analyzer(MIXED, **options)) == seen(chain(MIXED, **options))
+
+
+@pytest.mark.parametrize("name", ["title", "fulltext", "fulltext_f", "meta_f"])
+def test_fast_postings_equal_whoosh_positions(name: str) -> None:
+    from whoosh.formats import Positions
+
+    from search.analysis import CanonicalFilter, FoldFilter, NfcTokenizer
+    from search.schema import build_schema
+
+    field = build_schema()[name]
+    chain = NfcTokenizer() | CanonicalFilter()
+    chain = chain | FoldFilter() if name.endswith("_f") else chain
+    generic = Positions(field_boost=field.format.field_boost)
+    for text in (MIXED, MIXED * 3, "", "một"):
+        fast = sorted(field.format.word_values(text, field.analyzer, mode="index"))
+        assert fast == sorted(generic.word_values(text, chain, mode="index"))

@@ -177,3 +177,34 @@ def test_only_the_search_package_imports_whoosh() -> None:
         if pattern.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_cached_filters_and_facets_follow_writes_and_deletions(index: SearchIndex) -> None:
+    from datetime import date
+
+    from search import Scope
+
+    anyone = Scope(tokens=frozenset({"anyone"}), today=date(2025, 1, 1))
+    staff = Scope(tokens=frozenset({"anyone", "staff"}), today=date(2025, 1, 1))
+
+    def found(scope: Scope) -> tuple[set[str], dict[str, int]]:
+        results = index.search(SearchRequest(q="luận văn"), scope)
+        faculties = {v.value: v.count for v in results.facets["faculty"]}
+        return {hit.id for hit in results.hits}, faculties
+
+    def faculty_work(work_id: str, faculty: str, audience: tuple[str, ...]) -> WorkDocument:
+        return WorkDocument(
+            id=work_id,
+            title="Luận văn thạc sĩ",
+            url=f"/works/{work_id}",
+            faculty=faculty,
+            meta_audience=audience,
+        )
+
+    index.write([faculty_work("a", "law", ("anyone",)), faculty_work("b", "law", ("anyone",))])
+    assert found(anyone) == ({"a", "b"}, {"law": 2})
+    index.delete(["a"])
+    assert found(anyone) == ({"b"}, {"law": 1})
+    index.write([faculty_work("b", "economics", ("staff",)), faculty_work("c", "law", ("anyone",))])
+    assert found(anyone) == ({"c"}, {"law": 1})
+    assert found(staff) == ({"b", "c"}, {"law": 1, "economics": 1})
