@@ -28,11 +28,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from whoosh.index import create_in  # noqa: E402
-
 from search import Scope, SearchIndex, SearchRequest, WorkDocument  # noqa: E402
 from search.analysis import fold, nfc  # noqa: E402
-from search.schema import build_schema, to_fields  # noqa: E402
+from search.baseline import index_with_defaults  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXT_BYTES = 50_000
@@ -126,10 +124,7 @@ def disk_megabytes(path: Path) -> float:
 
 def index_default(corpus: Corpus, folder: Path, works: int) -> None:
     """Baseline: the writer Whoosh gives by default (compound segments, one process)."""
-    writer = create_in(str(folder), build_schema()).writer()
-    for i in range(works):
-        writer.add_document(**to_fields(corpus.document(i)))
-    writer.commit()
+    index_with_defaults(folder, (corpus.document(i) for i in range(works)))
 
 
 def index_fts(corpus: Corpus, path: Path) -> sqlite3.Connection:
