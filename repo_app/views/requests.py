@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -101,16 +103,9 @@ def grant(request_id: int):
     form = GrantForm()
     if not form.validate_on_submit():
         return _invalid(form)
-    try:
-        requests.grant(db.session(), current_actor(), request_id, form.days.data,
-                       form.reason.data or "")
-        flash(_("Access granted."))
-    except UserError as exc:
-        db.session().rollback()
-        if exc.status != 400:
-            raise
-        flash(exc.translated(), "error")
-    return redirect(url_for("requests.queue"))
+    return _answer(lambda: requests.grant(db.session(), current_actor(), request_id,
+                                          form.days.data, form.reason.data or ""),
+                   _("Access granted."))
 
 
 @bp.post("/requests/<int:request_id>/decline")
@@ -119,9 +114,16 @@ def decline(request_id: int):
     form = DeclineForm()
     if not form.validate_on_submit():
         return _invalid(form)
+    return _answer(lambda: requests.decline(db.session(), current_actor(), request_id,
+                                            form.reason.data or ""),
+                   _("The request was declined and the requester told why."))
+
+
+def _answer(decision: Callable[[], object], done: str):
+    """Run a librarian's decision; a refusal the form can show (400) becomes a message."""
     try:
-        requests.decline(db.session(), current_actor(), request_id, form.reason.data or "")
-        flash(_("The request was declined and the requester told why."))
+        decision()
+        flash(done)
     except UserError as exc:
         db.session().rollback()
         if exc.status != 400:
