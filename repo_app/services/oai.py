@@ -26,6 +26,7 @@ from repo_app import resources
 from repo_app.access import ANONYMOUS, Action, decide
 from repo_app.models import Collection, Work
 from repo_app.models.types import utcnow
+from repo_app.services.public_works import ACCESS_COLUMNS, visible_to_anyone
 from repo_app.vocab import ACCESS_LABELS, TYPE_LABELS, WorkStatus, WorkType
 
 OAI_DC = "oai_dc"
@@ -364,23 +365,9 @@ def list_sets(db: Session) -> list[tuple[str, str]]:
     return faculties + types
 
 
-@dataclass(frozen=True)
-class _Row:
-    """The columns ``access.decide`` needs, without loading whole works to count a list."""
-
-    id: int
-    status: str
-    access_level: str
-    embargo_until: object
-    access_after_embargo: str
-    depositor_id: int | None
-    was_public: bool
-
-
 def _candidates(db: Session, query: ListQuery) -> list[int]:
     """Ids of the works the list shows (public or deleted), in id order."""
-    stmt = select(Work.id, Work.status, Work.access_level, Work.embargo_until,
-                  Work.access_after_embargo, Work.depositor_id, Work.was_public).where(
+    stmt = select(*ACCESS_COLUMNS, Work.was_public).where(
         or_(Work.status == WorkStatus.PUBLISHED, Work.was_public.is_(True))).order_by(Work.id)
     if query.start is not None:
         stmt = stmt.where(Work.datestamp >= query.start)
@@ -389,11 +376,7 @@ def _candidates(db: Session, query: ListQuery) -> list[int]:
     stmt = _set_filter(stmt, query.set_spec)
     if stmt is None:
         return []
-    policy = resources.policy()
-    return [
-        row.id for row in (_Row(*r) for r in db.execute(stmt))
-        if decide(ANONYMOUS, Action.VIEW_METADATA, row, policy=policy) or row.was_public
-    ]
+    return [row.id for row in db.execute(stmt) if row.was_public or visible_to_anyone(tuple(row))]
 
 
 def _set_filter(stmt, set_spec: str):

@@ -8,16 +8,15 @@ tests can exercise several pages.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from repo_app import resources
-from repo_app.access import ANONYMOUS, Action, decide
 from repo_app.errors import NotFound
 from repo_app.models import Work
+from repo_app.services.public_works import ACCESS_COLUMNS, visible_to_anyone
 from repo_app.vocab import WorkStatus
 
 MAX_URLS = 50_000
@@ -31,31 +30,14 @@ class Entry:
     lastmod: datetime
 
 
-@dataclass(frozen=True)
-class _Row:
-    """The columns ``access.decide`` reads, without loading whole works."""
-
-    id: int
-    status: str
-    access_level: str
-    embargo_until: date | None
-    access_after_embargo: str
-    depositor_id: int | None
-    datestamp: datetime
-
-
 def page_size() -> int:
     return min(int(current_app.config.get("SITEMAP_PAGE_SIZE", MAX_URLS)), MAX_URLS)
 
 
 def public_entries(db: Session) -> list[Entry]:
-    stmt = select(Work.id, Work.status, Work.access_level, Work.embargo_until,
-                  Work.access_after_embargo, Work.depositor_id, Work.datestamp).where(
+    stmt = select(*ACCESS_COLUMNS, Work.datestamp).where(
         Work.status == WorkStatus.PUBLISHED).order_by(Work.id)
-    policy = resources.policy()
-    rows = (_Row(*r) for r in db.execute(stmt))
-    return [Entry(r.id, r.datestamp) for r in rows
-            if decide(ANONYMOUS, Action.VIEW_METADATA, r, policy=policy)]
+    return [Entry(r.id, r.datestamp) for r in db.execute(stmt) if visible_to_anyone(tuple(r))]
 
 
 def page_count(db: Session) -> int:
