@@ -42,13 +42,17 @@ def public_entries(db: Session) -> list[Entry]:
 
 def page_count(db: Session) -> int:
     """How many sitemap pages there are (at least one, possibly empty)."""
-    size = page_size()
-    return max(1, -(-len(public_entries(db)) // size))
+    return _pages(len(public_entries(db)))
+
+
+def _pages(entries: int) -> int:
+    return max(1, -(-entries // page_size()))
 
 
 def page(db: Session, number: int) -> list[Entry]:
     """Entries of page ``number`` (1-based); a page past the end is a 404."""
-    if number < 1 or number > page_count(db):
+    entries = public_entries(db)  # one query, not one to count and another to slice
+    if number < 1 or number > _pages(len(entries)):
         raise NotFound()
     size = page_size()
-    return public_entries(db)[(number - 1) * size:number * size]
+    return entries[(number - 1) * size:number * size]
