@@ -21,6 +21,7 @@ import unicodedata
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, TypeVar
@@ -315,7 +316,7 @@ def _classify(path: Path, layer: PdfText, limits: Limits, deadline: float) -> Ex
     pages = layer.page_count
     if garbled_ratio(raw) > GARBLED_THRESHOLD:
         return _outcome(GARBLED, MSG_GARBLED, pages=pages, text=text, legacy_encoding=encoding)
-    if _word_chars(text) < MIN_WORD_CHARS_PER_PAGE * len(layer.pages):
+    if not _has_word_chars(text, MIN_WORD_CHARS_PER_PAGE * len(layer.pages)):
         return _ocr_or_empty(path, pages, limits, deadline)
     return _outcome(OK, _ok_message(layer), pages=pages, text=text, legacy_encoding=encoding)
 
@@ -346,11 +347,16 @@ def _ocr_or_empty(path: Path, pages: int, limits: Limits, deadline: float) -> Ex
     if recognised is None:
         return _outcome(EMPTY, MSG_EMPTY, pages=pages)
     text = normalize_text(recognised)
-    if not _word_chars(text):
+    if not _has_word_chars(text, 1):
         return _outcome(EMPTY, MSG_OCR_NOTHING, pages=pages)
     return _outcome(OCR, MSG_OCR.format(pages=pages), pages=pages, text=text, ocr=True)
 
 
-def _word_chars(text: str) -> int:
-    """Letters and digits: what makes a text worth indexing."""
-    return sum(1 for c in text if unicodedata.category(c)[0] in "LN")
+def _has_word_chars(text: str, needed: int) -> bool:
+    """Whether ``text`` has ``needed`` letters or digits: what makes a text worth indexing.
+
+    Stops at the ``needed``-th, so a thesis is not walked to its end to learn
+    that it has two letters a page.
+    """
+    found = (c for c in text if unicodedata.category(c)[0] in "LN")
+    return sum(1 for _ in islice(found, needed)) == needed

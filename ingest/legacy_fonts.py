@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Callable
 
 TCVN3 = "tcvn3"
 VNI = "vni"
@@ -139,22 +141,41 @@ def guess_legacy_encoding(text: str) -> str | None:
     before conversion; only text where many non-ASCII words become
     syllables *because of* the conversion counts.
     """
-    words = [w for w in (_strip_word(w) for w in text.split()) if w]
-    candidates = [w for w in words if not w.isascii()]
+    words = _word_counts(text)
+    candidates = {w: n for w, n in words.items() if not w.isascii()}
     if not candidates:
         return None
-    before = sum(1 for w in candidates if is_vietnamese_syllable(w))
-    scores = {enc: sum(1 for w in candidates if is_vietnamese_syllable(convert(w, enc)))
+    before = _syllable_count(candidates, lambda w: w)
+    scores = {enc: _syllable_count(candidates, lambda w, enc=enc: convert(w, enc))
               for enc in (TCVN3, VNI)}
     encoding = max(scores, key=lambda enc: scores[enc])
     score = scores[encoding]
     convincing = (
         score >= MIN_SYLLABLES
-        and score >= MIN_SHARE_OF_CANDIDATES * len(candidates)
-        and score >= MIN_SHARE_OF_WORDS * len(words)
+        and score >= MIN_SHARE_OF_CANDIDATES * sum(candidates.values())
+        and score >= MIN_SHARE_OF_WORDS * words.total()
         and score > 2 * before
     )
     return encoding if convincing else None
+
+
+def _word_counts(text: str) -> Counter[str]:
+    """Words without surrounding punctuation, with how often each occurs.
+
+    A thesis repeats a few thousand distinct words hundreds of times each:
+    judging each distinct word once, weighted by its count, gives the same
+    scores as judging every occurrence, for a fraction of the work.
+    """
+    counts: Counter[str] = Counter()
+    for word, n in Counter(text.split()).items():
+        if stripped := _strip_word(word):
+            counts[stripped] += n
+    return counts
+
+
+def _syllable_count(counts: dict[str, int], transform: Callable[[str], str]) -> int:
+    """How many of the counted words are Vietnamese syllables once transformed."""
+    return sum(n for w, n in counts.items() if is_vietnamese_syllable(transform(w)))
 
 
 def is_vietnamese_syllable(word: str) -> bool:

@@ -29,6 +29,9 @@ BROKEN_WORD = re.compile(r"(?<=[^\W\d_])[-\u2010]\n[ \t]*(?=([^\W\d_]))")
 # each character of horizontal CJK text on its own line.
 _CJK = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 CJK_LINE_BREAK = re.compile(f"(?<=[{_CJK}])\n(?=[{_CJK}])")
+# U+FFFD and the private-use areas (exactly Unicode category Co): what a
+# glyph without a usable character map becomes.
+UNDECODABLE = re.compile("[\ufffd\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
 SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 BLANK_LINES = re.compile(r"\n{3,}")
 DIGITS = re.compile(r"\d+")
@@ -62,17 +65,12 @@ def garbled_ratio(raw: str) -> float:
     thousand; a high share means the text cannot be trusted for search.
     """
     placeholders = len(CID_PLACEHOLDER.findall(raw))
-    rest = CID_PLACEHOLDER.sub("", raw)
-    visible = [c for c in rest if not c.isspace()]
+    # str.split() drops exactly the characters str.isspace() names, in C.
+    visible = "".join(CID_PLACEHOLDER.sub("", raw).split())
     total = placeholders + len(visible)
     if total == 0:
         return 0.0
-    bad = placeholders + sum(1 for c in visible if _undecodable(c))
-    return bad / total
-
-
-def _undecodable(char: str) -> bool:
-    return char == "\ufffd" or unicodedata.category(char) == "Co"
+    return (placeholders + len(UNDECODABLE.findall(visible))) / total
 
 
 def _tidy_page(page: str) -> str:
