@@ -16,10 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from whoosh.query import And, Not, NumericRange, Phrase, Query, Term
+from whoosh.query import And, Not, NumericRange, Or, Phrase, Query, Term
 
 from search.analysis import fold, has_diacritics, syllables
-from search.operators import Or
 from search.schema import FULLTEXT_FIELDS, SEARCH_WEIGHTS, folded
 
 MAX_QUERY_CHARS = 1000

@@ -11,15 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from math import ceil
 
-from whoosh.query import And, AndNot, Every, NullQuery, NumericRange, Query, Term
-from whoosh.searching import Hit as WhooshHit
+import numpy as np
+from whoosh.query import AndNot, Every, NullQuery, NumericRange, Or, Query, Term
 from whoosh.searching import Searcher
-from whoosh.sorting import Count, FacetType, FieldFacet
 
 from search.analysis import has_diacritics, syllables
+from search.columns import column
 from search.documents import Scope
-from search.operators import CountedFacet, DocSet, Or, Require, matching_among
+from search.operators import DocSet, Require
 from search.query import ParsedQuery, parse
+from search.ranking import ranked
 from search.results import SORTS, FacetValue, Hit, SearchRequest, SearchResults
 from search.schema import (
     FACETS,
@@ -29,6 +30,7 @@ from search.schema import (
     folded,
 )
 from search.snippets import highlighted, opening
+from search.vectors import evaluate
 from search.visibility import (
     restrict_fulltext,
     text_readable_by,
@@ -49,38 +51,34 @@ NOTICE_FILTER = "Unknown filter ignored: {}."
 TextFor = Callable[[str], str]
 
 
-def run(
-    searcher: Searcher, req: SearchRequest, scope: Scope, text_for: TextFor | None
-) -> SearchResults:
+def run(searcher: Searcher, req: SearchRequest, scope: Scope, text_for: TextFor | None) -> SearchResults:
     """Answer ``req`` for ``scope``; repairs to the request are reported in ``notice``."""
     parsed = parse(req.q)
     notices = [parsed.notice]
     filters, notice = facet_filters(req.filters)
     notices.append(notice)
-    sortedby, notice = sort_order(req.sort, browsing=parsed.query is None)
+    sort, notice = sort_order(req.sort, browsing=parsed.query is None)
     notices.append(notice)
     # Each filter is read once per segment (DocSet), however many terms it guards.
     readable = DocSet(text_readable_by(scope))
     user_q = restrict_fulltext(parsed.query, readable) if parsed.query else Every()
-    visible = visible_to(scope)
+    matched = evaluate(searcher, user_q, scored=sort == "relevance")
+    seen = matched.mask & mask_of(searcher, DocSet(visible_to(scope)))
+    passes = {name: mask_of(searcher, DocSet(q)) for name, q in filters.items()}
+    shown = np.logical_and.reduce([seen, *passes.values()])
+    total = int(np.count_nonzero(shown))
     per_page = min(max(req.per_page, 1), MAX_PER_PAGE)
-    page = max(req.page, 1)
-    free = [name for name in FACETS if name not in filters]
-    results = searcher.search(
-        Require(user_q, DocSet(And([visible, *filters.values()]))),
-        limit=page * per_page,
-        sortedby=sortedby,
-        groupedby={name: CountedFacet(name, maptype=Count) for name in free},
-    )
-    total = len(results)
     last = max(1, ceil(total / per_page))
-    if page != req.page or page > last:
-        page, notices = min(page, last), [*notices, NOTICE_PAGE]
-    page_hits = list(results[(page - 1) * per_page : page * per_page])
-    facets = {name: facet_values(name, results.groups(name)) for name in free}
-    for name in filters:
-        others = [q for other, q in filters.items() if other != name]
-        facets[name] = facet_counts(searcher, Require(user_q, DocSet(And([visible, *others]))), name)
+    page = min(max(req.page, 1), last)
+    if page != req.page:
+        notices.append(NOTICE_PAGE)
+    on_page = ranked(searcher, matched, shown, sort, page * per_page)[(page - 1) * per_page :]
+    facets = {}
+    for name in FACETS:
+        # A filtered facet is counted under every *other* filter, so its other values stay offered.
+        within = [m for other, m in passes.items() if other != name]
+        counted = shown if len(within) == len(passes) else np.logical_and.reduce([seen, *within])
+        facets[name] = facet_values(column(searcher, name).counts(counted))
     suggestion = None
     if total == 0 and parsed.query is not None:
         suggestion = suggest(searcher, req.q, scope)
@@ -88,11 +86,16 @@ def run(
         total=total,
         page=page,
         per_page=per_page,
-        hits=to_hits(searcher, page_hits, parsed, readable, text_for),
-        facets={name: facets[name] for name in FACETS},
+        hits=to_hits(searcher, on_page, parsed, mask_of(searcher, readable), text_for),
+        facets=facets,
         suggestion=suggestion,
         notice=" ".join(n for n in notices if n) or None,
     )
+
+
+def mask_of(searcher: Searcher, query: Query) -> np.ndarray:
+    """Which documents ``query`` matches, unscored."""
+    return evaluate(searcher, query, scored=False).mask
 
 
 def facet_filters(filters: Mapping[str, Sequence[str]]) -> tuple[dict[str, Query], str | None]:
@@ -115,63 +118,50 @@ def facet_term(name: str, value: str) -> Query:
     return NumericRange("year", int(value), int(value))
 
 
-def sort_order(sort: str, *, browsing: bool) -> tuple[list[FacetType] | None, str | None]:
-    """Whoosh sort facets for a sort name; browsing has no relevance, so it lists newest first."""
+def sort_order(sort: str, *, browsing: bool) -> tuple[str, str | None]:
+    """The sort to apply; browsing has no relevance, so it lists newest first."""
     notice = None if sort in SORTS else NOTICE_SORT
-    if sort == "title":
-        return [FieldFacet("title_sort")], notice
-    if sort == "newest" or browsing:
-        return [FieldFacet("year", reverse=True), FieldFacet("title_sort")], notice
-    return None, notice
+    if sort not in SORTS or (browsing and sort == "relevance"):
+        return ("newest" if browsing else "relevance"), notice
+    return sort, notice
 
 
-def facet_values(name: str, groups: Mapping[object, int]) -> list[FacetValue]:
+def facet_values(counts: Mapping[object, int]) -> list[FacetValue]:
     """Counts as FacetValues, most frequent first; works lacking the field are not a value."""
     values = [
         FacetValue(str(key), count)
-        for key, count in groups.items()
+        for key, count in counts.items()
         if key not in (None, "", NO_YEAR) and count > 0
     ]
     return sorted(values, key=lambda v: (-v.count, v.value))
 
 
-def facet_counts(searcher: Searcher, query: Query, name: str) -> list[FacetValue]:
-    """Counts for a filtered facet under every *other* filter, so its other values stay offered."""
-    results = searcher.search(
-        query, limit=1, scored=False, groupedby={name: CountedFacet(name, maptype=Count)}
-    )
-    return facet_values(name, results.groups(name))
-
-
 def to_hits(
     searcher: Searcher,
-    page_hits: list[WhooshHit],
+    on_page: list[int],
     parsed: ParsedQuery,
-    readable: DocSet,
+    readable: np.ndarray,
     text_for: TextFor | None,
 ) -> list[Hit]:
     """Render a page of hits; the full text is fetched only for works it may be quoted from.
 
-    Which hits matched through their text is asked of the page's works
-    alone: Whoosh's own matched-terms bookkeeping costs a check of every
-    term on every matching document, and ignores the readability filter.
+    Which hits matched through their text is read from the same decoded
+    postings the query was matched with (they are cached), so it is cheap.
     """
-    if not page_hits:
+    if not on_page:
         return []
-    on_page = [h.docnum for h in page_hits]
-    may_quote = matching_among(searcher, readable, on_page)
     terms = text_terms(parsed.query) if parsed.query is not None else []
-    matched = matching_among(searcher, Or(terms), on_page) if terms else set()
+    matched = mask_of(searcher, Or(terms)) if terms else np.zeros(len(readable), bool)
     hits = []
-    for whoosh_hit in page_hits:
-        fields = whoosh_hit.fields()
-        readable_text = whoosh_hit.docnum in may_quote
+    for docnum in on_page:
+        fields = searcher.stored_fields(docnum)
+        readable_text = bool(readable[docnum])
         text = text_for(fields["id"]) if text_for and readable_text else ""
         snippet = highlighted(text, parsed.highlight) if text else None
         if snippet is None:
             abstract = fields.get("abstract", "")
             snippet = highlighted(abstract, parsed.highlight) or opening(abstract)
-        text_matched = readable_text and whoosh_hit.docnum in matched
+        text_matched = readable_text and bool(matched[docnum])
         hits.append(to_hit(fields, snippet, text_matched=text_matched))
     return hits
 
@@ -199,21 +189,22 @@ def to_hit(fields: Mapping[str, object], snippet: str, *, text_matched: bool) ->
 
 def more_like(searcher: Searcher, work_id: str, scope: Scope, limit: int) -> list[Hit]:
     """Visible works sharing key terms of this work's title, abstract and keywords."""
-    visible = visible_to(scope)
-    found = list(searcher.docs_for_query(Require(Term("id", work_id), visible)))
-    if not found:
+    visible = DocSet(visible_to(scope))
+    found = np.flatnonzero(mask_of(searcher, Require(Term("id", work_id), visible)))
+    if not len(found):
         return []
-    fields = searcher.stored_fields(found[0])
+    fields = searcher.stored_fields(int(found[0]))
     text = " ".join(str(fields.get(n, "")) for n in ("title", "abstract", "keywords"))
     key_terms = searcher.key_terms_from_text("meta_f", text, numterms=MLT_TERMS)
     if not key_terms:
         return []
     similar = Or([Term("meta_f", term, boost=weight) for term, weight in key_terms])
-    query = Require(AndNot(similar, Term("id", work_id)), visible)
-    return [
-        to_hit(hit.fields(), opening(str(hit.get("abstract", ""))), text_matched=False)
-        for hit in searcher.search(query, limit=limit)
-    ]
+    matches = evaluate(searcher, Require(AndNot(similar, Term("id", work_id)), visible))
+    hits = []
+    for docnum in ranked(searcher, matches, matches.mask, "relevance", limit):
+        fields = searcher.stored_fields(docnum)
+        hits.append(to_hit(fields, opening(str(fields.get("abstract", ""))), text_matched=False))
+    return hits
 
 
 def suggest(searcher: Searcher, q: str, scope: Scope | None) -> str | None:
@@ -252,9 +243,7 @@ def _corrected(searcher: Searcher, word: str) -> str:
             for candidate in searcher.corrector(name).suggest(word, limit=3, maxdist=distance)
         }
         if found:
-            return max(
-                sorted(found), key=lambda c: sum(reader.doc_frequency(n, c) for n in names)
-            )
+            return max(sorted(found), key=lambda c: sum(reader.doc_frequency(n, c) for n in names))
     return word
 
 
@@ -263,4 +252,4 @@ def count_visible(searcher: Searcher, q: str, scope: Scope) -> int:
     parsed = parse(q)
     readable = DocSet(text_readable_by(scope))
     user_q = restrict_fulltext(parsed.query, readable) if parsed.query else Every()
-    return len(searcher.search(Require(user_q, DocSet(visible_to(scope))), limit=1, scored=False))
+    return int(np.count_nonzero(mask_of(searcher, Require(user_q, DocSet(visible_to(scope))))))

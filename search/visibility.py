@@ -8,10 +8,10 @@ a text the searcher may not read from ever matching it, even through
 
 from __future__ import annotations
 
-from whoosh.query import And, Not, NullQuery, NumericRange, Query, Term
+from whoosh.query import And, Not, NullQuery, NumericRange, Or, Query, Term
 
 from search.documents import Scope
-from search.operators import Or, Require
+from search.operators import Require
 from search.schema import FULLTEXT_FIELDS
 
 

@@ -192,7 +192,7 @@ def find(works_index: SearchIndex, anyone: Scope) -> Find:
     return run
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def viwiki_articles() -> Callable[[int], list[dict[str, str]]]:
     """``viwiki_articles(n)``: the first n long articles of the shared Wikipedia sample.
 

@@ -1,0 +1,52 @@
+"""Process-wide caches of what a segment's files decode to.
+
+A Whoosh segment never changes after it is written, except by gaining
+deletions, so anything decoded from it can be kept under its segment id
+(plus, where deletions matter, their count) and reused by every later
+search, in any thread, until memory says otherwise.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from whoosh.reading import IndexReader
+
+T = TypeVar("T")
+
+
+class BoundedCache:
+    """A thread-safe least-recently-used map whose entries are weighed (in bytes, say)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._items: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[], T], weigh: Callable[[T], int]) -> T:
+        """The value under ``key``, made (outside the lock) and kept if it is missing."""
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found[0]  # type: ignore[return-value]
+        value = make()
+        size = weigh(value)
+        with self._lock:
+            if key not in self._items and size <= self.limit:
+                self._items[key] = (value, size)
+                self._size += size
+                while self._size > self.limit:
+                    _, (_, dropped) = self._items.popitem(last=False)
+                    self._size -= dropped
+        return value
+
+
+def segment_key(reader: IndexReader) -> str | None:
+    """The id of the segment ``reader`` reads, or None for a reader of no single segment."""
+    segment = reader.segment()
+    return None if segment is None else segment.segment_id()
