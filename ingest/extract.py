@@ -18,7 +18,6 @@ import multiprocessing
 import resource
 import time
 import unicodedata
-from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -108,7 +107,11 @@ def extract(path: Path, *, timeout: float = 120.0, memory_mb: int = 2048,
 def extract_many(items: Iterable[tuple[K, Path]], *, workers: int = 1, timeout: float = 120.0,
                  memory_mb: int = 2048, max_pages: int | None = None,
                  ocr: bool = True) -> Iterator[tuple[K, Extraction]]:
-    """Extract files in ``workers`` processes, yielding ``(key, result)`` as each finishes."""
+    """Extract files in ``workers`` processes, yielding ``(key, result)`` as each finishes.
+
+    ``items`` is read only as workers become free, so it may be a generator
+    that prepares each file just before it is needed.
+    """
     limits = Limits(timeout=timeout, memory_mb=memory_mb, max_pages=max_pages, ocr=ocr)
     yield from _run(items, workers=workers, limits=limits)
 
@@ -129,19 +132,21 @@ def _outcome(status: str, message: str, *, pages: int | None = None, text: str =
 
 def _run(items: Iterable[tuple[K, Path]], *, workers: int,
          limits: Limits) -> Iterator[tuple[K, Extraction]]:
-    """Feed files to worker processes, enforcing the limits; yield results as they come."""
-    queue: deque[tuple[K, Path]] = deque()
-    for key, path in items:
-        early = _precheck(Path(path))
-        if early is not None:
-            yield key, early
-        else:
-            queue.append((key, Path(path)))
+    """Feed files to worker processes, enforcing the limits; yield results as they come.
+
+    An item is drawn from ``items`` only when a worker is free for it, so a
+    caller that prepares files lazily (the importer stores each one first)
+    does that work while the others are extracted. A worker that finishes
+    gets its next file before its result is yielded, so it extracts while
+    the caller handles the result.
+    """
+    source = iter(items)
     pool: list[_Worker] = []
     try:
-        while queue or any(w.busy for w in pool):
-            _assign(pool, queue, workers, limits)
-            yield from _collect(pool, limits)
+        answered = _assign(pool, source, workers, limits)
+        while answered or any(w.busy for w in pool):
+            yield from answered
+            answered = _collect(pool, limits) + _assign(pool, source, workers, limits)
     finally:
         for worker in pool:
             worker.stop()
@@ -161,28 +166,43 @@ def _precheck(path: Path) -> Extraction | None:
     return None
 
 
-def _assign(pool: list[_Worker], queue: deque[tuple[Any, Path]], workers: int,
-            limits: Limits) -> None:
+def _assign(pool: list[_Worker], source: Iterator[tuple[Any, Path]], workers: int,
+            limits: Limits) -> list[tuple[Any, Extraction]]:
+    """Give every free worker slot a file; return the answers no worker was needed for."""
     pool[:] = [w for w in pool if w.busy or w.alive()]
-    for worker in pool:
-        if queue and not worker.busy:
-            worker.submit(*queue.popleft())
-    while queue and len(pool) < max(workers, 1):
-        worker = _Worker(limits)
-        worker.submit(*queue.popleft())
-        pool.append(worker)
+    answered = []
+    while _has_room(pool, workers) and (item := next(source, None)) is not None:
+        key, path = item
+        early = _precheck(Path(path))
+        if early is None:
+            _idle_worker(pool, limits).submit(key, Path(path))
+        else:
+            answered.append((key, early))
+    return answered
 
 
-def _collect(pool: list[_Worker], limits: Limits) -> Iterator[tuple[Any, Extraction]]:
-    """Wait for the next message or deadline, then yield what finished."""
+def _has_room(pool: list[_Worker], workers: int) -> bool:
+    return len(pool) < max(workers, 1) or not all(w.busy for w in pool)
+
+
+def _idle_worker(pool: list[_Worker], limits: Limits) -> _Worker:
+    """A worker with nothing to do, started if every one in the pool is busy."""
+    idle = next((w for w in pool if not w.busy), None)
+    if idle is None:
+        idle = _Worker(limits)
+        pool.append(idle)
+    return idle
+
+
+def _collect(pool: list[_Worker], limits: Limits) -> list[tuple[Any, Extraction]]:
+    """Wait for the next message or deadline of a busy worker; return what finished."""
     busy = [w for w in pool if w.busy]
+    if not busy:
+        return []
     now = time.monotonic()
     wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
          timeout=max(min(w.deadline for w in busy) - now, 0))
-    for worker in busy:
-        done = worker.poll(limits)
-        if done is not None:
-            yield done
+    return [done for done in (w.poll(limits) for w in busy) if done is not None]
 
 
 class _Worker:

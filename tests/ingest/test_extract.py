@@ -276,6 +276,20 @@ def test_extract_many_accepts_a_generator_and_an_empty_batch(tmp_path):
     assert list(extract_many([], workers=2)) == []
 
 
+def test_extract_many_draws_a_file_only_when_a_worker_is_free_for_it(tmp_path):
+    pdfs = [write_pdf(tmp_path / f"{i}.pdf", [f"Tệp số {i}"]) for i in range(4)]
+    drawn = []
+
+    def items():
+        for pdf in pdfs:
+            drawn.append(pdf.stem)
+            yield pdf.stem, pdf
+
+    seen_when_yielded = [len(drawn) for _ in extract_many(items(), workers=1)]
+    # The worker was handed the next file before each result came back.
+    assert seen_when_yielded == [2, 3, 4, 4]
+
+
 def test_raw_extract_text_is_the_unlimited_baseline(tmp_path):
     pdf = write_pdf(tmp_path / "vi.pdf", VIETNAMESE_PAGES)
     assert "Trường Đại học Cần Thơ" in raw_extract_text(pdf)
