@@ -24,6 +24,7 @@ from pathlib import Path
 
 from whoosh.index import Index, create_in
 
+from search.codec import SplitCodec
 from search.documents import WorkDocument
 from search.schema import build_schema, to_fields
 
@@ -81,7 +82,7 @@ def fill(ix: Index, docs: Iterable[WorkDocument], procs: int) -> int:
     ``procs > 1`` uses Whoosh's multiprocess writer with one segment per
     process (no final merge: the merge would cost as much as the indexing).
     """
-    options: dict[str, object] = {"limitmb": REBUILD_LIMIT_MB, "compound": False}
+    options: dict[str, object] = {"limitmb": REBUILD_LIMIT_MB, "compound": False, "codec": SplitCodec()}
     if procs > 1:
         options.update(procs=procs, multisegment=True)
     writer = ix.writer(**options)

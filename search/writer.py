@@ -15,6 +15,7 @@ from pathlib import Path
 
 from whoosh.index import Index
 
+from search.codec import SplitCodec
 from search.documents import WorkDocument
 from search.schema import to_fields
 
@@ -40,7 +41,7 @@ def apply_changes(ix: Index, docs: Iterable[WorkDocument], delete_ids: Iterable[
     ``compound=False``: a compound segment is copied into memory by every
     searcher that opens it.
     """
-    writer = ix.writer(limitmb=WRITER_LIMIT_MB, compound=False)
+    writer = ix.writer(limitmb=WRITER_LIMIT_MB, compound=False, codec=SplitCodec())
     try:
         for work_id in delete_ids:
             writer.delete_by_term("id", work_id)
