@@ -19,11 +19,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching import FilterMatcher, Matcher
 from whoosh.reading import IndexReader
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
 
 from search.caching import BoundedCache, segment_key
 from search.operators import DocSet, Require
@@ -32,6 +33,7 @@ from search.operators import DocSet, Require
 POSTINGS_CACHE_BYTES = 256 * 2**20
 _postings = BoundedCache(POSTINGS_CACHE_BYTES)
 _per_segment = BoundedCache(64 * 2**20)
+_BYTE_TO_LENGTH = np.array([1] + [byte_to_length(b) for b in range(1, 256)], np.float64)
 
 
 @dataclass
@@ -180,9 +182,14 @@ class _Segment:
 
     def _lengths(self, fieldname: str) -> np.ndarray:
         def read() -> np.ndarray:
-            # Decoded once per segment; unrecorded lengths score as 1, as in Whoosh.
-            length = self.reader.doc_field_length
-            return np.array([length(d, fieldname) or 1 for d in range(self.size)], np.float64)
+            # Whoosh keeps a field's length in each document as a byte; an
+            # unrecorded length (0) scores as 1, as in Whoosh.
+            perdoc = self.reader._perdoc  # the column Whoosh's doc_field_length reads
+            column = _lenfield(fieldname)
+            if not perdoc.has_column(column):
+                return np.ones(self.size)
+            codes = np.frombuffer(perdoc.column_reader(column, LENGTHS_COLUMN).load(), np.uint8)
+            return _BYTE_TO_LENGTH[codes]
 
         if self.key is None:
             return read()
