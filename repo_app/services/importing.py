@@ -6,6 +6,10 @@ extracted by N worker processes; works are written by this one process
 (the database and the index have one writer). Each work is committed as
 soon as its files are extracted, so an interrupted import resumes where it
 stopped: a re-run skips every row whose files are already in a work.
+
+This process stores the next file, writes finished works and indexes them
+in batches while the workers extract, so with one worker the import takes
+little longer than the extraction alone.
 """
 
 from __future__ import annotations
@@ -13,12 +17,12 @@ from __future__ import annotations
 import csv
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ingest.batch import ManifestRow, read_manifest
@@ -32,7 +36,13 @@ from repo_app.services import files, holdings, indexing, works
 from repo_app.textfold import slug
 from repo_app.vocab import AccessLevel, WorkType
 
+# The index is written while the workers extract, in batches: a Whoosh commit
+# (and the segment merges it sets off) costs about as much as indexing 70 KB
+# of text, so committing per work would triple the index's share of the run,
+# while waiting for the end would leave the whole index write after the last
+# extraction. A batch closes at this many works or characters of text.
 INDEX_BATCH = 50
+INDEX_BATCH_CHARS = 200_000
 Progress = Callable[[str, Extraction], None]
 
 
@@ -84,75 +94,143 @@ def run(db: Session, actor: Actor, base_dir: Path, manifest_path: Path, *, worke
     if dry_run:
         _plan(db, manifest.rows, report)
     else:
-        pending = _stage_rows(db, manifest.rows, report)
-        _extract_and_write(db, actor, pending, report, workers, on_file)
+        _ImportRun(db, actor, report, on_file).run(manifest.rows, workers)
     report.seconds = time.monotonic() - started
     if not dry_run:
         report.report_path = _write_report(report)
     return report
 
 
-def _already_imported(db: Session, row: ManifestRow, shas: list[str]) -> Work | None:
+def _last_work_id(db: Session) -> int:
+    return db.scalar(select(func.max(Work.id))) or 0
+
+
+def _already_imported(db: Session, row: ManifestRow, shas: list[str],
+                      last_before_run: int) -> Work | None:
+    """The work a previous run made of this row: one holding any of its files, or,
+    for a row without files, one with its title and year.
+
+    Works made by the current run do not count, so a manifest naming the
+    same file twice is reported as a duplicate, as it would be anywhere else.
+    """
     if shas:
-        file = db.scalar(select(File).where(File.sha256.in_(shas)).limit(1))
+        file = db.scalar(select(File).where(File.sha256.in_(shas),
+                                            File.work_id <= last_before_run).limit(1))
         return file.work if file is not None else None
-    return db.scalar(select(Work).where(Work.title == row.title, Work.year == row.year).limit(1))
+    return db.scalar(select(Work).where(Work.title == row.title, Work.year == row.year,
+                                       Work.id <= last_before_run).limit(1))
 
 
 def _plan(db: Session, rows: list[ManifestRow], report: ImportReport) -> None:
     """A dry run: say what would happen to each row, writing nothing."""
+    last = _last_work_id(db)
     for row in rows:
-        existing = _already_imported(db, row, [])
+        existing = _already_imported(db, row, [], last)
         status = "skipped" if existing else "would_import"
         report.outcomes.append(Outcome(row.line, ";".join(p.name for p in row.files), status, ""))
 
 
-def _stage_rows(db: Session, rows: list[ManifestRow], report: ImportReport) -> list[_PendingRow]:
-    pending = []
-    for row in rows:
+def _largest_first(rows: list[ManifestRow]) -> list[ManifestRow]:
+    """Rows in decreasing size of their files, so a run ends with small files.
+
+    The last file's extraction, and the work and index writes after it,
+    overlap nothing; small ones there keep that tail short and let the
+    workers finish together (longest-first is the classic balanced schedule).
+    """
+    return sorted(rows, key=lambda row: sum(_size(path) for path in row.files), reverse=True)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+class _ImportRun:
+    """One import's moving parts, shared by its two halves.
+
+    Rows are stored one at a time as the workers ask for files
+    (:meth:`_files_to_extract`), and each row's work is written as soon as
+    its files' text is in (:meth:`_keep`), so storing, writing works and
+    indexing happen in this process while the workers extract.
+    """
+
+    def __init__(self, db: Session, actor: Actor, report: ImportReport,
+                 on_file: Progress | None) -> None:
+        self.db = db
+        self.actor = actor
+        self.report = report
+        self.on_file = on_file
+        self.store = resources.store()
+        self.last_before_run = _last_work_id(db)
+        self.waiting: list[_PendingRow] = []
+        self.results: dict[str, Extraction] = {}
+        self.handed_out: set[str] = set()
+        self.unindexed_works = 0
+        self.unindexed_chars = 0
+
+    def run(self, rows: list[ManifestRow], workers: int) -> None:
+        config = current_app.config
+        for sha, result in extract_many(self._files_to_extract(_largest_first(rows)),
+                                        workers=workers, timeout=config["EXTRACT_TIMEOUT"],
+                                        memory_mb=config["EXTRACT_MEMORY_MB"]):
+            self._keep(sha, result)
+        indexing.drain(self.db)
+
+    def _files_to_extract(self, rows: list[ManifestRow]) -> Iterator[tuple[str, Path]]:
+        """Store each row's files when a worker is free for them; yield each new file once."""
+        for row in rows:
+            pending = self._stage(row)
+            if pending is None:
+                continue
+            self.waiting.append(pending)
+            self._write_ready()  # a row without files, or only with files already extracted
+            for staged in pending.staged:
+                if staged.sha256 not in self.handed_out:
+                    self.handed_out.add(staged.sha256)
+                    yield staged.sha256, self.store.path(staged.sha256)
+
+    def _stage(self, row: ManifestRow) -> _PendingRow | None:
+        """The row with its files stored, or None (reported) when a previous run imported it."""
         staged = []
         for path in row.files:
             try:
                 with path.open("rb") as stream:
                     staged.append(files.stage(stream, path.name, pdf_only=False))
             except UserError as exc:
-                report.outcomes.append(Outcome(row.line, path.name, exc.code, str(exc)))
-        existing = _already_imported(db, row, [s.sha256 for s in staged])
+                self.report.outcomes.append(Outcome(row.line, path.name, exc.code, str(exc)))
+        existing = _already_imported(self.db, row, [s.sha256 for s in staged],
+                                     self.last_before_run)
         if existing is not None:
-            report.skipped += 1
-            report.outcomes.append(Outcome(row.line, "", "skipped",
-                                           "already imported", existing.id))
-            continue
-        pending.append(_PendingRow(row, staged))
-    return pending
+            self.report.skipped += 1
+            self.report.outcomes.append(Outcome(row.line, "", "skipped", "already imported",
+                                                existing.id))
+            return None
+        return _PendingRow(row, staged)
 
-
-def _extract_and_write(db: Session, actor: Actor, pending: list[_PendingRow],
-                       report: ImportReport, workers: int, on_file: Progress | None) -> None:
-    """Extract in worker processes; write each work as soon as all its files are done."""
-    store = resources.store()
-    wanted = {s.sha256: store.path(s.sha256) for p in pending for s in p.staged}
-    results: dict[str, Extraction] = {}
-    waiting = list(pending)
-    for row in [p for p in waiting if not p.staged]:
-        _write_work(db, actor, row, results, report)
-    waiting = [p for p in waiting if p.staged]
-    config = current_app.config
-    for sha, result in extract_many(wanted.items(), workers=workers,
-                                    timeout=config["EXTRACT_TIMEOUT"],
-                                    memory_mb=config["EXTRACT_MEMORY_MB"]):
+    def _keep(self, sha: str, result: Extraction) -> None:
+        """Store a file's text, write the works it completes, and index when a batch is full."""
         if result.text:
-            store.put_text(sha, result.text)
-        results[sha] = dataclasses.replace(result, text="")
-        report.files_extracted += 1
-        report.pages += result.pages or 0
-        if on_file is not None:
-            on_file(sha, result)
-        ready = [p for p in waiting if all(s.sha256 in results for s in p.staged)]
-        for row in ready:
-            _write_work(db, actor, row, results, report)
-        waiting = [p for p in waiting if p not in ready]
-    indexing.drain(db)
+            self.store.put_text(sha, result.text)
+        self.results[sha] = dataclasses.replace(result, text="")
+        self.report.files_extracted += 1
+        self.report.pages += result.pages or 0
+        if self.on_file is not None:
+            self.on_file(sha, result)
+        self._write_ready()
+        if self.unindexed_works >= INDEX_BATCH or self.unindexed_chars >= INDEX_BATCH_CHARS:
+            indexing.drain(self.db)
+            self.unindexed_works = self.unindexed_chars = 0
+
+    def _write_ready(self) -> None:
+        """Write the works of every waiting row whose files all have a result."""
+        ready = [p for p in self.waiting if all(s.sha256 in self.results for s in p.staged)]
+        self.waiting = [p for p in self.waiting if p not in ready]
+        for pending in ready:
+            if _write_work(self.db, self.actor, pending, self.results, self.report):
+                self.unindexed_works += 1
+                self.unindexed_chars += sum(self.results[s.sha256].chars for s in pending.staged)
 
 
 def _fields(db: Session, row: ManifestRow) -> works.WorkFields:
@@ -167,7 +245,8 @@ def _fields(db: Session, row: ManifestRow) -> works.WorkFields:
 
 
 def _write_work(db: Session, actor: Actor, pending: _PendingRow,
-                results: dict[str, Extraction], report: ImportReport) -> None:
+                results: dict[str, Extraction], report: ImportReport) -> bool:
+    """Create and publish the row's work (queued for the index); False if the row was bad."""
     row = pending.row
     try:
         work = works.create(db, actor, _fields(db, row), pending.staged,
@@ -181,7 +260,7 @@ def _write_work(db: Session, actor: Actor, pending: _PendingRow,
         db.rollback()
         report.bad_rows += 1
         report.outcomes.append(Outcome(row.line, "", exc.code, str(exc)))
-        return
+        return False
     report.imported += 1
     if linked is False:
         report.outcomes.append(Outcome(row.line, "", "holding_not_found",
@@ -190,8 +269,7 @@ def _write_work(db: Session, actor: Actor, pending: _PendingRow,
     for staged, file in zip(pending.staged, work.files, strict=True):
         report.outcomes.append(Outcome(row.line, staged.name, file.extraction_status,
                                        file.extraction_message, work.id))
-    if report.imported % INDEX_BATCH == 0:
-        indexing.drain(db)
+    return True
 
 
 def _write_report(report: ImportReport) -> Path:

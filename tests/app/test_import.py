@@ -84,6 +84,37 @@ def test_reimport_is_idempotent(app, runner, catalogue, client):
     assert hits["total"] == 1
 
 
+def test_a_file_named_twice_in_one_manifest_is_a_duplicate_not_already_imported(
+        app, runner, catalogue):
+    # Another file of the same size between the two rows: its extraction lets
+    # the first row's work be written before the second row is looked at.
+    same_size = catalogue / "same-size.pdf"
+    same_size.write_bytes((catalogue / "t0.pdf").read_bytes().replace(b"(D:2", b"(D:1", 1))
+    manifest = write_manifest(catalogue, [
+        {"file": "t0.pdf", "title": "Kinh tế nông thôn"},
+        {"file": "same-size.pdf", "title": "Tệp cùng cỡ"},
+        {"file": "t0.pdf", "title": "Cùng tệp, tên khác"},
+    ])
+    result = runner.invoke(args=["import", str(catalogue), "--manifest", str(manifest)])
+    assert result.exit_code == 1
+    assert "0 already imported" in result.output and "1 rejected" in result.output
+    report = Path(result.output.split("Report:")[1].strip()).read_text(encoding="utf-8")
+    assert "duplicate_file" in report
+    assert count(app, Work) == 2
+
+
+def test_works_indexed_in_batches_during_the_run_and_after_it_are_all_found(
+        app, runner, catalogue, client, monkeypatch):
+    from repo_app.services import importing
+    monkeypatch.setattr(importing, "INDEX_BATCH", 2)
+    manifest = write_manifest(catalogue, [
+        {"file": f"t{i}.pdf", "title": f"Luận văn {i}"} for i in range(3)])
+    result = runner.invoke(args=["import", str(catalogue), "--manifest", str(manifest)])
+    assert result.exit_code == 0, result.output
+    for words in ("hau giang", "soc trang", "ven bien"):
+        assert client.get(f"/api/v1/search?q={words}").get_json()["total"] == 1
+
+
 def test_dry_run_writes_nothing(app, runner, catalogue):
     manifest = write_manifest(catalogue, [{"file": "t0.pdf", "title": "Kinh tế"}])
     result = runner.invoke(args=["import", str(catalogue), "--manifest", str(manifest),
