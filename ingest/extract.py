@@ -49,7 +49,8 @@ ENCRYPTED, CORRUPT, TIMEOUT, TOO_LARGE, UNSUPPORTED = (
 STATUSES = (OK, EMPTY, OCR, GARBLED, ENCRYPTED, CORRUPT, TIMEOUT, TOO_LARGE, UNSUPPORTED)
 
 MSG_OK = "Text extracted from {pages} page(s)."
-MSG_PARTIAL = "Text extracted from {read} of {pages} pages; the others could not be read."
+MSG_PARTIAL = ("Text extracted from {read} of {pages} pages; "
+               "{failed} damaged page(s) could not be read.")
 MSG_FIRST_PAGES = "Text extracted from the first {read} of {pages} pages."
 MSG_EMPTY = "No text layer found (scanned or image-only PDF): OCR is needed to make it searchable."
 MSG_OCR = "Text recognised by OCR from {pages} page(s); it may contain errors."
@@ -352,7 +353,7 @@ def _decode_legacy(raw: str, layer: PdfText) -> tuple[str, str | None]:
 def _ok_message(layer: PdfText) -> str:
     read = len(layer.pages)
     if layer.failed_pages:
-        return MSG_PARTIAL.format(read=read, pages=layer.page_count)
+        return MSG_PARTIAL.format(read=read, pages=layer.page_count, failed=layer.failed_pages)
     if read < layer.page_count:
         return MSG_FIRST_PAGES.format(read=read, pages=layer.page_count)
     return MSG_OK.format(pages=layer.page_count)

@@ -11,16 +11,20 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from pdfminer import settings as pdfminer_settings
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LAParams, LTAnno, LTChar, LTContainer, LTText, LTTextBox
 from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdfexceptions import PDFException
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import PDFStream, resolve1
 
 from ingest import legacy_fonts
 
@@ -84,14 +88,57 @@ def _interpret(page: PDFPage, interpreter: PDFPageInterpreter,
     # pdfminer raises many exception types on damaged content streams;
     # one damaged page must not cost the text of the others.
     try:
-        interpreter.process_page(page)
-        pieces = list(_pieces(device.get_result()))
+        pieces = _page_pieces(page, interpreter, device)
     except MemoryError:
         raise
     except Exception:
+        pieces = None
+    if pieces is None:
         result.failed_pages += 1
-        return
-    result.pages.append(_join_runs(pieces, result.legacy_chars))
+    else:
+        result.pages.append(_join_runs(pieces, result.legacy_chars))
+
+
+def _page_pieces(page: PDFPage, interpreter: PDFPageInterpreter,
+                 device: PDFPageAggregator) -> list[tuple[str, str | None]] | None:
+    """The page's text pieces, or None when its content is damaged."""
+    if not _contents_readable(page):
+        return None
+    interpreter.process_page(page)
+    return list(_pieces(device.get_result()))
+
+
+def _contents_readable(page: PDFPage) -> bool:
+    """Whether every content stream of the page is a stream whose bytes decode.
+
+    pdfminer reads a content stream that is not a stream, or whose bytes do
+    not decompress, as an empty one: the page would pass for a blank page
+    and the file for complete. Such a page counts as failed instead.
+    """
+    return all(_stream_readable(resolve1(item)) for item in page.contents)
+
+
+def _stream_readable(stream: object) -> bool:
+    """Decode strictly; if that fails, a lenient decode that recovers some bytes still reads."""
+    if not isinstance(stream, PDFStream):
+        return False
+    try:
+        with _strict_pdfminer():
+            stream.get_data()
+    except PDFException:
+        return bool(stream.get_data())
+    return True
+
+
+@contextmanager
+def _strict_pdfminer() -> Iterator[None]:
+    """pdfminer's global strict mode, for this thread's next calls only (workers have one thread)."""
+    lenient = pdfminer_settings.STRICT
+    pdfminer_settings.STRICT = True
+    try:
+        yield
+    finally:
+        pdfminer_settings.STRICT = lenient
 
 
 def _pieces(item: LTText | LTContainer) -> Iterator[tuple[str, str | None]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import time
@@ -10,6 +11,9 @@ from pathlib import Path
 import pytest
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTChar, LTContainer
+from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
 
 from ingest.extract import (
     STATUSES,
@@ -34,6 +38,26 @@ def font_names(path: Path) -> set[str]:
             for child in item:
                 yield from walk(child)
     return {name for page in extract_pages(path) for name in walk(page)}
+
+
+def damage_page(pdf: Path, number: int, how: str) -> None:
+    """Break one page's content stream in place, keeping every byte offset of the file.
+
+    ``"bytes"`` overwrites the compressed bytes, so they no longer inflate;
+    ``"object"`` spoils the ``stream`` keyword, so the object is no stream.
+    """
+    data = pdf.read_bytes()
+    with pdf.open("rb") as handle:
+        page = list(PDFPage.create_pages(PDFDocument(PDFParser(handle))))[number - 1]
+        contents = page.attrs["Contents"]
+        objid, length = contents.objid, contents.resolve().attrs["Length"]
+    header = re.search(rb"(?<!\d)%d 0 obj\s*<<.*?>>\s*(stream)\r?\n" % objid, data, re.S)
+    if how == "bytes":
+        start = header.end()
+        data = data[:start] + b"\0" * length + data[start + length:]
+    else:
+        data = data[:header.start(1)] + b"strXam" + data[header.end(1):]
+    pdf.write_bytes(data)
 
 
 def assert_consistent(result: Extraction) -> None:
@@ -140,6 +164,22 @@ def test_max_pages_limits_the_text_but_counts_every_page(tmp_path):
     assert result.pages == 3
     assert result.message == "Text extracted from the first 1 of 3 pages."
     assert "trang một" in result.text and "trang hai" not in result.text
+
+
+@pytest.mark.parametrize("how", ["bytes", "object"])
+def test_a_damaged_page_costs_only_its_own_text(tmp_path, how):
+    pdf = write_pdf(tmp_path / "three.pdf", ["Trang một: kinh tế nông thôn",
+                                             "Trang hai: giáo dục mầm non",
+                                             "Trang ba: thủy lợi ven biển"])
+    damage_page(pdf, 2, how)
+    result = extract(pdf)
+    assert_consistent(result)
+    assert result.status == "ok"
+    assert result.pages == 3
+    assert result.message == "Text extracted from 2 of 3 pages; 1 damaged page(s) could not be read."
+    assert "Trang một: kinh tế nông thôn" in result.text
+    assert "Trang ba: thủy lợi ven biển" in result.text
+    assert "giáo dục" not in result.text
 
 
 def test_an_image_only_pdf_is_empty_and_asks_for_ocr(tmp_path):
