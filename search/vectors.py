@@ -65,7 +65,8 @@ def evaluate(searcher: Searcher, query: wq.Query, *, scored: bool = True) -> Mat
     """``query`` over every segment of ``searcher``, indexed by global docnum."""
     leaves = searcher.leaf_searchers()
     generation = tuple(_state(sub.reader()) for sub, _ in leaves)
-    parts = [_Segment(searcher, sub, generation).evaluate(query, scored) for sub, _ in leaves]
+    averages: dict[str, float] = {}
+    parts = [_Segment(searcher, sub, generation, averages).evaluate(query, scored) for sub, _ in leaves]
     if len(parts) == 1:
         return parts[0]
     mask = np.concatenate([p.mask for p in parts])
@@ -77,10 +78,14 @@ def evaluate(searcher: Searcher, query: wq.Query, *, scored: bool = True) -> Mat
 class _Segment:
     """One segment and the per-segment arrays that evaluating a query there needs."""
 
-    def __init__(self, top: Searcher, sub: Searcher, generation: tuple[object, ...]) -> None:
+    def __init__(
+        self, top: Searcher, sub: Searcher, generation: tuple[object, ...], averages: dict[str, float]
+    ) -> None:
         self.top = top
         # Scores depend on every segment (term statistics are index-wide).
         self.generation = generation
+        # Average field lengths, summed over every segment once per search, not once per term.
+        self.averages = averages
         self.sub = sub
         self.reader: IndexReader = sub.reader()
         self.size = self.reader.doc_count_all()
@@ -167,7 +172,9 @@ class _Segment:
     def _bm25(self, fieldname: str, text: bytes, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
         """Whoosh's BM25F for each posting, term by term in Whoosh's order of operations."""
         idf = self.top.idf(fieldname, text)
-        avgfl = self.top.avg_field_length(fieldname) or 1
+        avgfl = self.averages.get(fieldname)
+        if avgfl is None:
+            avgfl = self.averages[fieldname] = self.top.avg_field_length(fieldname) or 1
         b, k1 = self.bm25.B, self.bm25.K1  # type: ignore[union-attr]
         fl = self._lengths(fieldname)[ids]
         return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
