@@ -24,6 +24,7 @@ from pathlib import Path
 
 from whoosh.index import Index, create_in
 
+from search.bulk import bulk_writer
 from search.codec import SplitCodec
 from search.documents import WorkDocument
 from search.schema import build_schema, to_fields
@@ -76,16 +77,9 @@ def reading_current(root: Path) -> Iterator[Path]:
     raise IndexMissingError(f"{root}: the current generation keeps disappearing")
 
 
-def fill(ix: Index, docs: Iterable[WorkDocument], procs: int) -> int:
-    """Add every document to a new index and commit; returns how many were added.
-
-    ``procs > 1`` uses Whoosh's multiprocess writer with one segment per
-    process (no final merge: the merge would cost as much as the indexing).
-    """
-    options: dict[str, object] = {"limitmb": REBUILD_LIMIT_MB, "compound": False, "codec": SplitCodec()}
-    if procs > 1:
-        options.update(procs=procs, multisegment=True)
-    writer = ix.writer(**options)
+def fill(ix: Index, docs: Iterable[WorkDocument], procs: int, limitmb: int = REBUILD_LIMIT_MB) -> int:
+    """Add every document to a new index and commit; returns how many were added."""
+    writer = bulk_writer(ix, procs, limitmb=limitmb, compound=False, codec=SplitCodec())
     count = 0
     try:
         for doc in docs:
