@@ -92,7 +92,7 @@ def build_schema() -> Schema:
         fulltext=_exact(stored=False),
         fulltext_f=_folded(),
         # Facets are single opaque codes: ID keeps them whole, sortable adds the
-        # column that groupedby counts from without loading stored fields.
+        # column that facets are counted from without loading stored fields.
         faculty=ID(stored=True, sortable=True),
         type=ID(stored=True, sortable=True),
         degree_level=ID(stored=True, sortable=True),
