@@ -7,21 +7,23 @@ extracted by N worker processes; works are written by this one process
 soon as its files are extracted, so an interrupted import resumes where it
 stopped: a re-run skips every row whose files are already in a work.
 
-This process stores the next file, writes finished works and indexes them
-in batches while the workers extract, so with one worker the import takes
-little longer than the extraction alone.
+This process stores the next file and writes finished works while the
+workers extract, and one of its threads indexes the works in batches
+meanwhile, so with one worker the import takes little longer than the
+extraction alone.
 """
 
 from __future__ import annotations
 
 import csv
 import dataclasses
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -29,6 +31,7 @@ from ingest.batch import ManifestRow, read_manifest
 from ingest.extract import Extraction, extract_many
 from repo_app import resources
 from repo_app.access import Actor
+from repo_app.db import standalone_session
 from repo_app.errors import UserError
 from repo_app.models import File, Work
 from repo_app.models.types import utcnow
@@ -38,9 +41,9 @@ from repo_app.vocab import AccessLevel, WorkType
 
 # The index is written while the workers extract, in batches: a Whoosh commit
 # (and the segment merges it sets off) costs about as much as indexing 70 KB
-# of text, so committing per work would triple the index's share of the run,
-# while waiting for the end would leave the whole index write after the last
-# extraction. A batch closes at this many works or characters of text.
+# of text, so committing per work would triple the index's CPU time, which two
+# workers need, while waiting for the end would leave the whole index write
+# after the last extraction. A batch closes at this many works or characters.
 INDEX_BATCH = 50
 INDEX_BATCH_CHARS = 200_000
 Progress = Callable[[str, Extraction], None]
@@ -167,20 +170,26 @@ class _ImportRun:
         self.waiting: list[_PendingRow] = []
         self.results: dict[str, Extraction] = {}
         self.handed_out: set[str] = set()
+        self.last_row_handed_out = False
         self.unindexed_works = 0
         self.unindexed_chars = 0
+        self.indexer = _IndexingThread(current_app._get_current_object())
 
     def run(self, rows: list[ManifestRow], workers: int) -> None:
         config = current_app.config
-        for sha, result in extract_many(self._files_to_extract(_largest_first(rows)),
-                                        workers=workers, timeout=config["EXTRACT_TIMEOUT"],
-                                        memory_mb=config["EXTRACT_MEMORY_MB"]):
-            self._keep(sha, result)
+        try:
+            for sha, result in extract_many(self._files_to_extract(_largest_first(rows)),
+                                            workers=workers, timeout=config["EXTRACT_TIMEOUT"],
+                                            memory_mb=config["EXTRACT_MEMORY_MB"]):
+                self._keep(sha, result)
+        finally:
+            self.indexer.wait()
         indexing.drain(self.db)
 
     def _files_to_extract(self, rows: list[ManifestRow]) -> Iterator[tuple[str, Path]]:
         """Store each row's files when a worker is free for them; yield each new file once."""
-        for row in rows:
+        for number, row in enumerate(rows, start=1):
+            self.last_row_handed_out = number == len(rows)
             pending = self._stage(row)
             if pending is None:
                 continue
@@ -219,9 +228,16 @@ class _ImportRun:
         if self.on_file is not None:
             self.on_file(sha, result)
         self._write_ready()
-        if self.unindexed_works >= INDEX_BATCH or self.unindexed_chars >= INDEX_BATCH_CHARS:
-            indexing.drain(self.db)
+        if self._index_due() and self.indexer.start():
             self.unindexed_works = self.unindexed_chars = 0
+
+    def _index_due(self) -> bool:
+        """A batch is full; or every file is handed out, so the workers are busy with the
+        last ones and the index write left after the final result shrinks to one work."""
+        return self.unindexed_works > 0 and (
+            self.last_row_handed_out
+            or self.unindexed_works >= INDEX_BATCH
+            or self.unindexed_chars >= INDEX_BATCH_CHARS)
 
     def _write_ready(self) -> None:
         """Write the works of every waiting row whose files all have a result."""
@@ -231,6 +247,48 @@ class _ImportRun:
             if _write_work(self.db, self.actor, pending, self.results, self.report):
                 self.unindexed_works += 1
                 self.unindexed_chars += sum(self.results[s.sha256].chars for s in pending.staged)
+
+
+class _IndexingThread:
+    """Index writes on a thread of this process, so the loop feeding the workers never
+    waits for Whoosh (and with one worker, the index is written on the other core).
+
+    A drain holds the drain lock, so it is safe beside any other writer; the
+    queue is durable, so a batch that finds a drain still running is simply
+    taken by the next one, or by the final drain the caller makes.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+
+    def start(self) -> bool:
+        """Start draining the queue unless a drain is running; True if one was started."""
+        if self.thread is not None and self.thread.is_alive():
+            return False
+        self._raise_error()
+        self.thread = threading.Thread(target=self._drain, name="import-indexing", daemon=True)
+        self.thread.start()
+        return True
+
+    def wait(self) -> None:
+        """Let the running drain finish; raise what it raised."""
+        if self.thread is not None:
+            self.thread.join()
+        self._raise_error()
+
+    def _drain(self) -> None:
+        try:
+            with self.app.app_context(), standalone_session(self.app) as db:
+                indexing.drain(db)
+        except BaseException as exc:  # re-raised on the importing thread
+            self.error = exc
+
+    def _raise_error(self) -> None:
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
 
 
 def _fields(db: Session, row: ManifestRow) -> works.WorkFields:

@@ -115,6 +115,22 @@ def test_works_indexed_in_batches_during_the_run_and_after_it_are_all_found(
         assert client.get(f"/api/v1/search?q={words}").get_json()["total"] == 1
 
 
+def test_an_index_failure_stops_the_import_and_leaves_the_works_queued(
+        app, runner, catalogue, monkeypatch):
+    from repo_app import resources
+    from repo_app.models import IndexQueueItem
+    from repo_app.services import importing
+    from search import IndexMissingError
+    monkeypatch.setattr(importing, "INDEX_BATCH", 1)
+    with app.app_context():
+        (resources.index().root / "current").unlink()  # no index to write to
+    manifest = write_manifest(catalogue, [
+        {"file": f"t{i}.pdf", "title": f"Luận văn {i}"} for i in range(3)])
+    result = runner.invoke(args=["import", str(catalogue), "--manifest", str(manifest)])
+    assert isinstance(result.exception, IndexMissingError)
+    assert count(app, IndexQueueItem) == count(app, Work) > 0
+
+
 def test_dry_run_writes_nothing(app, runner, catalogue):
     manifest = write_manifest(catalogue, [{"file": "t0.pdf", "title": "Kinh tế"}])
     result = runner.invoke(args=["import", str(catalogue), "--manifest", str(manifest),
