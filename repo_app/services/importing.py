@@ -41,11 +41,15 @@ from repo_app.vocab import AccessLevel, WorkType
 
 # The index is written while the workers extract, in batches: a Whoosh commit
 # (and the segment merges it sets off) costs about as much as indexing 70 KB
-# of text, so committing per work would triple the index's CPU time, which two
+# of text, so committing per work would triple the index's CPU time, which the
 # workers need, while waiting for the end would leave the whole index write
-# after the last extraction. A batch closes at this many works or characters.
+# after the last extraction. A batch closes at INDEX_BATCH works, or at
+# INDEX_BATCH_CHARS characters or a quarter of the text indexed so far,
+# whichever is more: the first works are soon searchable, and a long import
+# commits ever more rarely.
 INDEX_BATCH = 50
 INDEX_BATCH_CHARS = 200_000
+INDEX_BATCH_GROWTH = 4
 Progress = Callable[[str, Extraction], None]
 
 
@@ -171,8 +175,7 @@ class _ImportRun:
         self.results: dict[str, Extraction] = {}
         self.handed_out: set[str] = set()
         self.last_row_handed_out = False
-        self.unindexed_works = 0
-        self.unindexed_chars = 0
+        self.backlog = _IndexBacklog()
         self.indexer = _IndexingThread(current_app._get_current_object())
 
     def run(self, rows: list[ManifestRow], workers: int) -> None:
@@ -229,15 +232,12 @@ class _ImportRun:
             self.on_file(sha, result)
         self._write_ready()
         if self._index_due() and self.indexer.start():
-            self.unindexed_works = self.unindexed_chars = 0
+            self.backlog.handed_over()
 
     def _index_due(self) -> bool:
         """A batch is full; or every file is handed out, so the workers are busy with the
         last ones and the index write left after the final result shrinks to one work."""
-        return self.unindexed_works > 0 and (
-            self.last_row_handed_out
-            or self.unindexed_works >= INDEX_BATCH
-            or self.unindexed_chars >= INDEX_BATCH_CHARS)
+        return self.backlog.works > 0 and (self.last_row_handed_out or self.backlog.full())
 
     def _write_ready(self) -> None:
         """Write the works of every waiting row whose files all have a result."""
@@ -245,8 +245,29 @@ class _ImportRun:
         self.waiting = [p for p in self.waiting if p not in ready]
         for pending in ready:
             if _write_work(self.db, self.actor, pending, self.results, self.report):
-                self.unindexed_works += 1
-                self.unindexed_chars += sum(self.results[s.sha256].chars for s in pending.staged)
+                self.backlog.add(sum(self.results[s.sha256].chars for s in pending.staged))
+
+
+@dataclass
+class _IndexBacklog:
+    """Works written since the last drain began, and the text already handed to drains."""
+
+    works: int = 0
+    chars: int = 0
+    indexed_chars: int = 0
+
+    def add(self, chars: int) -> None:
+        self.works += 1
+        self.chars += chars
+
+    def full(self) -> bool:
+        """See INDEX_BATCH: a batch grows with what the run has indexed."""
+        return self.works >= INDEX_BATCH or self.chars >= max(
+            INDEX_BATCH_CHARS, self.indexed_chars // INDEX_BATCH_GROWTH)
+
+    def handed_over(self) -> None:
+        self.indexed_chars += self.chars
+        self.works = self.chars = 0
 
 
 class _IndexingThread:
