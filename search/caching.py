@@ -50,3 +50,9 @@ def segment_key(reader: IndexReader) -> str | None:
     """The id of the segment ``reader`` reads, or None for a reader of no single segment."""
     segment = reader.segment()
     return None if segment is None else segment.segment_id()
+
+
+def segment_state(reader: IndexReader) -> tuple[str, int] | None:
+    """The segment's id and how many of its documents are deleted: what can change, named."""
+    segment = reader.segment()
+    return None if segment is None else (segment.segment_id(), segment.deleted_count())

@@ -14,7 +14,7 @@ from whoosh import query as whoosh_query
 from whoosh.matching import ListMatcher, Matcher, NullMatcher, ReadTooFar
 from whoosh.searching import SearchContext, Searcher
 
-from search.caching import BoundedCache, segment_key
+from search.caching import BoundedCache, segment_state
 
 
 class Require(whoosh_query.Require):
@@ -42,11 +42,8 @@ _filters = BoundedCache(32 * 2**20)
 
 
 def _cache_key(searcher: Searcher, query: whoosh_query.Query) -> tuple[str, int, str] | None:
-    reader = searcher.reader()
-    key = segment_key(reader)
-    if key is None:
-        return None
-    return (key, reader.segment().deleted_count(), repr(query))
+    state = segment_state(searcher.reader())
+    return None if state is None else (*state, repr(query))
 
 
 class DocSet(whoosh_query.Query):

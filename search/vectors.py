@@ -26,7 +26,7 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from search.caching import BoundedCache, segment_key
+from search.caching import BoundedCache, segment_key, segment_state
 from search.operators import DocSet, Require
 
 # Decoded postings are kept up to this many bytes (about 8 a posting), per process.
@@ -64,7 +64,7 @@ class Matches:
 def evaluate(searcher: Searcher, query: wq.Query, *, scored: bool = True) -> Matches:
     """``query`` over every segment of ``searcher``, indexed by global docnum."""
     leaves = searcher.leaf_searchers()
-    generation = tuple(_state(sub.reader()) for sub, _ in leaves)
+    generation = tuple(segment_state(sub.reader()) for sub, _ in leaves)
     averages: dict[str, float] = {}
     parts = [_Segment(searcher, sub, generation, averages).evaluate(query, scored) for sub, _ in leaves]
     if len(parts) == 1:
@@ -212,8 +212,7 @@ class _Segment:
 
         if self.key is None:
             return read()
-        deleted = self.reader.segment().deleted_count()
-        return _per_segment.get((self.key, "live", deleted), read, lambda a: a.nbytes)
+        return _per_segment.get(("live", segment_state(self.reader)), read, lambda a: a.nbytes)
 
     def _by_matcher(self, q: wq.Query, scored: bool) -> Matches:
         """Any other query, through Whoosh's matcher: right for everything, fast for little.
@@ -286,6 +285,3 @@ def _stepped(matcher: Matcher) -> tuple[np.ndarray, np.ndarray]:
 def _nbytes(*arrays: np.ndarray | None) -> int:
     return sum(a.nbytes for a in arrays if a is not None)
 
-
-def _state(reader: IndexReader) -> tuple[str | None, int]:
-    return segment_key(reader), reader.doc_count()
