@@ -50,6 +50,9 @@ def initialize(app: Flask) -> None:
     db.migrate(app.config["DATABASE_URL"])
     resources.store().init()
     resources.index().create_or_open()
+    if resources.index().outdated():
+        # An index written by an older release: its fields mean something else.
+        indexing.reindex(db.session())
 
 
 @click.group("users")
