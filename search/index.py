@@ -59,10 +59,6 @@ class SearchIndex:
                 raise IndexMissingError(str(self.root))
             apply_changes(self._open(generation), docs, delete_ids)
 
-    def delete(self, ids: Iterable[str]) -> None:
-        """Remove works from the index (withdrawn or deleted works)."""
-        self.write((), delete_ids=ids)
-
     def rebuild(self, docs: Iterable[WorkDocument], *, procs: int = 1) -> int:
         """Index ``docs`` into a new generation, swap it in, and return how many were indexed.
 
@@ -103,16 +99,6 @@ class SearchIndex:
         """Works like ``work_id`` by title, abstract and keywords, visible to ``scope``."""
         with self._searcher() as searcher:
             return searching.more_like(searcher, work_id, scope, limit)
-
-    def suggest(self, q: str, scope: Scope | None = None) -> str | None:
-        """A respelling of ``q``; with a scope, only one that finds works it may see."""
-        with self._searcher() as searcher:
-            return searching.suggest(searcher, q, scope)
-
-    def doc_count(self) -> int:
-        """How many works the index holds."""
-        with self._searcher() as searcher:
-            return searcher.doc_count()
 
     def healthy(self) -> bool:
         """True when the current generation opens and answers (for /healthz)."""

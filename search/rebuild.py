@@ -24,11 +24,11 @@ from pathlib import Path
 
 from whoosh.index import Index, create_in
 
-from search.bulk import bulk_writer
 from search.codec import SplitCodec
 from search.documents import WorkDocument
 from search.errors import IndexMissingError, IndexOutdatedError
 from search.schema import build_schema, index_format, to_fields
+from search.whoosh_private import bulk_writer
 
 CURRENT = "current"
 GENERATION_PREFIX = "gen-"

@@ -132,12 +132,6 @@ def test_suggestion_never_reveals_a_hidden_record(find, staff) -> None:
     assert find("rủii ro", staff).suggestion == "rủi ro"
 
 
-def test_suggest_method(works_index: SearchIndex, anyone) -> None:
-    assert works_index.suggest("doanh nghiepp") == "doanh nghiep"
-    assert works_index.suggest("doanh nghiep") is None
-    assert works_index.suggest("rui ro", anyone) is None
-
-
 def test_more_like_this_finds_related_visible_works(
     works_index: SearchIndex, anyone, staff
 ) -> None:

@@ -23,7 +23,7 @@ def test_create_or_open_is_idempotent(tmp_path: Path) -> None:
     index.create_or_open()
     index.write([work("a")])
     index.create_or_open()
-    assert index.doc_count() == 1
+    assert len(index.versions()) == 1
     assert index.healthy()
 
 
@@ -34,13 +34,13 @@ def test_missing_index_is_unhealthy(tmp_path: Path) -> None:
 def test_update_replaces_by_id_and_versions_report_it(index: SearchIndex) -> None:
     index.write([work("a"), work("b")])
     index.write([work("a", "v2")])
-    assert index.doc_count() == 2
+    assert len(index.versions()) == 2
     assert index.versions() == {"a": "v2", "b": "v1"}
 
 
 def test_delete(index: SearchIndex) -> None:
     index.write([work("a"), work("b")])
-    index.delete(["a"])
+    index.write([], delete_ids=["a"])
     assert index.versions() == {"b": "v1"}
     index.write([work("c")], delete_ids=["b"])
     assert index.versions() == {"c": "v1"}
@@ -65,7 +65,7 @@ def test_concurrent_threads_lose_no_update(index: SearchIndex) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    assert index.doc_count() == 48
+    assert len(index.versions()) == 48
 
 
 def test_concurrent_processes_lose_no_update(index: SearchIndex) -> None:
@@ -78,7 +78,7 @@ def test_concurrent_processes_lose_no_update(index: SearchIndex) -> None:
     for process in processes:
         process.join(60)
     assert [p.exitcode for p in processes] == [0, 0, 0, 0]
-    assert index.doc_count() == 24
+    assert len(index.versions()) == 24
 
 
 def test_rebuild_replaces_everything_and_removes_the_old_generation(index: SearchIndex) -> None:
@@ -91,7 +91,7 @@ def test_rebuild_replaces_everything_and_removes_the_old_generation(index: Searc
 def test_rebuild_with_several_processes(index: SearchIndex, anyone) -> None:
     docs = [work(f"w{n}", title=f"Luận văn số {n}") for n in range(250)]
     assert index.rebuild(docs, procs=2) == 250
-    assert index.doc_count() == 250
+    assert len(index.versions()) == 250
     assert not list(index.root.rglob("*.seg"))
     assert index.search(SearchRequest(q="luan van"), anyone).total == 250
 
@@ -154,7 +154,7 @@ def test_write_during_rebuild_lands_in_the_new_index(index: SearchIndex) -> None
     index.write([work("deposited-meanwhile")])
     rebuild.join()
     assert "deposited-meanwhile" in index.versions()
-    assert index.doc_count() == 6
+    assert len(index.versions()) == 6
 
 
 def test_search_package_imports_nothing_from_the_app() -> None:
@@ -198,8 +198,23 @@ def test_cached_filters_and_facets_follow_writes_and_deletions(
 
     index.write([faculty_work("a", "law", "open"), faculty_work("b", "law", "open")])
     assert found(anyone) == ({"a", "b"}, {"law": 2})
-    index.delete(["a"])
+    index.write([], delete_ids=["a"])
     assert found(anyone) == ({"b"}, {"law": 1})
     index.write([faculty_work("b", "economics", "confidential"), faculty_work("c", "law", "open")])
     assert found(anyone) == ({"c"}, {"law": 1})
     assert found(staff) == ({"b", "c"}, {"law": 1, "economics": 1})
+
+
+def test_the_access_module_imports_without_the_engine() -> None:
+    """``search`` gives its plain dataclasses without loading Whoosh (nor numpy)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, repo_app.access, search\n"
+        "assert search.Scope is repo_app.access.Scope\n"
+        "loaded = [m for m in sys.modules if m.split('.')[0] in ('whoosh', 'numpy')]\n"
+        "assert not loaded, loaded\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
