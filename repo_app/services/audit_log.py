@@ -18,11 +18,12 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from repo_app.access import Action, Actor, decide
-from repo_app.errors import Forbidden, UserError
+from repo_app import access
+from repo_app.access import Action, Actor
+from repo_app.errors import UserError
 from repo_app.models import AuditEvent, User, Work
-from repo_app.services import searching, works
-from search.results import SearchRequest
+from repo_app.services import document_ids, searching, works
+from search.results import SearchRequest, SearchResults
 
 CSV_COLUMNS = ("at", "actor", "action", "work_id", "before", "after", "reason")
 PAGE_SIZE = 50
@@ -63,13 +64,6 @@ class AuditPage:
     actions: list[str] = field(default_factory=list)
 
 
-def require_staff(actor: Actor) -> None:
-    """The log and bulk changes are for librarians (403 for anyone else)."""
-    decision = decide(actor, Action.CHANGE_ACCESS)
-    if not decision:
-        raise Forbidden(decision.reason)
-
-
 def _filtered(query: Select, flt: AuditFilter) -> Select:
     if flt.work_id is not None:
         query = query.where(AuditEvent.work_id == flt.work_id)
@@ -98,8 +92,8 @@ def _rows(db: Session, query: Select) -> Iterator[AuditRow]:
 
 
 def events(db: Session, actor: Actor, flt: AuditFilter, page: int = 1) -> AuditPage:
-    """One page of the log, newest first."""
-    require_staff(actor)
+    """One page of the log, newest first (librarians only, like everything here)."""
+    access.require(actor, Action.CHANGE_ACCESS)
     base = _filtered(select(AuditEvent), flt)
     total = db.scalar(select(func.count()).select_from(base.subquery())) or 0
     pages = max(1, -(-total // PAGE_SIZE))
@@ -111,7 +105,7 @@ def events(db: Session, actor: Actor, flt: AuditFilter, page: int = 1) -> AuditP
 
 def export_csv(db: Session, actor: Actor, flt: AuditFilter) -> Iterator[str]:
     """The filtered log as CSV (oldest first), streamed line by line."""
-    require_staff(actor)
+    access.require(actor, Action.CHANGE_ACCESS)
     query = _filtered(select(AuditEvent), flt).order_by(AuditEvent.id)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -139,6 +133,27 @@ def _cell(value: str) -> str:
 
 
 @dataclass(frozen=True)
+class BulkPreview:
+    """What the bulk page shows before a change: the works it would touch, or why none."""
+
+    targets: list[int]
+    results: SearchResults | None
+    problem: UserError | None = None
+
+
+def bulk_preview(db: Session, actor: Actor, request: SearchRequest) -> BulkPreview:
+    """The works a bulk change would touch (librarians only); a search too wide says so."""
+    access.require(actor, Action.CHANGE_ACCESS)
+    if not (request.q.strip() or request.filters):
+        return BulkPreview([], None)
+    try:
+        targets = bulk_targets(db, actor, request)
+    except UserError as exc:
+        return BulkPreview([], None, exc)
+    return BulkPreview(targets, searching.search(db, actor, request) if targets else None)
+
+
+@dataclass(frozen=True)
 class BulkResult:
     changed: list[int]
     unchanged: list[int]
@@ -146,7 +161,7 @@ class BulkResult:
 
 def bulk_targets(db: Session, actor: Actor, request: SearchRequest) -> list[int]:
     """The ids of every work the search finds for this librarian (all pages)."""
-    require_staff(actor)
+    access.require(actor, Action.CHANGE_ACCESS)
     if not request.q.strip() and not request.filters:
         raise UserError("bulk_needs_search",
                         "Narrow the works down with a search or a filter first.", field="q")
@@ -154,7 +169,7 @@ def bulk_targets(db: Session, actor: Actor, request: SearchRequest) -> list[int]
     page = 1
     while True:
         results = searching.search(db, actor, replace(request, page=page, per_page=100))
-        ids += [int(hit.id) for hit in results.hits if hit.id.isdigit()]
+        ids += [i for hit in results.hits if (i := document_ids.local_work_id(hit.id))]
         if len(ids) > MAX_BULK:
             raise UserError("bulk_too_large",
                             "The search finds more than %(max)s works; narrow it down.",
@@ -171,7 +186,7 @@ def bulk_set_access(db: Session, actor: Actor, request: SearchRequest,
     ``expected`` is the count the librarian saw and confirmed; if the search
     now finds a different number, nothing is changed and they look again.
     """
-    require_staff(actor)
+    access.require(actor, Action.CHANGE_ACCESS)
     if not settings.reason.strip():
         raise UserError("reason_required", "Give a reason for the change.", field="reason")
     works.validate_access(settings)

@@ -29,9 +29,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from repo_app import resources
+from repo_app import access, resources
 from repo_app.access import Action, Actor, decide
-from repo_app.errors import Forbidden
+from repo_app.errors import Forbidden, LoginRequired
 from repo_app.models import CoverageSnapshot, File, Holding, Work
 from repo_app.vocab import SEARCHABLE_EXTRACTION, Role, WorkStatus
 
@@ -317,15 +317,9 @@ def may_view(actor: Actor) -> bool:
     return decide(actor, Action.VIEW_REPORTS).allowed
 
 
-def require_reports(actor: Actor) -> None:
-    decision = decide(actor, Action.VIEW_REPORTS)
-    if not decision:
-        raise Forbidden(decision.reason)
-
-
 def report(db: Session, actor: Actor) -> CoverageReport:
     """The full report for staff; reading it also records today's snapshot."""
-    require_reports(actor)
+    access.require(actor, Action.VIEW_REPORTS)
     return snapshot_now(db)
 
 
@@ -333,12 +327,12 @@ def public_summary(db: Session, actor: Actor) -> CoverageReport:
     """Overall and per-category figures for anyone, when the library chose to publish them.
 
     Staff get the full report instead; without the setting the summary is
-    as closed as the report itself.
+    as closed as the report itself (a guest is asked to log in).
     """
     if may_view(actor):
         return report(db, actor)
     if not public_summary_enabled():
-        raise Forbidden("the coverage summary is not public")
+        raise LoginRequired() if actor.user_id is None else Forbidden("not public")
     return compute(db)
 
 
@@ -357,7 +351,7 @@ class MissingFilter:
 
 def missing(db: Session, actor: Actor, wanted: MissingFilter) -> list[Holding]:
     """Holdings not yet digitized (no linked work, or a work with no stored file): the work list."""
-    require_reports(actor)
+    access.require(actor, Action.VIEW_REPORTS)
     has_file = exists().where(File.work_id == Holding.work_id)
     query = select(Holding).where(~has_file)
     for name in ("faculty", "type", "category"):

@@ -77,12 +77,19 @@ def readable_files(db: Session, actor: Actor, work_id: int) -> tuple[Work, list[
     return work, readable
 
 
+def first_readable(db: Session, actor: Actor, work_id: int) -> File:
+    """Where the reader opens: the first file the actor may read (404 with no files, else 403)."""
+    work, readable = readable_files(db, actor, work_id)
+    if not work.files:
+        raise NotFound()
+    if not readable:
+        raise Forbidden("nothing readable")
+    return readable[0]
+
+
 def open_for_reading(db: Session, actor: Actor, work_id: int, file_id: int) -> ReadableFile:
     """A file of that work the actor may read online (404 if hidden or another work's; else 403)."""
-    work, file = files.file_of_work(db, actor, work_id, file_id)
-    decision = decide(actor, Action.READ_ONLINE, work, file, policy=resources.policy())
-    if not decision:
-        raise Forbidden(decision.reason)
+    work, file = files.file_of_work(db, actor, work_id, file_id, Action.READ_ONLINE)
     return ReadableFile(work, file, file.pages or _count_pages(_pdf_path(file)))
 
 

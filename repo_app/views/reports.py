@@ -12,7 +12,6 @@ from datetime import date
 from flask import (
     Blueprint,
     Response,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -23,7 +22,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from markupsafe import Markup
@@ -101,8 +100,6 @@ def common_due(report: coverage.CoverageReport) -> date | None:
 @bp.get("/coverage")
 def coverage_page():
     actor = current_actor()
-    if not current_user.is_authenticated and not coverage.public_summary_enabled():
-        return current_app.login_manager.unauthorized()
     report = coverage.public_summary(db.session(), actor)
     full = coverage.may_view(actor)
     return render_template(
@@ -170,7 +167,6 @@ def holdings_import():
         try:
             result = holdings.import_csv(db.session(), actor, form.file.data.read())
         except UserError as exc:
-            db.session().rollback()
             form.file.errors = [*form.file.errors, exc.translated()]
     # Bad rows are part of a successful import (the good rows are kept): 200 with the list.
     status = 400 if form.file.errors else 200

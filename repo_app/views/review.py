@@ -54,7 +54,6 @@ def decide_work(work_id: int):
                 flash(_("The work is published."))
             return redirect(url_for("public.work", work_id=work.id))
         except UserError as exc:
-            db.session().rollback()
             _field_error(form, exc)
     status = 400 if request.method == "POST" else 200
     return render_template("review/work.html", work=work, form=form), status
@@ -72,7 +71,6 @@ def change_access(work_id: int):
             flash(_("Access level changed."))
             return redirect(url_for("public.work", work_id=work.id))
         except UserError as exc:
-            db.session().rollback()
             _field_error(form, exc)
     status = 400 if request.method == "POST" else 200
     return render_template("review/access.html", work=work, form=form), status
