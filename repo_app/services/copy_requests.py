@@ -11,7 +11,6 @@ the change, and mailed after the commit when ``REPO_SMTP_HOST`` is set.
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from email.message import EmailMessage
@@ -27,20 +26,15 @@ from repo_app.errors import LoginRequired, NotFound, UserError
 from repo_app.models import AccessGrant, CopyRequest, Notification, User, Work
 from repo_app.models.types import utcnow
 from repo_app.services import works
+from repo_app.services.addresses import Addresses
 from repo_app.services.unit_of_work import UnitOfWork
 from repo_app.vocab import Role
 
 PENDING, GRANTED, DECLINED = "pending", "granted", "declined"
 DEFAULT_GRANT_DAYS = 30
 MAX_GRANT_DAYS = 365
-DEFAULT_REQUESTS_PER_HOUR = 5
 MAX_MESSAGE_CHARS = 2000
 MAX_REASON_CHARS = 500
-
-
-def setting(name: str, default: object) -> str:
-    """``name`` from the app's config (``config.from_environment`` reads ``REPO_<name>``)."""
-    return str(current_app.config.get(name) or default)
 
 
 def may_request(actor: Actor, work: Work) -> bool:
@@ -97,7 +91,7 @@ def _check_not_pending(db: Session, actor: Actor, work: Work) -> None:
 
 
 def _check_rate(db: Session, actor: Actor) -> None:
-    limit = int(setting("COPY_REQUESTS_PER_HOUR", DEFAULT_REQUESTS_PER_HOUR))
+    limit = int(current_app.config["COPY_REQUESTS_PER_HOUR"])
     recent = db.scalar(select(func.count()).select_from(CopyRequest).where(
         CopyRequest.user_id == actor.user_id,
         CopyRequest.created_at > utcnow() - timedelta(hours=1)))
@@ -143,10 +137,10 @@ def _pending_request(uow: UnitOfWork, request_id: int) -> CopyRequest:
 
 
 def grant(db: Session, actor: Actor, request_id: int, days: int | None, reason: str,
-          work_url: Callable[[int], str]) -> CopyRequest:
+          addresses: Addresses) -> CopyRequest:
     """Give the requester read and download access to the work for ``days`` days.
 
-    ``work_url`` makes the address of a work for the message to the requester.
+    ``addresses`` makes the work's address for the message to the requester.
     """
     with UnitOfWork(db, actor) as uow:
         copy_request = _pending_request(uow, request_id)
@@ -172,13 +166,13 @@ def grant(db: Session, actor: Actor, request_id: int, days: int | None, reason: 
                 "You may read and download “%(title)s” until %(until)s.\n%(url)s",
                 title=copy_request.work.title,
                 until=access_grant.expires_at.date().isoformat(),
-                url=work_url(copy_request.work_id))
+                url=addresses.work(copy_request.work_id))
         uow.on_commit(lambda: deliver_pending(db))
     return copy_request
 
 
 def decline(db: Session, actor: Actor, request_id: int, reason: str,
-            work_url: Callable[[int], str]) -> CopyRequest:
+            addresses: Addresses) -> CopyRequest:
     """Refuse the request; the reason is required because the requester is told it."""
     with UnitOfWork(db, actor) as uow:
         copy_request = _pending_request(uow, request_id)
@@ -192,7 +186,7 @@ def decline(db: Session, actor: Actor, request_id: int, reason: str,
         _notify(db, copy_request.user, "Your request for “%(title)s” was declined",
                 "The library declined your request for “%(title)s”.\nReason: %(reason)s\n%(url)s",
                 title=copy_request.work.title, reason=reason,
-                url=work_url(copy_request.work_id))
+                url=addresses.work(copy_request.work_id))
         uow.on_commit(lambda: deliver_pending(db))
     return copy_request
 
@@ -238,11 +232,11 @@ class Mailer:
 
 
 def _mailer() -> Mailer | None:
-    host = setting("SMTP_HOST", "")
+    config = current_app.config
+    host = config["SMTP_HOST"]
     if not host:
         return None
-    return Mailer(host, int(setting("SMTP_PORT", 25)),
-                  setting("SMTP_FROM", f"repository@{host}"))
+    return Mailer(host, int(config["SMTP_PORT"]), config["SMTP_FROM"] or f"repository@{host}")
 
 
 def deliver_pending(db: Session) -> int:

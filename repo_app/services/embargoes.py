@@ -29,7 +29,6 @@ from repo_app.services import works
 from repo_app.services.unit_of_work import UnitOfWork
 from repo_app.vocab import AccessLevel, WorkStatus
 
-DEFAULT_INTERVAL_SECONDS = 3600
 _STATE_KEY = "repo_embargo_lift"
 
 
@@ -67,7 +66,7 @@ def _lift_one(uow: UnitOfWork, work: Work) -> None:
 
 
 def interval_seconds(app: Flask) -> int:
-    return int(app.config.get("EMBARGO_LIFT_INTERVAL", DEFAULT_INTERVAL_SECONDS))
+    return int(app.config["EMBARGO_LIFT_INTERVAL"])
 
 
 def install_hourly(app: Flask) -> None:

@@ -17,7 +17,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ingest.extract import Extraction, extract, sniff_media_type
+from ingest.extract import SNIFF_BYTES, Extraction, extract, sniff_media_type
 from ingest.storage import EmptyFile, TooLarge
 from repo_app import access, resources
 from repo_app.access import Action, Actor
@@ -25,7 +25,6 @@ from repo_app.errors import NotFound, UserError
 from repo_app.models import File, Work
 
 PDF = "application/pdf"
-SNIFF_BYTES = 1024
 
 
 @dataclass(frozen=True)

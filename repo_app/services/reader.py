@@ -23,7 +23,7 @@ from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ingest.sample_pdf import find_font
+from ingest.fonts import find_font
 from repo_app import resources
 from repo_app.access import Action, Actor, decide
 from repo_app.errors import Forbidden, NotFound, UserError
@@ -31,7 +31,6 @@ from repo_app.models import File, ReaderPageView, Work
 from repo_app.models.types import utcnow
 from repo_app.services import files, works
 
-DEFAULT_PAGES_PER_MINUTE = 30
 PAGE_WIDTH_PX = 1100
 MAX_PAGE_HEIGHT_PX = 4000
 # Vietnam has one time zone and no daylight saving: the watermark shows the reader's clock.
@@ -66,7 +65,7 @@ class ReadableFile:
 
 def pages_per_minute() -> int:
     """``REPO_READER_PAGES_PER_MINUTE``: pages one reader may turn in a minute."""
-    return int(current_app.config.get("READER_PAGES_PER_MINUTE", DEFAULT_PAGES_PER_MINUTE))
+    return int(current_app.config["READER_PAGES_PER_MINUTE"])
 
 
 def readable_files(db: Session, actor: Actor, work_id: int) -> tuple[Work, list[File]]:

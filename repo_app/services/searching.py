@@ -8,11 +8,9 @@ from repo_app import resources
 from repo_app.access import Actor, search_scope
 from repo_app.models import Work
 from repo_app.services.indexing import work_text
-from search.results import Hit, SearchRequest, SearchResults
-
-FACETS = ("faculty", "type", "degree_level", "year", "language", "access", "source")
-SORTS = ("relevance", "newest", "title")
-MAX_QUERY_CHARS = 1000
+from search.query import MAX_QUERY_CHARS
+from search.results import SORTS, Hit, SearchRequest, SearchResults
+from search.schema import FACETS
 
 
 def build_request(args: dict[str, list[str]]) -> SearchRequest:

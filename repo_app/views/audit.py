@@ -24,7 +24,7 @@ from repo_app import db
 from repo_app.actors import current_actor
 from repo_app.errors import UserError
 from repo_app.forms import REQUIRED, access_choices
-from repo_app.services import audit_log, searching, works
+from repo_app.services import audit_log, bulk_access, searching, works
 from repo_app.vocab import AccessLevel
 
 bp = Blueprint("audit", __name__)
@@ -95,14 +95,14 @@ def bulk():
     form = BulkAccessForm()
     if form.validate_on_submit():
         try:
-            result = audit_log.bulk_set_access(db.session(), actor, req, _settings(form),
+            result = bulk_access.set_access(db.session(), actor, req, _settings(form),
                                                _int(form.expected.data))
             flash(_("Access changed for %(changed)s works (%(same)s already had it).",
                     changed=len(result.changed), same=len(result.unchanged)))
             return redirect(url_for("audit.log", action="access.change"))
         except UserError as exc:
             _flash_user_error(exc)
-    preview = audit_log.bulk_preview(db.session(), actor, req)
+    preview = bulk_access.preview(db.session(), actor, req)
     if preview.problem is not None:
         _flash_user_error(preview.problem)
     form.expected.data = str(len(preview.targets))

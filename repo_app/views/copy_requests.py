@@ -90,7 +90,7 @@ def grant(request_id: int):
     form = GrantForm()
     return _answer(lambda: copy_requests.grant(db.session(), current_actor(), request_id,
                                                form.days.data, form.reason.data or "",
-                                               links.work_url),
+                                               links.CONFIGURED),
                    _("Access granted."))
 
 
@@ -99,7 +99,7 @@ def grant(request_id: int):
 def decline(request_id: int):
     form = DeclineForm()
     return _answer(lambda: copy_requests.decline(db.session(), current_actor(), request_id,
-                                                 form.reason.data or "", links.work_url),
+                                                 form.reason.data or "", links.CONFIGURED),
                    _("The request was declined and the requester told why."))
 
 

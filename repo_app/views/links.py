@@ -1,8 +1,8 @@
-"""Addresses of the site's pages for text that leaves it (mail), from ``REPO_BASE_URL``.
+"""The site's addresses for data that leaves it, made from the routes (``services.addresses``).
 
-CONTRACT.md makes ``REPO_BASE_URL`` the one source of the site's address in
-anything generated; the path comes from the route, so a moved route moves
-its links too.
+``REQUESTED`` answers with the host the request came to (citations, OAI-PMH,
+as crawlers and harvesters reached us); ``CONFIGURED`` with ``REPO_BASE_URL``,
+for messages written now and read later, away from any request.
 """
 
 from __future__ import annotations
@@ -10,10 +10,24 @@ from __future__ import annotations
 from flask import current_app, url_for
 
 
-def absolute(path: str) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + path
+class RequestedHost:
+    def work(self, work_id: int) -> str:
+        return url_for("public.work", work_id=work_id, _external=True)
+
+    def file(self, work_id: int, file_id: int) -> str:
+        return url_for("public.download", work_id=work_id, file_id=file_id, _external=True)
 
 
-def work_url(work_id: int) -> str:
-    """A work's page, for a message to a reader."""
-    return absolute(url_for("public.work", work_id=work_id))
+class ConfiguredBase:
+    def _absolute(self, path: str) -> str:
+        return current_app.config["BASE_URL"].rstrip("/") + path
+
+    def work(self, work_id: int) -> str:
+        return self._absolute(url_for("public.work", work_id=work_id))
+
+    def file(self, work_id: int, file_id: int) -> str:
+        return self._absolute(url_for("public.download", work_id=work_id, file_id=file_id))
+
+
+REQUESTED = RequestedHost()
+CONFIGURED = ConfiguredBase()

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, make_response, redirect, render_template, request, send_file, url_for
-from sqlalchemy import text
 
-from repo_app import db, resources
+from repo_app import db
 from repo_app.actors import current_actor
-from repo_app.services import files, pages, searching
+from repo_app.services import files, health, pages, searching
 
 bp = Blueprint("public", __name__)
 
@@ -56,9 +55,8 @@ def set_language(code: str):
 
 @bp.get("/healthz")
 def healthz():
-    db.session().execute(text("SELECT 1"))
-    healthy = resources.index().healthy()
-    return {"database": "ok", "index": "ok" if healthy else "error"}, 200 if healthy else 503
+    state = health.check(db.session())
+    return state, 200 if state["index"] == "ok" else 503
 
 
 @bp.app_template_global()

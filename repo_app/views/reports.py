@@ -31,7 +31,8 @@ from wtforms import SubmitField
 from repo_app import db
 from repo_app.actors import current_actor
 from repo_app.errors import UserError
-from repo_app.services import charts, coverage, holdings
+from repo_app.services import coverage, coverage_exports, holdings
+from repo_app.views import charts
 from repo_app.vocab import TYPE_LABELS
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -126,7 +127,7 @@ def _csv(body: str, name: str) -> Response:
 @login_required
 def coverage_csv():
     report = coverage.report(db.session(), current_actor())
-    return _csv(coverage.as_csv(report), f"coverage-{report.date.isoformat()}.csv")
+    return _csv(coverage_exports.as_csv(report), f"coverage-{report.date.isoformat()}.csv")
 
 
 def _missing_filter() -> coverage.MissingFilter:
@@ -153,7 +154,7 @@ def missing_page():
 @login_required
 def missing_csv():
     rows = coverage.missing(db.session(), current_actor(), _missing_filter())
-    return _csv(coverage.missing_as_csv(rows), "holdings-not-digitized.csv")
+    return _csv(coverage_exports.missing_as_csv(rows), "holdings-not-digitized.csv")
 
 
 @bp.route("/holdings/import", methods=["GET", "POST"])
