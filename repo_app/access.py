@@ -184,21 +184,14 @@ def decide(
     return Decision(False, f"unknown action {action}")
 
 
-def require(
-    actor: Actor,
-    action: Action,
-    work: WorkLike | None = None,
-    file: FileLike | None = None,
-    *,
-    policy: Policy | None = None,
-    today: date | None = None,
-) -> None:
+def require(actor: Actor, action: Action, work: WorkLike | None = None,
+            file: FileLike | None = None, *, policy: Policy | None = None) -> None:
     """``decide``, raising when it says no: the one way a service refuses.
 
     ``NotFound`` when the actor must not learn the work exists (a hidden work
     looks exactly like a missing one), ``Forbidden`` with the reason otherwise.
     """
-    decision = decide(actor, action, work, file, policy=policy, today=today)
+    decision = decide(actor, action, work, file, policy=policy)
     if decision.hidden:
         raise NotFound()
     if not decision:

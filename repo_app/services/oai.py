@@ -375,7 +375,7 @@ def _candidates(db: Session, query: ListQuery) -> list[int]:
     stmt = _set_filter(stmt, query.set_spec)
     if stmt is None:
         return []
-    return [row.id for row in db.execute(stmt) if row.was_public or visible_to_anyone(tuple(row))]
+    return [row.id for row in db.execute(stmt) if row.was_public or visible_to_anyone(row)]
 
 
 def _set_filter(stmt, set_spec: str):

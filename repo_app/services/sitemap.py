@@ -35,7 +35,7 @@ def page_size() -> int:
 def public_entries(db: Session) -> list[Entry]:
     stmt = select(*ACCESS_COLUMNS, Work.datestamp).where(
         Work.status == WorkStatus.PUBLISHED).order_by(Work.id)
-    return [Entry(r.id, r.datestamp) for r in db.execute(stmt) if visible_to_anyone(tuple(r))]
+    return [Entry(r.id, r.datestamp) for r in db.execute(stmt) if visible_to_anyone(r)]
 
 
 def page_count(db: Session) -> int:

@@ -218,25 +218,28 @@ def publish(db: Session, actor: Actor, work: Work, settings: AccessSettings | No
 
 def return_to_depositor(db: Session, actor: Actor, work: Work, comment: str) -> Work:
     """Send a work back with a comment the depositor sees."""
-    with UnitOfWork(db, actor) as uow:
-        uow.require(Action.REVIEW, work)
-        if not comment.strip():
-            raise UserError("comment_required", "Say what the depositor should change.",
-                            field="comment")
-        work.review_comment = comment
-        _transition(uow, work, WorkStatus.RETURNED, comment)
-        uow.index(work)
-    return work
+    missing = UserError("comment_required", "Say what the depositor should change.",
+                        field="comment")
+    return _close_review(db, actor, work, WorkStatus.RETURNED, comment, missing)
 
 
 def withdraw(db: Session, actor: Actor, work: Work, reason: str) -> Work:
     """Take a published work down; OAI-PMH reports it as deleted from now on."""
+    missing = UserError("reason_required", "Give a reason for withdrawing the work.",
+                        field="reason")
+    return _close_review(db, actor, work, WorkStatus.WITHDRAWN, reason, missing)
+
+
+def _close_review(db: Session, actor: Actor, work: Work, status: WorkStatus, why: str,
+                  missing: UserError) -> Work:
+    """A librarian's move that must say why (``missing`` when it does not)."""
     with UnitOfWork(db, actor) as uow:
         uow.require(Action.REVIEW, work)
-        if not reason.strip():
-            raise UserError("reason_required", "Give a reason for withdrawing the work.",
-                            field="reason")
-        _transition(uow, work, WorkStatus.WITHDRAWN, reason)
+        if not why.strip():
+            raise missing
+        if status == WorkStatus.RETURNED:
+            work.review_comment = why
+        _transition(uow, work, status, why)
         uow.index(work)
     return work
 

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from access.world import CAMPUS, OFF_CAMPUS, READING_ROOM, client_from, file_ids, make_app
+from conftest import make_accounts
 from flask import Flask
 from sqlalchemy import select
 
@@ -117,8 +118,6 @@ def test_the_secret_key_survives_a_restart(tmp_path, monkeypatch):
 
 
 def test_a_login_survives_a_restart(tmp_path, monkeypatch):
-    from access.world import make_accounts
-
     monkeypatch.delenv("REPO_SECRET_KEY", raising=False)
     before = make_app(tmp_path / "data", monkeypatch)
     make_accounts(before)
@@ -151,7 +150,7 @@ def test_restricted_readers_are_read_from_the_environment(tmp_path, value, expec
 
 @pytest.fixture
 def reading_room_only(tmp_path, monkeypatch) -> Flask:
-    from access.world import deposit, make_accounts, write_pdf
+    from access.world import deposit, write_pdf
 
     monkeypatch.setenv("REPO_RESTRICTED_READERS", "reading_room")
     app = make_app(tmp_path / "data", monkeypatch)
