@@ -24,7 +24,8 @@ from repo_app.vocab import SEARCHABLE_EXTRACTION, WorkStatus
 
 @dataclass
 class Problem:
-    kind: str  # missing_file, altered_file, missing_text, index_missing, index_stale, index_extra
+    # missing_file, altered_file, missing_text, index_format, index_missing, index_stale, index_extra
+    kind: str
     work_id: int | None
     detail: str
     repaired: bool = False
@@ -76,6 +77,15 @@ def _check_index(db: Session, report: CheckReport, repair: bool) -> None:
     Local works and harvested records alike; what is repaired is queued for
     the index writer like any other change, never written here.
     """
+    outdated = resources.index().outdated()
+    if outdated is not None:
+        # Nothing in it can be compared: its fields mean something else. Rebuild it whole.
+        problem = Problem("index_format", None, outdated)
+        report.problems.append(problem)
+        if repair:
+            indexing.reindex(db)
+            problem.repaired = True
+        return
     indexed = resources.index().versions()
     expected = dict(_expected_documents(db, report))
     for document_id, (version, work_id, label) in expected.items():
