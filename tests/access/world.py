@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import actor_for
+from conftest import actor_for, make_accounts  # noqa: F401  (tests build their own worlds with it)
 from flask import Flask
 from flask.testing import FlaskClient
 
