@@ -23,7 +23,7 @@ class Require(whoosh_query.Require):
 
 # Filters kept across searches: (segment id, deletions, filter) → sorted docnums.
 # A segment never changes except by gaining deletions, so the key is exact.
-_filters = BoundedCache(32 * 2**20)
+_filters = BoundedCache(share=0.125)
 
 
 def _cache_key(searcher: Searcher, query: whoosh_query.Query) -> tuple[str, int, str] | None:

@@ -27,10 +27,10 @@ from search.caching import BoundedCache, segment_key, segment_state
 from search.operators import DocSet, Require
 from search.whoosh_private import length_codes, plain_bm25, read_postings, taken
 
-# Decoded postings are kept up to this many bytes (about 8 a posting), per process.
-POSTINGS_CACHE_BYTES = 256 * 2**20
-_postings = BoundedCache(POSTINGS_CACHE_BYTES)
-_per_segment = BoundedCache(64 * 2**20)
+# Decoded postings (about 8 bytes a posting) take the whole cache budget, per process;
+# field lengths and live-document masks a quarter of it on top.
+_postings = BoundedCache(share=1.0)
+_per_segment = BoundedCache(share=0.25)
 _BYTE_TO_LENGTH = np.array([1] + [byte_to_length(b) for b in range(1, 256)], np.float64)
 
 

@@ -9,7 +9,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from search import Scope, SearchIndex, SearchRequest, WorkDocument
+import pytest
+
+from search import Scope, SearchIndex, SearchRequest, WorkDocument, journal
+from search.errors import RebuildRunningError
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -139,22 +142,90 @@ def test_searches_keep_answering_during_rebuilds(index: SearchIndex, anyone) -> 
     assert index.search(SearchRequest(q="mới"), anyone).total == 40
 
 
-def test_write_during_rebuild_lands_in_the_new_index(index: SearchIndex) -> None:
-    started = threading.Event()
+class PausedRebuild:
+    """A rebuild in a thread that stops after its first document until told to go on."""
 
-    def slow_docs() -> Iterator[WorkDocument]:
-        started.set()
-        for n in range(5):
-            time.sleep(0.05)
-            yield work(f"r{n}")
+    def __init__(self, index: SearchIndex, docs: list[WorkDocument]) -> None:
+        self.reached = threading.Event()
+        self.go_on = threading.Event()
+        self.errors: list[BaseException] = []
+        self.thread = threading.Thread(target=self._run, args=(index, docs))
 
-    rebuild = threading.Thread(target=index.rebuild, args=(slow_docs(),))
-    rebuild.start()
-    started.wait()
-    index.write([work("deposited-meanwhile")])
-    rebuild.join()
-    assert "deposited-meanwhile" in index.versions()
-    assert len(index.versions()) == 6
+    def _docs(self, docs: list[WorkDocument]) -> Iterator[WorkDocument]:
+        yield docs[0]
+        self.reached.set()
+        assert self.go_on.wait(60), "the test never let the rebuild go on"
+        yield from docs[1:]
+
+    def _run(self, index: SearchIndex, docs: list[WorkDocument]) -> None:
+        try:
+            index.rebuild(self._docs(docs))
+        except BaseException as error:  # reported by finish()
+            self.errors.append(error)
+
+    def __enter__(self) -> PausedRebuild:
+        self.thread.start()
+        assert self.reached.wait(60)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.go_on.set()
+        self.thread.join(60)
+        assert not self.thread.is_alive() and self.errors == []
+
+
+def _writes_without_waiting(index: SearchIndex, docs=(), delete_ids=()) -> None:
+    """Write from another thread and require it done while the rebuild is still paused."""
+    writer = threading.Thread(target=index.write, args=(list(docs), list(delete_ids)))
+    writer.start()
+    writer.join(30)
+    assert not writer.is_alive(), "the write waited for the rebuild"
+
+
+def test_a_write_during_a_rebuild_waits_for_nothing_and_lands_in_the_new_index(
+    index: SearchIndex,
+) -> None:
+    index.write([work("old")])
+    with PausedRebuild(index, [work(f"r{n}") for n in range(5)]) as rebuild:
+        _writes_without_waiting(index, [work("deposited-meanwhile")])
+        assert set(index.versions()) == {"old", "deposited-meanwhile"}  # the old generation
+        assert rebuild.thread.is_alive()
+    assert set(index.versions()) == {"deposited-meanwhile", *(f"r{n}" for n in range(5))}
+
+
+def test_the_last_change_made_during_a_rebuild_wins(index: SearchIndex) -> None:
+    rebuilt = [work("kept"), work("updated"), work("deleted"), work("twice")]
+    with PausedRebuild(index, rebuilt):
+        _writes_without_waiting(index, [work("updated", "v2"), work("twice", "v2")])
+        _writes_without_waiting(index, delete_ids=["deleted", "twice"])
+        _writes_without_waiting(index, [work("twice", "v3")])
+    assert index.versions() == {"kept": "v1", "updated": "v2", "twice": "v3"}
+
+
+def test_one_rebuild_at_a_time(index: SearchIndex) -> None:
+    with PausedRebuild(index, [work("a"), work("b")]):
+        with pytest.raises(RebuildRunningError):
+            index.rebuild([work("c")])
+    assert set(index.versions()) == {"a", "b"}
+
+
+def test_a_failed_rebuild_stops_journaling(index: SearchIndex) -> None:
+    def broken() -> Iterator[WorkDocument]:
+        yield work("new")
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError):
+        index.rebuild(broken())
+    index.write([work("after")])
+    assert not (index.root / journal.JOURNAL).exists()
+    assert set(index.versions()) == {"after"}
+
+
+def test_the_journal_of_a_dead_rebuild_is_discarded(index: SearchIndex) -> None:
+    (index.root / journal.JOURNAL).write_bytes(b"")  # as a killed rebuild leaves it
+    index.write([work("a")])
+    assert not (index.root / journal.JOURNAL).exists()
+    assert set(index.versions()) == {"a"}
 
 
 def test_search_package_imports_nothing_from_the_app() -> None:
@@ -218,3 +289,13 @@ def test_the_access_module_imports_without_the_engine() -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_caches_take_their_budget_from_the_index(tmp_path: Path) -> None:
+    from search import caching
+
+    try:
+        SearchIndex(tmp_path / "small", cache_mb=16)
+        assert sum(cache.limit for cache in caching._caches) == int(16 * 1.625 * 2**20)
+    finally:
+        caching.set_budget(caching.DEFAULT_CACHE_MB)
