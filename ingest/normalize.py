@@ -32,6 +32,12 @@ CJK_LINE_BREAK = re.compile(f"(?<=[{_CJK}])\n(?=[{_CJK}])")
 # U+FFFD and the private-use areas (exactly Unicode category Co): what a
 # glyph without a usable character map becomes.
 UNDECODABLE = re.compile("[\ufffd\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
+TOKEN_EDGES = "\"'()[]{}.,;:!?/*-–—…“”‘’«»"
+MIN_JUDGED_CHARS = 20
+MAX_WORD_LENGTH = 30
+LATIN_VOWELS = frozenset("aeiouy")
+ORDINAL = re.compile(r"\d+(st|nd|rd|th|er|e|ème)", re.IGNORECASE)
+CASE_BOUNDARY = re.compile(r"(?<=[^\W\d_])(?=[A-Z][a-z])")
 SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 BLANK_LINES = re.compile(r"\n{3,}")
 DIGITS = re.compile(r"\d+")
@@ -40,12 +46,15 @@ MIN_PAGES_FOR_REPEATS = 3
 REPEAT_SHARE = 0.6
 
 
-def normalize_text(text: str, *, drop_repeated_lines: bool = False) -> str:
+def normalize_text(text: str, *, drop_repeated_lines: bool = False,
+                   keep_pages: bool = False) -> str:
     """Clean extracted text; pages may be separated by form feeds (``\\f``).
 
     With ``drop_repeated_lines`` a line that starts or ends most pages (a
     running header, a footer with the page number) is removed, so it does
-    not dominate search results and snippets.
+    not dominate search results and snippets. With ``keep_pages`` the pages
+    stay separated by form feeds, empty ones included, so page ``i`` of the
+    result is page ``i`` of the input; otherwise they are joined as paragraphs.
     """
     text = CID_PLACEHOLDER.sub("", text)
     text = unicodedata.normalize("NFKC", text).translate(LOOKALIKES)
@@ -55,7 +64,22 @@ def normalize_text(text: str, *, drop_repeated_lines: bool = False) -> str:
     pages = [_tidy_page(page) for page in text.split(PAGE_BREAK)]
     if drop_repeated_lines:
         pages = _drop_repeated_lines(pages)
+    if keep_pages:
+        return PAGE_BREAK.join(pages)
     return "\n\n".join(page for page in pages if page)
+
+
+def splice_pages(text: str, replacements: dict[int, str]) -> str:
+    """``text`` (pages separated by form feeds) with page ``i`` replaced by ``replacements[i]``.
+
+    An extraction without any text is an empty string: it grows the empty
+    pages it needs.
+    """
+    pages = text.split(PAGE_BREAK)
+    pages += [""] * (max(replacements, default=-1) + 1 - len(pages))
+    for index, page in replacements.items():
+        pages[index] = page.replace(PAGE_BREAK, "\n")
+    return PAGE_BREAK.join(pages)
 
 
 def garbled_ratio(raw: str) -> float:
@@ -71,6 +95,48 @@ def garbled_ratio(raw: str) -> float:
     if total == 0:
         return 0.0
     return (placeholders + len(UNDECODABLE.findall(visible))) / total
+
+
+def gibberish_ratio(text: str) -> float:
+    """Share of the letters in words that no language writes: ``mnopDetrst``, ``2nu2tDen4vD``.
+
+    A font whose character codes map to the wrong letters gives text that
+    decodes without a single undecodable character and still means
+    nothing: letters and digits mixed inside a word, capitals in the middle
+    of lowercase, long runs without a vowel. Tokens with other characters
+    (addresses, formulas with symbols) are not judged, nor is a text with
+    fewer than :data:`MIN_JUDGED_CHARS` characters in judged tokens (0.0).
+    Tokens count by length: a wrong map often turns spaces into
+    placeholders too, leaving a page of a few very long "words".
+    """
+    tokens = [token for token in (raw.strip(TOKEN_EDGES)
+                                  for raw in CID_PLACEHOLDER.sub(" ", text).split())
+              if token.isalnum() and _latin(token)]
+    judged = sum(len(token) for token in tokens)
+    if judged < MIN_JUDGED_CHARS:
+        return 0.0
+    return sum(len(token) for token in tokens if not _plausible(token)) / judged
+
+
+def _latin(token: str) -> bool:
+    """Whether the token is written in Latin letters (and digits): the script judged here."""
+    return all(c.isdigit() or "LATIN" in unicodedata.name(c, "") for c in token)
+
+
+def _plausible(token: str) -> bool:
+    """Digits, an ordinal, or words in one case each (``worldHello`` is two run together)."""
+    if token.isdigit() or ORDINAL.fullmatch(token):
+        return True
+    if not token.isalpha() or len(token) > MAX_WORD_LENGTH:
+        return False
+    return all(_plausible_word(part) for part in CASE_BOUNDARY.split(token))
+
+
+def _plausible_word(word: str) -> bool:
+    if not (word.islower() or word.isupper() or word.istitle()):
+        return False
+    latin = unicodedata.normalize("NFD", word.lower()).encode("ascii", "ignore").decode()
+    return len(word) <= 3 or bool(LATIN_VOWELS & set(latin))
 
 
 def _tidy_page(page: str) -> str:
