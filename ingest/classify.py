@@ -66,6 +66,9 @@ PDF_MAGIC = b"%PDF-"
 SNIFF_BYTES = 1024
 GARBLED_THRESHOLD = 0.5
 MIN_WORD_CHARS_PER_PAGE = 2
+# A wrong character map garbles a page throughout: its first characters
+# tell, at a quarter of the cost of a typical page.
+GIBBERISH_SAMPLE = 600
 # The worker stops starting OCR this long before its deadline, so it can
 # still send its result before the scheduler kills it.
 OCR_MARGIN = 2.0
@@ -236,7 +239,8 @@ def _judge(index: int, raw: str, layer: PdfText) -> Page:
 
 def _garbled(text: str) -> bool:
     """Mostly undecodable characters, or letters that spell nothing (a wrong character map)."""
-    return garbled_ratio(text) > GARBLED_THRESHOLD or gibberish_ratio(text) > GARBLED_THRESHOLD
+    return garbled_ratio(text) > GARBLED_THRESHOLD \
+        or gibberish_ratio(text[:GIBBERISH_SAMPLE]) > GARBLED_THRESHOLD
 
 
 def _readable(text: str) -> bool:

@@ -35,8 +35,14 @@ UNDECODABLE = re.compile("[\ufffd\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U
 TOKEN_EDGES = "\"'()[]{}.,;:!?/*-–—…“”‘’«»"
 MIN_JUDGED_CHARS = 20
 MAX_WORD_LENGTH = 30
-LATIN_VOWELS = frozenset("aeiouy")
+# Vowel letters, plain or marked (Latin-1, Latin Extended-A, ơ/ư, Vietnamese ạ…ỹ).
+LATIN_VOWEL = re.compile("[aeiouyAEIOUY\u00c0-\u00c6\u00c8-\u00cf\u00d2-\u00d6\u00d8-\u00dd"
+                         "\u00e0-\u00e6\u00e8-\u00ef\u00f2-\u00f6\u00f8-\u00fd\u0100-\u0105"
+                         "\u0112-\u011b\u0128-\u0131\u014c-\u0153\u0168-\u0177\u01a0\u01a1"
+                         "\u01af\u01b0\u1ea0-\u1ef9]")
 ORDINAL = re.compile(r"\d+(st|nd|rd|th|er|e|ème)", re.IGNORECASE)
+# Latin letters as NFC writes them (Vietnamese included) and digits: the script judged.
+LATIN_TOKEN = re.compile("[0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]+")
 CASE_BOUNDARY = re.compile(r"(?<=[^\W\d_])(?=[A-Z][a-z])")
 SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 BLANK_LINES = re.compile(r"\n{3,}")
@@ -109,18 +115,13 @@ def gibberish_ratio(text: str) -> float:
     Tokens count by length: a wrong map often turns spaces into
     placeholders too, leaving a page of a few very long "words".
     """
-    tokens = [token for token in (raw.strip(TOKEN_EDGES)
-                                  for raw in CID_PLACEHOLDER.sub(" ", text).split())
-              if token.isalnum() and _latin(token)]
-    judged = sum(len(token) for token in tokens)
-    if judged < MIN_JUDGED_CHARS:
-        return 0.0
-    return sum(len(token) for token in tokens if not _plausible(token)) / judged
-
-
-def _latin(token: str) -> bool:
-    """Whether the token is written in Latin letters (and digits): the script judged here."""
-    return all(c.isdigit() or "LATIN" in unicodedata.name(c, "") for c in token)
+    judged = implausible = 0
+    for raw, count in Counter(CID_PLACEHOLDER.sub(" ", text).split()).items():
+        token = raw.strip(TOKEN_EDGES)
+        if LATIN_TOKEN.fullmatch(token):
+            judged += count * len(token)
+            implausible += 0 if _plausible(token) else count * len(token)
+    return implausible / judged if judged >= MIN_JUDGED_CHARS else 0.0
 
 
 def _plausible(token: str) -> bool:
@@ -135,8 +136,7 @@ def _plausible(token: str) -> bool:
 def _plausible_word(word: str) -> bool:
     if not (word.islower() or word.isupper() or word.istitle()):
         return False
-    latin = unicodedata.normalize("NFD", word.lower()).encode("ascii", "ignore").decode()
-    return len(word) <= 3 or bool(LATIN_VOWELS & set(latin))
+    return len(word) <= 3 or LATIN_VOWEL.search(word) is not None
 
 
 def _tidy_page(page: str) -> str:
