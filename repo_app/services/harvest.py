@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from repo_app import resources
-from repo_app.access import ANYONE, Action, Actor, decide
+from repo_app.access import CATALOGUE_RECORD, Action, Actor, decide
 from repo_app.errors import Forbidden, UserError
 from repo_app.models import HarvestedRecord, HarvestSource
 from repo_app.models.types import utcnow
@@ -223,10 +223,8 @@ def document_for(row: HarvestedRecord) -> WorkDocument:
         keywords=tuple(row.subjects),
         type=row.type,
         year=row.year,
-        access="",
+        access=CATALOGUE_RECORD,
         source=row.source.name,
-        meta_audience=(ANYONE,),
-        text_audience=(),
         version=row.datestamp,
     )
 
