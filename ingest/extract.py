@@ -17,7 +17,7 @@ from typing import TypeVar
 from pdfminer.high_level import extract_text
 from pdfminer.layout import LAParams
 
-from ingest.classify import complete_with_ocr, sniff_media_type
+from ingest.classify import SNIFF_BYTES, complete_with_ocr, sniff_media_type
 from ingest.normalize import PAGE_BREAK, splice_pages
 from ingest.outcomes import (
     CORRUPT,
@@ -38,6 +38,7 @@ from ingest.workers import run
 
 __all__ = [
     "CORRUPT", "DEFAULT_PAGE_LIMIT", "EMPTY", "ENCRYPTED", "GARBLED", "OCR", "OK", "PAGE_BREAK",
+    "SNIFF_BYTES",
     "STATUSES", "TIMEOUT", "TOO_LARGE", "UNSUPPORTED", "Extraction", "Limits",
     "complete_with_ocr", "extract", "extract_many", "raw_extract_text", "sniff_media_type",
     "splice_pages",
