@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    from repo_app import cli, config, db, errors, extensions, resources, views
+    from repo_app import cli, config, db, errors, extensions, resources, routing, views
 
     app = Flask(
         __name__,
@@ -29,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     extensions.init_app(app)
     db.init_app(app)
     resources.init_app(app)
+    routing.init_app(app)
     views.register(app)
     cli.register(app)
     errors.register(app)

@@ -26,6 +26,7 @@ from repo_app import resources
 from repo_app.access import ANONYMOUS, Action, decide
 from repo_app.models import Collection, Work
 from repo_app.models.types import utcnow
+from repo_app.routing import parse_id
 from repo_app.services.public_works import ACCESS_COLUMNS, visible_to_anyone
 from repo_app.vocab import ACCESS_LABELS, TYPE_LABELS, WorkStatus, WorkType
 
@@ -262,7 +263,7 @@ def oai_identifier(work_id: int) -> str:
 def work_id_of(identifier: str) -> int | None:
     prefix = f"oai:{domain()}:"
     local = identifier[len(prefix):] if identifier.startswith(prefix) else ""
-    return int(local) if local.isdigit() and not local.startswith("0") else None
+    return parse_id(local)
 
 
 def identify(db: Session) -> IdentifyInfo:
@@ -357,11 +358,23 @@ def metadata_formats(db: Session, identifier: str | None) -> list[tuple[str, str
 
 
 def list_sets(db: Session) -> list[tuple[str, str]]:
-    """Faculties (their Vietnamese names) and types of work."""
-    faculties = [(f"faculty.{c.code}", c.name)
-                 for c in db.scalars(select(Collection).order_by(Collection.code))]
+    """Faculties (their Vietnamese names) and types of work that hold a record harvesters see.
+
+    A set is listed only when one of its works is a record (public, or deleted
+    after being public): a faculty with only confidential or unpublished works
+    is not named. An empty list is ``noSetHierarchy`` (the schema wants a set).
+    """
+    stmt = select(*ACCESS_COLUMNS, Work.was_public, Work.collection_id, Work.type).where(
+        or_(Work.status == WorkStatus.PUBLISHED, Work.was_public.is_(True)))
+    shown = [r for r in db.execute(stmt) if r.was_public or visible_to_anyone(tuple(r))]
+    faculty_ids = {r.collection_id for r in shown if r.collection_id is not None}
+    type_codes = {r.type for r in shown}
+    faculties = [(f"faculty.{c.code}", c.name) for c in db.scalars(
+        select(Collection).where(Collection.id.in_(faculty_ids)).order_by(Collection.code))]
     with force_locale("vi"):
-        types = [(f"type.{t.value}", str(TYPE_LABELS[t])) for t in WorkType]
+        types = [(f"type.{t.value}", str(TYPE_LABELS[t])) for t in WorkType if t in type_codes]
+    if not faculties and not types:
+        raise OaiError("noSetHierarchy", "No set holds a record yet.")
     return faculties + types
 
 
