@@ -6,14 +6,11 @@ and every answer, errors included, is an OAI-PMH document with status 200.
 
 from __future__ import annotations
 
-import click
 from flask import Blueprint, Response, request
-from flask.cli import with_appcontext
 
 from repo_app import db, oai_xml
-from repo_app.errors import UserError
 from repo_app.extensions import csrf
-from repo_app.services import harvest, oai
+from repo_app.services import oai
 
 bp = Blueprint("oai", __name__)
 csrf.exempt(bp)
@@ -62,45 +59,3 @@ def _error(base_url: str, echoed: dict[str, str], exc: oai.OaiError):
 
 def _send(root) -> Response:
     return Response(oai_xml.to_bytes(root), content_type="text/xml; charset=utf-8")
-
-
-@click.command("harvest")
-@click.argument("url")
-@click.option("--set", "set_spec", default="", help="Harvest only this set of the partner.")
-@click.option("--from", "since", default=None,
-              help="Start from this date (YYYY-MM-DD); default: where the last harvest ended.")
-@click.option("--partner", "key", default=None,
-              help="The partner's key, when its Identify does not say who it is "
-                   "(several base URLs of one repository share one key).")
-@click.option("--map", "mapping", multiple=True, metavar="NAME=VALUE",
-              help="A mapping setting kept for this partner: date=earliest|first|last, "
-                   "link=landing|identifier|relation, html=strip|keep, "
-                   "legacy_fonts=auto|tcvn3|vni|off.")
-@with_appcontext
-def harvest_command(url: str, set_spec: str, since: str | None, key: str | None,
-                    mapping: tuple[str, ...]) -> None:
-    """Harvest a partner's OAI-PMH endpoint (oai_dc) into the union catalogue.
-
-    Exits 1 on any OAI error but noRecordsMatch and on malformed XML; the
-    pages before the failure are kept and the next run resumes after them.
-    """
-    from repo_app.cli import SYSTEM, fail
-
-    try:
-        report = harvest.run(db.session(), SYSTEM, url, set_spec=set_spec, since=since, key=key,
-                             mapping=list(mapping))
-    except harvest.HarvestError as exc:
-        if exc.report.pages:
-            click.echo(_summary(exc.report), err=True)
-        fail(str(exc))
-    except UserError as exc:
-        fail(str(exc))
-    click.echo(_summary(report))
-
-
-def _summary(report: harvest.HarvestReport) -> str:
-    start = "resumed" if report.resumed else f"from {report.since or 'the beginning'}"
-    if report.restarted:
-        start += "; the partner's resumption token had expired, the list was restarted"
-    return (f"{report.source}: {report.pages} pages ({start}); {report.added} added, "
-            f"{report.updated} updated, {report.deleted} deleted")
