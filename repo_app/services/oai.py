@@ -122,6 +122,9 @@ class Metadata:
     degree_level: str
     discipline: str
     grantor: str
+    title_en: str = ""
+    abstract_en: str = ""
+    subjects_en: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -320,7 +323,8 @@ def metadata_of(work: Work) -> Metadata:
         type=work.type, type_label=type_label, language=work.language, identifiers=ids,
         rights=rights, degree_name=work.degree_name,
         degree_level=ETDMS_LEVELS.get(work.degree_level, work.degree_level),
-        discipline=work.discipline, grantor=work.grantor,
+        discipline=work.discipline, grantor=work.grantor, title_en=work.title_en,
+        abstract_en=work.abstract_en, subjects_en=tuple(work.keywords_en),
     )
 
 

@@ -35,7 +35,9 @@ def results(fmt: str) -> Response:
     if fmt not in citations.FORMATS:
         raise NotFound()
     session, actor = db.session(), current_actor()
-    req = searching.build_request(request.args.to_dict(flat=False))
+    # Only this library's works are exported: asking the index for them (not filtering a
+    # page of mixed hits afterwards) keeps harvested records from taking the slots.
+    req = searching.build_request({**request.args.to_dict(flat=False), "source": ["local"]})
     req.per_page = EXPORT_PAGE_SIZE
     hits = searching.search(session, actor, req).hits
     local = [int(h.id) for h in hits if h.id.isdigit()]
