@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from lxml import etree
 
+from repo_app.services import marc
 from repo_app.services.oai import NOT_XML, IdentifyInfo, Metadata, OaiError, Page, Record
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
@@ -115,7 +116,9 @@ def _header(parent: etree._Element, record: Record) -> None:
 def _record(parent: etree._Element, record: Record, prefix: str) -> None:
     element = _sub(parent, OAI, "record")
     _header(element, record)
-    if record.metadata is not None:
+    if record.marc is not None:
+        _sub(element, OAI, "metadata").append(marc.as_xml_element(record.marc))
+    elif record.metadata is not None:
         holder = _sub(element, OAI, "metadata")
         (oai_dc if prefix == "oai_dc" else etdms)(holder, record.metadata)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import click
 
 from repo_app.commands import coverage, embargoes, harvest, importing, index, site, tokens, users
+from repo_app.commands import exporting
 
 COMMANDS: tuple[click.Command, ...] = (
     *site.COMMANDS,
@@ -22,6 +23,7 @@ COMMANDS: tuple[click.Command, ...] = (
     *coverage.COMMANDS,
     *harvest.COMMANDS,
     *tokens.COMMANDS,
+    *exporting.COMMANDS,
 )
 
 

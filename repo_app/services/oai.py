@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from flask import current_app, url_for
 from flask_babel import force_locale
 from itsdangerous import BadSignature, URLSafeSerializer
+from pymarc import Record as PymarcRecord
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -27,16 +28,19 @@ from repo_app.access import ANONYMOUS, Action, decide
 from repo_app.models import Collection, Work
 from repo_app.models.types import utcnow
 from repo_app.routing import parse_id
+from repo_app.services import marc
 from repo_app.services.public_works import ACCESS_COLUMNS, visible_to_anyone
 from repo_app.vocab import ACCESS_LABELS, TYPE_LABELS, WorkStatus, WorkType
 
 OAI_DC = "oai_dc"
 OAI_ETDMS = "oai_etdms"
+MARC21 = "marc21"
 FORMATS = {
     OAI_DC: ("http://www.openarchives.org/OAI/2.0/oai_dc.xsd",
              "http://www.openarchives.org/OAI/2.0/oai_dc/"),
     OAI_ETDMS: ("http://www.ndltd.org/standards/metadata/etdms/1.0/etdms.xsd",
                 "http://www.ndltd.org/standards/metadata/etdms/1.0/"),
+    MARC21: (marc.MARC_SCHEMA, marc.MARC_NS),
 }
 DEFAULT_PAGE_SIZE = 100
 LIST_VERBS = ("ListIdentifiers", "ListRecords")
@@ -136,6 +140,7 @@ class Record:
     sets: tuple[str, ...]
     deleted: bool
     metadata: Metadata | None = None
+    marc: PymarcRecord | None = None
 
 
 @dataclass(frozen=True)
@@ -299,6 +304,18 @@ def _sets_of(work: Work) -> tuple[str, ...]:
     return (*sets, f"type.{work.type}")
 
 
+def file_urls(work: Work) -> tuple[str, ...]:
+    """Addresses of the work's files that anyone may download."""
+    return _file_urls(work)
+
+
+def marc_source(work: Work) -> marc.MarcSource:
+    """The work for ``services.marc``: its page, the files anyone may download, its pages."""
+    pages = sum(f.pages or 0 for f in work.files)
+    return marc.MarcSource(work, url_for("public.work", work_id=work.id, _external=True),
+                           _file_urls(work), pages or None)
+
+
 def _file_urls(work: Work) -> tuple[str, ...]:
     policy = resources.policy()
     return tuple(
@@ -328,14 +345,16 @@ def metadata_of(work: Work) -> Metadata:
     )
 
 
-def _record(work: Work, state: str, with_metadata: bool) -> Record:
+def _record(work: Work, state: str, with_metadata: bool, prefix: str = OAI_DC) -> Record:
     deleted = state == "deleted"
+    shown = with_metadata and not deleted
     return Record(
         identifier=oai_identifier(work.id),
         datestamp=format_datestamp(work.datestamp),
         sets=_sets_of(work),
         deleted=deleted,
-        metadata=metadata_of(work) if with_metadata and not deleted else None,
+        metadata=metadata_of(work) if shown and prefix != MARC21 else None,
+        marc=marc.record_of(marc_source(work)) if shown and prefix == MARC21 else None,
     )
 
 
@@ -351,7 +370,7 @@ def _shown_work(db: Session, identifier: str) -> tuple[Work, str]:
 def get_record(db: Session, identifier: str, prefix: str) -> Record:
     work, state = _shown_work(db, identifier)
     require_format(prefix)
-    return _record(work, state, with_metadata=True)
+    return _record(work, state, with_metadata=True, prefix=prefix)
 
 
 def metadata_formats(db: Session, identifier: str | None) -> list[tuple[str, str, str]]:
@@ -424,7 +443,8 @@ def list_records(db: Session, args: Mapping[str, str], *, with_metadata: bool) -
         raise OaiError("noRecordsMatch", "No records match the request.")
     size = int(current_app.config.get("OAI_PAGE_SIZE", DEFAULT_PAGE_SIZE))
     chunk = remaining[:size]
-    records = [_record(w, _state(w) or "deleted", with_metadata) for w in _load(db, chunk)]
+    records = [_record(w, _state(w) or "deleted", with_metadata, query.prefix)
+               for w in _load(db, chunk)]
     more = len(remaining) > size
     token = encode_token(query, chunk[-1], cursor + len(chunk)) if more else None
     return Page(query.prefix, records, complete_size=len(ids), cursor=cursor, token=token,
