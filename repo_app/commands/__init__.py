@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import click
 
-from repo_app.commands import coverage, embargoes, harvest, importing, index, site, tokens, users
-from repo_app.commands import exporting
+from repo_app.commands import coverage, embargoes, exporting, harvest, importing, index, site, tokens, users
 
 COMMANDS: tuple[click.Command, ...] = (
     *site.COMMANDS,
