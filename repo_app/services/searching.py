@@ -41,8 +41,10 @@ def search(db: Session, actor: Actor, request: SearchRequest) -> SearchResults:
         work = db.get(Work, int(work_id))
         return work_text(work) if work is not None else ""
 
-    return resources.index().search(request, search_scope(actor), text_for=text_for)
+    scope = search_scope(actor, policy=resources.policy())
+    return resources.index().search(request, scope, text_for=text_for)
 
 
 def more_like_this(actor: Actor, work: Work, limit: int = 5) -> list[Hit]:
-    return resources.index().more_like_this(str(work.id), search_scope(actor), limit=limit)
+    scope = search_scope(actor, policy=resources.policy())
+    return resources.index().more_like_this(str(work.id), scope, limit=limit)
