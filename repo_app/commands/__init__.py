@@ -11,7 +11,18 @@ from __future__ import annotations
 
 import click
 
-from repo_app.commands import coverage, embargoes, exporting, harvest, importing, index, site, tokens, users
+from repo_app.commands import (
+    agency,
+    coverage,
+    embargoes,
+    exporting,
+    harvest,
+    importing,
+    index,
+    site,
+    tokens,
+    users,
+)
 
 COMMANDS: tuple[click.Command, ...] = (
     *site.COMMANDS,
@@ -23,6 +34,7 @@ COMMANDS: tuple[click.Command, ...] = (
     *harvest.COMMANDS,
     *tokens.COMMANDS,
     *exporting.COMMANDS,
+    *agency.COMMANDS,
 )
 
 

@@ -9,6 +9,7 @@ from repo_app.models.harvest import HarvestedRecord, HarvestPartner, HarvestRun,
 from repo_app.models.holdings import CoverageSnapshot, Holding
 from repo_app.models.indexing import IndexQueueItem
 from repo_app.models.onsite import OnsiteRequest
+from repo_app.models.reports import AgencyReportSubmission
 from repo_app.models.requests import CopyRequest, Notification, ReaderPageView
 from repo_app.models.users import User
 from repo_app.models.works import Collection, File, Work
@@ -19,3 +20,4 @@ __all__ = ["AccessGrant", "AuditEvent", "Base", "Collection", "CoverageSnapshot"
 __all__ += ["ApiToken", "HarvestPartner", "HarvestRun", "HarvestSource", "HarvestedRecord"]
 __all__ += ["CopyRequest", "Notification", "ReaderPageView"]
 __all__ += ["OnsiteRequest"]
+__all__ += ["AgencyReportSubmission"]
