@@ -22,7 +22,8 @@ from repo_app.vocab import SEARCHABLE_EXTRACTION, WorkStatus
 
 @dataclass
 class Problem:
-    kind: str  # missing_file, altered_file, missing_text, index_missing, index_stale, index_extra
+    # missing_file, altered_file, missing_text, index_format, index_missing, index_stale, index_extra
+    kind: str
     work_id: int | None
     detail: str
     repaired: bool = False
@@ -69,6 +70,15 @@ def _check_files(db: Session, report: CheckReport, repair: bool) -> None:
 
 
 def _check_index(db: Session, report: CheckReport, repair: bool) -> None:
+    outdated = resources.index().outdated()
+    if outdated is not None:
+        # Nothing in it can be compared: its fields mean something else. Rebuild it whole.
+        problem = Problem("index_format", None, outdated)
+        report.problems.append(problem)
+        if repair:
+            indexing.reindex(db)
+            problem.repaired = True
+        return
     indexed = resources.index().versions()
     query = select(Work).where(Work.status == WorkStatus.PUBLISHED).options(
         selectinload(Work.files), selectinload(Work.collection))

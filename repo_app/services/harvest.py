@@ -30,7 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from repo_app import resources
-from repo_app.access import ANYONE, Action, Actor, decide
+from repo_app.access import CATALOGUE_RECORD, Action, Actor, decide
 from repo_app.errors import Forbidden, UserError
 from repo_app.models import HarvestedRecord, HarvestPartner, HarvestRun, HarvestSource
 from repo_app.models.types import utcnow
@@ -336,10 +336,8 @@ def document_for(row: HarvestedRecord) -> WorkDocument:
         type=row.type,
         year=row.year,
         language=row.language,
-        access="",
+        access=CATALOGUE_RECORD,
         source=row.partner.name,
-        meta_audience=(ANYONE,),
-        text_audience=(),
         version=row.datestamp,
     )
 

@@ -18,15 +18,23 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from repo_app import resources
-from repo_app.access import document_audiences
+from repo_app.access import level_schedule, owner_key
+from repo_app.extensions import LOCALES
 from repo_app.models import File, IndexQueueItem, Work
 from repo_app.models.types import utcnow
 from repo_app.services import harvest
-from repo_app.vocab import SEARCHABLE_EXTRACTION, WorkStatus
+from repo_app.vocab import (
+    DEGREE_LEVEL_LABELS,
+    SEARCHABLE_EXTRACTION,
+    TYPE_LABELS,
+    DegreeLevel,
+    WorkStatus,
+)
 from search.documents import WorkDocument
 
 
@@ -51,8 +59,12 @@ def document_version(work: Work) -> str:
 
 
 def document_for(work: Work, text: str) -> WorkDocument:
-    """The index document of a work (pure: everything comes from its arguments)."""
-    audiences = document_audiences(work, resources.policy())
+    """The index document of a work (pure: everything comes from its arguments).
+
+    It holds facts, never a policy's outcome: the level, its scheduled
+    change and the owner are judged per search by ``access.search_scope``.
+    """
+    schedule = level_schedule(work)
     return WorkDocument(
         id=str(work.id),
         title=work.title,
@@ -62,20 +74,51 @@ def document_for(work: Work, text: str) -> WorkDocument:
         advisors=tuple(work.advisors),
         abstract=work.abstract,
         keywords=tuple(work.keywords),
+        title_en=work.title_en,
+        abstract_en=work.abstract_en,
+        keywords_en=tuple(work.keywords_en),
         fulltext=text,
+        labels=labels_of(work),
+        discipline=work.discipline,
+        grantor=work.grantor,
+        identifier=work.identifier or "",
         faculty=work.faculty_name,
         type=work.type,
         degree_level=work.degree_level,
         year=work.year,
         language=work.language,
-        access=work.access_level,
+        access=schedule.level,
         embargo_until=work.embargo_until,
-        owner=f"user:{work.depositor_id}" if work.depositor_id else "",
-        meta_audience=audiences.meta,
-        text_audience=audiences.text,
-        text_audience_after=audiences.text_after_embargo,
+        access_changes_on=schedule.changes_on,
+        access_after=schedule.level_after,
+        owner=owner_key(work.depositor_id),
         version=document_version(work),
     )
+
+
+def labels_of(work: Work) -> tuple[str, ...]:
+    """The names of the work's type, degree and faculty in every language the site speaks.
+
+    A reader searches "luận văn thạc sĩ", "master thesis" or "Khoa Kinh tế",
+    never ``master_thesis``; a work that is no degree work has no degree label.
+    """
+    labels = [TYPE_LABELS.get(work.type)]
+    if work.degree_level != DegreeLevel.NONE:
+        labels.append(DEGREE_LEVEL_LABELS.get(work.degree_level))
+    names = [name for label in labels if label is not None for name in in_every_locale(label)]
+    names.append(work.degree_name)
+    if work.collection is not None:
+        names += [work.collection.name, work.collection.name_en]
+    return tuple(dict.fromkeys(name for name in names if name))
+
+
+def in_every_locale(label: object) -> list[str]:
+    """A translatable label as each of the site's languages says it."""
+    names = []
+    for locale in LOCALES:
+        with force_locale(locale):
+            names.append(str(label))
+    return names
 
 
 def work_text(work: Work) -> str:

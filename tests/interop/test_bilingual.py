@@ -63,3 +63,10 @@ def test_a_record_without_english_carries_no_empty_english_element(client, seed,
     work_id = seed(1)[0]
     doc = _record(client, oai_schema, work_id, "oai_dc")
     assert [t.get(XML_LANG) for t in doc.iterfind(".//dc:title", NS)] == ["vi"]
+
+
+def test_both_languages_are_searchable(client, seed):
+    work_id = seed(1, title="Dự báo lũ sông Cả", **ENGLISH)[0]
+    for query in ("dự báo lũ", "flood forecasting", "hydrology", "forecast floods"):
+        hits = client.get("/api/v1/search", query_string={"q": query}).get_json()["hits"]
+        assert [h["id"] for h in hits] == [work_id], query
