@@ -10,6 +10,7 @@ from repo_app.models.holdings import CoverageSnapshot, Holding
 from repo_app.models.indexing import IndexQueueItem
 from repo_app.models.onsite import OnsiteRequest
 from repo_app.models.reports import AgencyReportSubmission
+from repo_app.models.state import AppState
 from repo_app.models.requests import CopyRequest, Notification, ReaderPageView
 from repo_app.models.users import User
 from repo_app.models.works import Collection, File, Work
@@ -21,3 +22,4 @@ __all__ += ["ApiToken", "HarvestPartner", "HarvestRun", "HarvestSource", "Harves
 __all__ += ["CopyRequest", "Notification", "ReaderPageView"]
 __all__ += ["OnsiteRequest"]
 __all__ += ["AgencyReportSubmission"]
+__all__ += ["AppState"]

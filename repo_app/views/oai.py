@@ -10,7 +10,7 @@ from flask import Blueprint, Response, request
 
 from repo_app import db, oai_xml
 from repo_app.extensions import csrf
-from repo_app.services import oai
+from repo_app.services import oai, policy_changes
 
 bp = Blueprint("oai", __name__)
 csrf.exempt(bp)
@@ -35,6 +35,7 @@ def endpoint() -> Response:
 
 def _answer(root, parsed: oai.OaiRequest) -> None:
     session, args, verb = db.session(), parsed.args, parsed.verb
+    policy_changes.sync(session)  # datestamps follow a change of the access settings
     if verb == "Identify":
         oai_xml.identify(root, oai.identify(session))
     elif verb == "ListMetadataFormats":
