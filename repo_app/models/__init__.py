@@ -10,8 +10,8 @@ from repo_app.models.holdings import CoverageSnapshot, Holding
 from repo_app.models.indexing import IndexQueueItem
 from repo_app.models.onsite import OnsiteRequest
 from repo_app.models.reports import AgencyReportSubmission
-from repo_app.models.state import AppState
 from repo_app.models.requests import CopyRequest, Notification, ReaderPageView
+from repo_app.models.state import AppState
 from repo_app.models.users import User
 from repo_app.models.works import Collection, File, Work
 
