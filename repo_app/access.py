@@ -25,6 +25,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Protocol
 
+from repo_app.errors import Forbidden, NotFound
 from repo_app.vocab import AccessLevel, Role, WorkStatus
 from search.documents import Scope
 
@@ -217,6 +218,20 @@ def decide(
     if action == Action.REQUEST_ONSITE:
         return _decide_onsite_request(actor, work, policy, today)
     return Decision(False, f"unknown action {action}")
+
+
+def require(actor: Actor, action: Action, work: WorkLike | None = None,
+            file: FileLike | None = None, *, policy: Policy | None = None) -> None:
+    """``decide``, raising when it says no: the one way a service refuses.
+
+    ``NotFound`` when the actor must not learn the work exists (a hidden work
+    looks exactly like a missing one), ``Forbidden`` with the reason otherwise.
+    """
+    decision = decide(actor, action, work, file, policy=policy)
+    if decision.hidden:
+        raise NotFound()
+    if not decision:
+        raise Forbidden(decision.reason)
 
 
 def _decide_global(actor: Actor, action: Action) -> Decision:

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+# The languages the site speaks (Vietnamese first: the default for everyone).
+LOCALES = ("vi", "en")
 
 
 def parse_networks(value: str) -> tuple[Network, ...]:

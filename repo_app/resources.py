@@ -28,10 +28,6 @@ def initialize(app: Flask) -> None:
     db.migrate(app.config["DATABASE_URL"])
     store().init()
     index().create_or_open()
-    from repo_app.services import policy_changes
-
-    with db.standalone_session(app) as session:
-        policy_changes.sync(session)
 
 
 def store() -> FileStore:

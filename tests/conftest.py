@@ -57,16 +57,22 @@ def runner(app: Flask):
     return app.test_cli_runner()
 
 
-@pytest.fixture
-def accounts(app: Flask) -> dict[str, int]:
-    """One account per role, e-mail ``<role>@test.vn``; returns role → user id."""
+def make_accounts(app: Flask) -> dict[str, int]:
+    """One account per role, e-mail ``<role>@test.vn``, and a second depositor; role → user id."""
     ids = {}
     with app.app_context(), standalone_session(app) as db:
         for role in ROLES:
             ids[role] = users.create_user(db, f"{role}@test.vn", PASSWORD, role, role.title()).id
         ids["other_depositor"] = users.create_user(
             db, "other@test.vn", PASSWORD, "depositor", "Other").id
+        # A reader who will hold an on-site reading permit (tests/access/world.py).
+        ids["permit"] = users.create_user(db, "permit@test.vn", PASSWORD, "reader", "Permit").id
     return ids
+
+
+@pytest.fixture
+def accounts(app: Flask) -> dict[str, int]:
+    return make_accounts(app)
 
 
 def actor_for(user_id: int, role: str) -> Actor:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import current_app, url_for
 from flask.cli import with_appcontext
 
 from repo_app.commands.common import fail
@@ -26,9 +26,20 @@ def export_command(marc_file: Path | None) -> None:
     # Links in the records use REPO_BASE_URL, the site's one public address.
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
         with partial.open("wb") as out:
-            count = catalogue_export.write_iso2709(db.session(), out)
+            count = catalogue_export.write_iso2709(db.session(), out, _SiteAddresses())
     partial.replace(marc_file)  # a half-written file never passes for an export
     click.echo(f"{count} records written to {marc_file}")
+
+
+class _SiteAddresses:
+    """``services.addresses.Addresses`` from the routes, under REPO_BASE_URL (the command runs
+    in a request context made for that address)."""
+
+    def work(self, work_id: int) -> str:
+        return url_for("public.work", work_id=work_id, _external=True)
+
+    def file(self, work_id: int, file_id: int) -> str:
+        return url_for("public.download", work_id=work_id, file_id=file_id, _external=True)
 
 
 COMMANDS = (export_command,)

@@ -34,12 +34,13 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from repo_app import resources
+from repo_app import access, resources
 from repo_app.access import Action, Actor, decide, effective_level
-from repo_app.errors import Forbidden, NotFound, UserError
+from repo_app.errors import NotFound, UserError
 from repo_app.models import AgencyReportSubmission, AuditEvent, Holding, Work
 from repo_app.models.types import utcnow
-from repo_app.services import audit, coverage
+from repo_app.services import coverage
+from repo_app.services.unit_of_work import UnitOfWork
 from repo_app.vocab import SEARCHABLE_EXTRACTION, AccessLevel, WorkStatus
 
 PERIOD = re.compile(r"(?P<year>\d{4})(Q(?P<quarter>[1-4]))?")
@@ -120,9 +121,7 @@ class AgencyReport:
 
 
 def require_reports(actor: Actor) -> None:
-    decision = decide(actor, Action.VIEW_REPORTS)
-    if not decision:
-        raise Forbidden(decision.reason)
+    access.require(actor, Action.VIEW_REPORTS)
 
 
 def build(db: Session, actor: Actor, period: Period, today: date | None = None) -> AgencyReport:
@@ -251,16 +250,17 @@ def _work_indicators(states: dict[int, _WorkState], moment: datetime) -> list[In
 def submit(db: Session, actor: Actor, report: AgencyReport, workbook: bytes
            ) -> AgencyReportSubmission:
     """Freeze what is sent: the workbook's bytes in the file store, the figures and checksum."""
-    require_reports(actor)
-    blob = resources.store().put_stream(io.BytesIO(workbook))
-    row = AgencyReportSubmission(period=report.period.code, as_of=report.as_of,
-                                 submitted_by_id=actor.user_id, sha256=blob.sha256,
-                                 size=blob.size, figures=report.as_json(), submitted_at=utcnow())
-    db.add(row)
-    db.flush()
-    audit.record(db, actor, "agency_report.submit", None,
-                 after={"period": row.period, "sha256": row.sha256, "submission": row.id})
-    db.commit()
+    with UnitOfWork(db, actor) as uow:
+        uow.require(Action.VIEW_REPORTS)
+        blob = resources.store().put_stream(io.BytesIO(workbook))
+        row = AgencyReportSubmission(period=report.period.code, as_of=report.as_of,
+                                     submitted_by_id=actor.user_id, sha256=blob.sha256,
+                                     size=blob.size, figures=report.as_json(),
+                                     submitted_at=utcnow())
+        db.add(row)
+        db.flush()
+        uow.audit("agency_report.submit",
+                  after={"period": row.period, "sha256": row.sha256, "submission": row.id})
     return row
 
 

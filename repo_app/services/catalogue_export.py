@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from repo_app.models import Work
 from repo_app.services import marc, oai
+from repo_app.services.addresses import Addresses
 from repo_app.services.public_works import ACCESS_COLUMNS, visible_to_anyone
 from repo_app.vocab import WorkStatus
 
@@ -37,10 +38,10 @@ def public_works(db: Session) -> Iterator[Work]:
         db.expunge_all()
 
 
-def write_iso2709(db: Session, out: BinaryIO) -> int:
+def write_iso2709(db: Session, out: BinaryIO, addresses: Addresses) -> int:
     """Write every public work to ``out`` (ISO 2709); returns how many records were written."""
     count = 0
-    records = (marc.record_of(oai.marc_source(work)) for work in public_works(db))
+    records = (marc.record_of(oai.marc_source(work, addresses)) for work in public_works(db))
     for chunk in marc.as_iso2709(records):
         out.write(chunk)
         count += 1

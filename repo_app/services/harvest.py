@@ -14,14 +14,15 @@ A harvest loses nothing:
 - Records are one per OAI identifier and *partner* (see :func:`partner_key`),
   whichever set or base URL they came through.
 
-Harvested records enter search as documents with ``source`` = the partner's
-name and a link to the original, visible to anyone, with no full text.
+Each page's records are queued for the index in its commit, like any other
+change (``UnitOfWork.index``); they enter search as documents with
+``source`` = the partner's name and a link to the original, visible to
+anyone, with no full text (``indexing.record_document``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -29,12 +30,11 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from repo_app import resources
-from repo_app.access import CATALOGUE_RECORD, Action, Actor, decide
-from repo_app.errors import Forbidden, UserError
+from repo_app import access, resources
+from repo_app.access import Action, Actor
+from repo_app.errors import UserError
 from repo_app.models import HarvestedRecord, HarvestPartner, HarvestRun, HarvestSource
 from repo_app.models.types import utcnow
-from repo_app.services import audit
 from repo_app.services.harvest_client import (
     HarvestFailure,
     Identity,
@@ -45,8 +45,8 @@ from repo_app.services.harvest_client import (
     normalized_base_url,
 )
 from repo_app.services.harvest_mapping import Mapping, map_record, parse_setting
+from repo_app.services.unit_of_work import UnitOfWork
 from repo_app.textfold import fold
-from search.documents import WorkDocument
 
 LOCAL_SOURCE = "local"  # the index's source value of our own works (search.documents)
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?")
@@ -141,16 +141,20 @@ def run(db: Session, actor: Actor, url: str, *, set_spec: str = "", since: str |
     is dropped). ``key`` names the partner when its Identify does not say
     who it is; ``mapping`` holds ``name=value`` settings kept for the partner.
     """
-    decision = decide(actor, Action.HARVEST)
-    if not decision:
-        raise Forbidden(decision.reason)
-    if since:
-        check_date(since)
-    client = client or PartnerClient(url)
+    with UnitOfWork(db, actor) as uow:
+        uow.require(Action.HARVEST)
+        if since:
+            check_date(since)
+        return _run(uow, url, set_spec, since, key, mapping or [], client or PartnerClient(url))
+
+
+def _run(uow: UnitOfWork, url: str, set_spec: str, since: str | None, key: str | None,
+         mapping: list[str], client: PartnerClient) -> HarvestReport:
+    db = uow.db
     try:
         identity = client.identify()
     except HarvestFailure as exc:
-        _log_unreachable(db, url, set_spec, str(exc))
+        _log_unreachable(uow, url, set_spec, str(exc))
         raise HarvestError(str(exc), HarvestReport(source=url)) from exc
     partner = _partner(db, key or partner_key(identity, url), display_name(identity, url),
                        explicit_key=key is not None)
@@ -160,32 +164,31 @@ def run(db: Session, actor: Actor, url: str, *, set_spec: str = "", since: str |
     report = HarvestReport(source=partner.name)
     log = HarvestRun(partner=partner, source=source, status="running")
     db.add(log)
-    db.commit()
-    _ListHarvest(db, client, source, identity, log, report).run(since)
-    audit.record(db, actor, "harvest.run", None,
-                 after={"source": url, "set": set_spec, "partner": partner.key,
-                        "added": report.added, "updated": report.updated,
-                        "deleted": report.deleted})
-    db.commit()
+    uow.commit()
+    _ListHarvest(uow, client, source, identity, log, report).run(since)
+    uow.audit("harvest.run", after={"source": url, "set": set_spec, "partner": partner.key,
+                                    "added": report.added, "updated": report.updated,
+                                    "deleted": report.deleted})
     return report
 
 
-def _log_unreachable(db: Session, url: str, set_spec: str, message: str) -> None:
+def _log_unreachable(uow: UnitOfWork, url: str, set_spec: str, message: str) -> None:
     """A partner known from earlier runs gets the failed Identify in its log too."""
-    source = db.scalar(select(HarvestSource).where(HarvestSource.url == url,
-                                                   HarvestSource.set_spec == set_spec))
+    source = uow.db.scalar(select(HarvestSource).where(HarvestSource.url == url,
+                                                       HarvestSource.set_spec == set_spec))
     if source is not None and source.partner_id is not None:
-        db.add(HarvestRun(partner_id=source.partner_id, source_id=source.id, status="failed",
-                          error=message, finished_at=utcnow()))
-        db.commit()
+        uow.db.add(HarvestRun(partner_id=source.partner_id, source_id=source.id, status="failed",
+                              error=message, finished_at=utcnow()))
+        uow.commit()
 
 
 class _ListHarvest:
     """One run over one source: pages, checkpoints, one restart on an expired token, the log."""
 
-    def __init__(self, db: Session, client: PartnerClient, source: HarvestSource,
+    def __init__(self, uow: UnitOfWork, client: PartnerClient, source: HarvestSource,
                  identity: Identity, log: HarvestRun, report: HarvestReport) -> None:
-        self.db = db
+        self.uow = uow
+        self.db = uow.db
         self.client = client
         self.source = source
         self.identity = identity
@@ -206,7 +209,7 @@ class _ListHarvest:
     def _restart(self) -> None:
         """The partner forgot the token: ask for the list again from the checkpoint."""
         self.source.resumption_token = None
-        self.db.commit()
+        self.uow.commit()
         try:
             self._pages(self._first_params(None))
         except HarvestFailure as exc:
@@ -234,11 +237,12 @@ class _ListHarvest:
             params = {"resumptionToken": page.token}
 
     def _keep(self, page: PartnerPage, *, first: bool) -> None:
-        """Store one page and its checkpoint in one transaction, then index it."""
+        """Store one page, its index changes and its checkpoint in one transaction."""
         source = self.source
         if first:
             source.pending_since = page.response_date or _now()
-        changed, gone = _store(self.db, source, page.records, self.mapping, self.report)
+        for row in _store(self.db, source, page.records, self.mapping, self.report):
+            self.uow.index(row)
         self.report.pages += 1
         source.resumption_token = page.token
         if page.token is None:
@@ -246,11 +250,10 @@ class _ListHarvest:
             source.pending_since = None
         source.last_run_at = utcnow()
         self._copy_counts()
-        self.db.commit()
-        _index(changed, gone)
+        self.uow.commit()
 
     def _fail(self, message: str) -> None:
-        self.db.rollback()
+        self.uow.rollback()
         self.log.error = message
         self._finish("failed")
         raise HarvestError(message, self.report)
@@ -264,7 +267,7 @@ class _ListHarvest:
         self._copy_counts()
         self.log.status = status
         self.log.finished_at = utcnow()
-        self.db.commit()
+        self.uow.commit()
 
 
 def _now() -> str:
@@ -272,9 +275,10 @@ def _now() -> str:
 
 
 def _store(db: Session, source: HarvestSource, records: list[PartnerRecord], mapping: Mapping,
-           report: HarvestReport) -> tuple[list[HarvestedRecord], list[str]]:
-    """Upsert a page's records; deleted ones keep a tombstone and leave the index."""
-    changed, gone = [], []
+           report: HarvestReport) -> list[HarvestedRecord]:
+    """Upsert a page's records and return those changed; deleted ones keep a tombstone
+    (the index queue then removes their document)."""
+    changed = []
     for record in records:
         row = db.scalar(select(HarvestedRecord).where(
             HarvestedRecord.partner_id == source.partner_id,
@@ -294,14 +298,12 @@ def _store(db: Session, source: HarvestSource, records: list[PartnerRecord], map
         row.harvested_at = utcnow()
         if record.deleted:
             _tombstone(row)
-            db.flush()
-            gone.append(document_id(row))
-            continue
-        row.deleted = False
-        _apply(row, map_record(record, mapping))
+        else:
+            row.deleted = False
+            _apply(row, map_record(record, mapping))
         changed.append(row)
     db.flush()
-    return changed, gone
+    return changed
 
 
 def _tombstone(row: HarvestedRecord) -> None:
@@ -318,41 +320,6 @@ def _apply(row: HarvestedRecord, mapped) -> None:
     row.subjects = mapped.subjects
     row.language = mapped.language
     row.url = mapped.url[:1000]
-
-
-def document_id(row: HarvestedRecord) -> str:
-    return f"h:{row.id}"
-
-
-def document_for(row: HarvestedRecord) -> WorkDocument:
-    """A harvested record's index document: metadata for anyone, no text, the partner's name."""
-    return WorkDocument(
-        id=document_id(row),
-        title=row.title or row.oai_identifier,
-        url=row.url,
-        creators=tuple(row.creators),
-        abstract=row.description,
-        keywords=tuple(row.subjects),
-        type=row.type,
-        year=row.year,
-        language=row.language,
-        access=CATALOGUE_RECORD,
-        source=row.partner.name,
-        version=row.datestamp,
-    )
-
-
-def _index(changed: list[HarvestedRecord], gone: list[str]) -> None:
-    if changed or gone:
-        resources.index().write([document_for(r) for r in changed], delete_ids=gone)
-
-
-def all_documents(db: Session) -> Iterator[WorkDocument]:
-    """Every live harvested record's document, for a full index rebuild."""
-    query = select(HarvestedRecord).where(HarvestedRecord.deleted.is_(False)).order_by(
-        HarvestedRecord.id)
-    for row in db.scalars(query):
-        yield document_for(row)
 
 
 def partners(db: Session, actor: Actor) -> list[HarvestPartner]:
@@ -372,6 +339,4 @@ def runs(db: Session, actor: Actor, partner_id: int | None = None,
 
 
 def _require_harvest(actor: Actor) -> None:
-    decision = decide(actor, Action.HARVEST)
-    if not decision:
-        raise Forbidden(decision.reason)
+    access.require(actor, Action.HARVEST, policy=resources.policy())

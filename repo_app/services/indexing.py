@@ -1,9 +1,10 @@
 """Keeping the search index derived from the database and the file store.
 
 ``document_for`` is the one pure function from a work to its index
-document. Changes reach the index through the durable queue: services call
-``enqueue`` before their commit and ``drain`` after it. ``drain`` reads the
-works and writes the index while holding one lock, so two processes can
+document, ``record_document`` the one from a harvested record to its. Changes
+reach the index only through the durable queue: a service's unit of work
+calls ``enqueue`` before its commit and ``drain`` after it. ``drain`` reads
+the rows and writes the index while holding one lock, so two processes can
 never write an older state over a newer one, and nothing queued is lost if
 a process dies in between (the next drain takes it up).
 """
@@ -23,11 +24,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from repo_app import resources
-from repo_app.access import level_schedule, owner_key
-from repo_app.extensions import LOCALES
-from repo_app.models import File, IndexQueueItem, Work
+from repo_app.access import CATALOGUE_RECORD, level_schedule, owner_key
+from repo_app.config import LOCALES
+from repo_app.models import File, HarvestedRecord, IndexQueueItem, Work
 from repo_app.models.types import utcnow
-from repo_app.services import harvest
+from repo_app.services import document_ids
 from repo_app.vocab import (
     DEGREE_LEVEL_LABELS,
     SEARCHABLE_EXTRACTION,
@@ -66,9 +67,9 @@ def document_for(work: Work, text: str) -> WorkDocument:
     """
     schedule = level_schedule(work)
     return WorkDocument(
-        id=str(work.id),
+        id=document_ids.of_work(work.id),
         title=work.title,
-        url=f"/works/{work.id}",
+        url="",  # a local work's address is made by the web layer (serialize.hit_url)
         alt_title=work.alt_title,
         creators=tuple(work.creators),
         advisors=tuple(work.advisors),
@@ -132,9 +133,36 @@ def indexable(work: Work) -> bool:
     return work.status == WorkStatus.PUBLISHED
 
 
-def enqueue(db: Session, work: Work) -> None:
-    """Queue ``work`` for (re)indexing in the caller's transaction."""
-    db.add(IndexQueueItem(work_id=work.id))
+def record_document(row: HarvestedRecord) -> WorkDocument:
+    """A harvested record's index document: metadata for anyone, no text, the partner's name."""
+    return WorkDocument(
+        id=document_ids.of_record(row.id),
+        title=row.title or row.oai_identifier,
+        url=row.url,
+        creators=tuple(row.creators),
+        abstract=row.description,
+        keywords=tuple(row.subjects),
+        type=row.type,
+        year=row.year,
+        access=CATALOGUE_RECORD,
+        language=row.language,
+        source=row.partner.name,
+        version=row.datestamp,
+    )
+
+
+def enqueue(db: Session, target: Work | HarvestedRecord) -> None:
+    """Queue ``target`` for (re)indexing in the caller's transaction (``UnitOfWork.index``)."""
+    if isinstance(target, HarvestedRecord):
+        db.flush()  # a new record needs its id
+        enqueue_document(db, document_ids.of_record(target.id))
+    else:
+        enqueue_document(db, document_ids.of_work(target.id))
+
+
+def enqueue_document(db: Session, document_id: str) -> None:
+    """Queue one index document by id: rewritten from its row, or removed if it has none."""
+    db.add(IndexQueueItem(document_id=document_id))
 
 
 @contextmanager
@@ -154,8 +182,7 @@ def drain(db: Session) -> int:
         items = db.scalars(select(IndexQueueItem).order_by(IndexQueueItem.id)).all()
         if not items:
             return 0
-        work_ids = {item.work_id for item in items}
-        _write(db, work_ids)
+        _write(db, {item.document_id for item in items})
         db.execute(delete(IndexQueueItem).where(IndexQueueItem.id <= items[-1].id))
         db.commit()
         return len(items)
@@ -168,18 +195,33 @@ def _load(db: Session, work_ids: set[int]) -> list[Work]:
     return list(db.scalars(query))
 
 
-def _write(db: Session, work_ids: set[int]) -> None:
-    works = _load(db, work_ids)
-    docs = [document_for(w, work_text(w)) for w in works if indexable(w)]
-    gone = {str(i) for i in work_ids} - {d.id for d in docs}
-    resources.index().write(docs, delete_ids=gone)
+def _write(db: Session, wanted: set[str]) -> None:
+    """Write the current state of these documents; those with no indexable row are removed."""
+    work_ids = {i for d in wanted if (i := document_ids.local_work_id(d)) is not None}
+    record_ids = {i for d in wanted if (i := document_ids.record_id(d)) is not None}
+    docs = [document_for(w, work_text(w)) for w in _load(db, work_ids) if indexable(w)]
+    docs += [record_document(r) for r in _load_records(db, record_ids) if not r.deleted]
+    resources.index().write(docs, delete_ids=wanted - {d.id for d in docs})
+
+
+def _load_records(db: Session, record_ids: set[int]) -> list[HarvestedRecord]:
+    query = select(HarvestedRecord).where(HarvestedRecord.id.in_(record_ids)).options(
+        selectinload(HarvestedRecord.partner))
+    return list(db.scalars(query))
 
 
 def all_documents(db: Session) -> Iterator[WorkDocument]:
     """Every indexable document, streamed in batches for a rebuild: local works, then
     the union catalogue's harvested records."""
     yield from _work_documents(db)
-    yield from harvest.all_documents(db)
+    yield from _record_documents(db)
+
+
+def _record_documents(db: Session) -> Iterator[WorkDocument]:
+    query = select(HarvestedRecord).where(HarvestedRecord.deleted.is_(False)).order_by(
+        HarvestedRecord.id).options(selectinload(HarvestedRecord.partner))
+    for row in db.scalars(query):
+        yield record_document(row)
 
 
 def _work_documents(db: Session) -> Iterator[WorkDocument]:
@@ -201,7 +243,10 @@ def reindex(db: Session, procs: int = 1) -> int:
     started = utcnow() - timedelta(seconds=1)
     count = resources.index().rebuild(all_documents(db), procs=procs)
     with _drain_lock():
-        changed = set(db.scalars(select(Work.id).where(Work.updated_at >= started)))
+        changed = {document_ids.of_work(i) for i in
+                   db.scalars(select(Work.id).where(Work.updated_at >= started))}
+        changed |= {document_ids.of_record(i) for i in db.scalars(
+            select(HarvestedRecord.id).where(HarvestedRecord.harvested_at >= started))}
         if changed:
             _write(db, changed)
     return count

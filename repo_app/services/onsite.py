@@ -16,13 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ingest.storage import EmptyFile, TooLarge
-from repo_app import resources
+from repo_app import access, resources
 from repo_app.access import Action, Actor, decide
 from repo_app.errors import Forbidden, NotFound, UserError
 from repo_app.models import OnsiteRequest, Work
 from repo_app.models.types import utcnow
-from repo_app.services import audit, works
+from repo_app.services import works
 from repo_app.services.files import safe_name
+from repo_app.services.unit_of_work import UnitOfWork
 
 PENDING, APPROVED, DECLINED = "pending", "approved", "declined"
 MAX_PURPOSE_CHARS = 2000
@@ -69,10 +70,17 @@ def _store_letter(stream, name: str) -> tuple[str, str, int]:
 def create(db: Session, actor: Actor, work_id: int, purpose: str, letter, letter_name: str
            ) -> OnsiteRequest:
     """Record a reader's request with its letter; one pending request per reader and work."""
-    work = works.get_visible(db, actor, work_id)
-    decision = decide(actor, Action.REQUEST_ONSITE, work, policy=resources.policy())
-    if not decision:
-        raise Forbidden(decision.reason)
+    with UnitOfWork(db, actor) as uow:
+        work = works.get_visible(db, actor, work_id)
+        uow.require(Action.REQUEST_ONSITE, work)
+        row = _new_request(db, actor, work, purpose, letter, letter_name)
+        uow.audit("onsite_request.create", work, after={"request_id": row.id},
+                  reason=row.purpose)
+    return row
+
+
+def _new_request(db: Session, actor: Actor, work: Work, purpose: str, letter,
+                 letter_name: str) -> OnsiteRequest:
     purpose = purpose.strip()
     if not purpose:
         raise UserError("purpose_required", "Say why you need to read this work.",
@@ -92,9 +100,6 @@ def create(db: Session, actor: Actor, work_id: int, purpose: str, letter, letter
                         decision_reason="")
     db.add(row)
     db.flush()
-    audit.record(db, actor, "onsite_request.create", work, after={"request_id": row.id},
-                 reason=purpose)
-    db.commit()
     return row
 
 
@@ -105,9 +110,7 @@ def _pending(db: Session, user_id: int | None, work_id: int) -> int | None:
 
 
 def require_staff(actor: Actor) -> None:
-    decision = decide(actor, Action.DECIDE_ONSITE)
-    if not decision:
-        raise Forbidden(decision.reason)
+    access.require(actor, Action.DECIDE_ONSITE)
 
 
 def queue(db: Session, actor: Actor) -> list[OnsiteRequest]:
@@ -136,35 +139,39 @@ def _waiting(db: Session, actor: Actor, request_id: int) -> OnsiteRequest:
 def approve(db: Session, actor: Actor, request_id: int, valid_from: date, valid_until: date,
             note: str = "") -> OnsiteRequest:
     """Approve for a period (at most a year): the approver and validity are recorded."""
-    row = _waiting(db, actor, request_id)
+    with UnitOfWork(db, actor) as uow:
+        row = _waiting(db, actor, request_id)
+        _check_validity(valid_from, valid_until)
+        _decide(row, actor, APPROVED, note)
+        row.valid_from, row.valid_until = valid_from, valid_until
+        uow.audit("onsite_request.approve", row.work,
+                  after={"request_id": row.id, "user_id": row.user_id,
+                         "valid_from": valid_from.isoformat(),
+                         "valid_until": valid_until.isoformat()}, reason=note)
+    return row
+
+
+def _check_validity(valid_from: date, valid_until: date) -> None:
     if valid_until < valid_from or valid_until < date.today():
         raise UserError("bad_validity", "The permit must end on or after its first day, and not "
                         "in the past.", field="valid_until")
     if valid_until - valid_from > timedelta(days=MAX_VALID_DAYS):
         raise UserError("bad_validity", "A permit lasts at most %(days)s days.",
                         field="valid_until", days=MAX_VALID_DAYS)
-    _decide(db, actor, row, APPROVED, note)
-    row.valid_from, row.valid_until = valid_from, valid_until
-    audit.record(db, actor, "onsite_request.approve", row.work,
-                 after={"request_id": row.id, "user_id": row.user_id,
-                        "valid_from": valid_from.isoformat(),
-                        "valid_until": valid_until.isoformat()}, reason=note)
-    db.commit()
-    return row
 
 
 def decline(db: Session, actor: Actor, request_id: int, reason: str) -> OnsiteRequest:
-    row = _waiting(db, actor, request_id)
-    if not reason.strip():
-        raise UserError("reason_required", "Give a reason for declining.", field="reason")
-    _decide(db, actor, row, DECLINED, reason)
-    audit.record(db, actor, "onsite_request.decline", row.work,
-                 after={"request_id": row.id, "user_id": row.user_id}, reason=reason.strip())
-    db.commit()
+    with UnitOfWork(db, actor) as uow:
+        row = _waiting(db, actor, request_id)
+        if not reason.strip():
+            raise UserError("reason_required", "Give a reason for declining.", field="reason")
+        _decide(row, actor, DECLINED, reason)
+        uow.audit("onsite_request.decline", row.work,
+                  after={"request_id": row.id, "user_id": row.user_id}, reason=reason.strip())
     return row
 
 
-def _decide(db: Session, actor: Actor, row: OnsiteRequest, status: str, reason: str) -> None:
+def _decide(row: OnsiteRequest, actor: Actor, status: str, reason: str) -> None:
     row.status = status
     row.decided_at = utcnow()
     row.decided_by_id = actor.user_id

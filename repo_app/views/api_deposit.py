@@ -23,7 +23,6 @@ from repo_app.views.openapi import openapi_document
 
 bp = Blueprint("api_deposit", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
-LIST_PAGE_SIZE = 20
 
 
 @bp.errorhandler(UserError)

@@ -6,11 +6,12 @@ and every answer, errors included, is an OAI-PMH document with status 200.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, request, url_for
 
 from repo_app import db, oai_xml
 from repo_app.extensions import csrf
 from repo_app.services import oai, policy_changes
+from repo_app.views.links import REQUESTED
 
 bp = Blueprint("oai", __name__)
 csrf.exempt(bp)
@@ -37,7 +38,7 @@ def _answer(root, parsed: oai.OaiRequest) -> None:
     session, args, verb = db.session(), parsed.args, parsed.verb
     policy_changes.sync(session)  # datestamps follow a change of the access settings
     if verb == "Identify":
-        oai_xml.identify(root, oai.identify(session))
+        oai_xml.identify(root, oai.identify(session, url_for("oai.endpoint", _external=True)))
     elif verb == "ListMetadataFormats":
         oai_xml.metadata_formats(root, oai.metadata_formats(session, args.get("identifier")))
     elif verb == "ListSets":
@@ -45,10 +46,10 @@ def _answer(root, parsed: oai.OaiRequest) -> None:
             raise oai.OaiError("badResumptionToken", "Sets are sent in one list.")
         oai_xml.sets(root, oai.list_sets(session))
     elif verb == "GetRecord":
-        record = oai.get_record(session, args["identifier"], args["metadataPrefix"])
+        record = oai.get_record(session, args["identifier"], args["metadataPrefix"], REQUESTED)
         oai_xml.get_record(root, record, args["metadataPrefix"])
     else:
-        page = oai.list_records(session, args, with_metadata=verb == "ListRecords")
+        page = oai.list_records(session, args, REQUESTED, with_metadata=verb == "ListRecords")
         oai_xml.list_page(root, verb, page)
 
 

@@ -19,7 +19,6 @@ from repo_app import db
 from repo_app.actors import current_actor
 from repo_app.errors import UserError
 from repo_app.forms import REQUIRED
-from repo_app.models import Work
 from repo_app.services import onsite, restricted_list, works
 
 bp = Blueprint("onsite", __name__)
@@ -47,15 +46,6 @@ class DeclineForm(FlaskForm):
     submit = SubmitField(_l("Decline"))
 
 
-@bp.app_template_global()
-def onsite_request_link(work: Work) -> str:
-    """For the work page: the on-site request form, or "" when the actor cannot ask."""
-    actor = current_actor()
-    if actor.user_id is None or not onsite.may_request(actor, work):
-        return ""
-    return url_for("onsite.new", work_id=work.id)
-
-
 @bp.route("/works/<int:work_id>/request-onsite", methods=["GET", "POST"])
 @login_required
 def new(work_id: int):
@@ -71,7 +61,6 @@ def new(work_id: int):
                     "from a computer in the reading room."))
             return redirect(url_for("onsite.mine"))
         except UserError as exc:
-            db.session().rollback()
             if exc.status != 400:
                 raise
             target = getattr(form, exc.field, None) or form.purpose
@@ -137,7 +126,6 @@ def _answer(decision: Callable[[], object], done: str):
         decision()
         flash(done)
     except UserError as exc:
-        db.session().rollback()
         if exc.status != 400:
             raise
         flash(exc.translated(), "error")

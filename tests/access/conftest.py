@@ -18,10 +18,10 @@ from access.world import (
     deposit,
     file_ids,
     grant_onsite_permit,
-    make_accounts,
     make_app,
     write_pdf,
 )
+from conftest import make_accounts
 from flask import Flask
 from flask.testing import FlaskClient
 

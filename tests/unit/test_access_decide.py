@@ -16,8 +16,10 @@ from repo_app.access import (
     effective_level,
     level_schedule,
     owner_key,
+    require,
     search_scope,
 )
+from repo_app.errors import Forbidden, NotFound
 from repo_app.vocab import Role
 
 TODAY = date(2026, 11, 25)
@@ -211,3 +213,20 @@ def test_global_permissions() -> None:
     assert decide(ACTORS["librarian"], Action.REVIEW)
     assert not decide(ACTORS["librarian"], Action.MANAGE_USERS)
     assert decide(ACTORS["admin"], Action.MANAGE_USERS)
+
+
+@pytest.mark.parametrize(("work", "actor", "error"), [
+    (FakeWork("confidential"), ANONYMOUS, NotFound),  # hidden: as if it did not exist
+    (FakeWork("open", status="draft"), ANONYMOUS, NotFound),
+    (FakeWork("restricted"), ANONYMOUS, Forbidden),  # seen, but not downloadable
+])
+def test_require_refuses_hidden_works_as_missing_and_the_rest_as_forbidden(work, actor, error):
+    with pytest.raises(error):
+        require(actor, Action.DOWNLOAD, work, policy=Policy())
+
+
+def test_require_passes_silently_when_allowed():
+    assert require(ANONYMOUS, Action.DOWNLOAD, FakeWork("open"), policy=Policy()) is None
+    assert require(Actor(user_id=2, role=Role.LIBRARIAN), Action.REVIEW) is None
+    with pytest.raises(Forbidden):
+        require(Actor(user_id=3, role=Role.READER), Action.REVIEW)
