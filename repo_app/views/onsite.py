@@ -3,7 +3,6 @@ and the library's public list of restricted resources (Library Law 2019 Art. 7).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
@@ -20,6 +19,7 @@ from repo_app.actors import current_actor
 from repo_app.errors import UserError
 from repo_app.forms import REQUIRED
 from repo_app.services import onsite, restricted_list, works
+from repo_app.views.decisions import answer
 
 bp = Blueprint("onsite", __name__)
 
@@ -104,10 +104,10 @@ def approve(request_id: int):
     form = ApproveForm()
     if not form.validate_on_submit():
         return _invalid(form)
-    return _answer(lambda: onsite.approve(db.session(), current_actor(), request_id,
+    return answer(lambda: onsite.approve(db.session(), current_actor(), request_id,
                                           form.valid_from.data, form.valid_until.data,
                                           form.note.data or ""),
-                   _("On-site reading approved."))
+                  _("On-site reading approved."), "onsite.queue")
 
 
 @bp.post("/onsite-requests/<int:request_id>/decline")
@@ -116,20 +116,9 @@ def decline(request_id: int):
     form = DeclineForm()
     if not form.validate_on_submit():
         return _invalid(form)
-    return _answer(lambda: onsite.decline(db.session(), current_actor(), request_id,
+    return answer(lambda: onsite.decline(db.session(), current_actor(), request_id,
                                           form.reason.data or ""),
-                   _("The request was declined."))
-
-
-def _answer(decision: Callable[[], object], done: str):
-    try:
-        decision()
-        flash(done)
-    except UserError as exc:
-        if exc.status != 400:
-            raise
-        flash(exc.translated(), "error")
-    return redirect(url_for("onsite.queue"))
+                  _("The request was declined."), "onsite.queue")
 
 
 def _invalid(form: FlaskForm):
