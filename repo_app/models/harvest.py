@@ -96,6 +96,7 @@ class HarvestedRecord(Base):
     harvested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     partner: Mapped[HarvestPartner] = relationship()
+    source: Mapped[HarvestSource | None] = relationship()
 
 
 class HarvestRun(Base):

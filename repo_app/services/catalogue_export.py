@@ -25,7 +25,7 @@ BATCH = 200
 def public_work_ids(db: Session) -> list[int]:
     rows = db.execute(select(*ACCESS_COLUMNS).where(Work.status == WorkStatus.PUBLISHED)
                       .order_by(Work.id))
-    return [row.id for row in rows if visible_to_anyone(tuple(row))]
+    return [row.id for row in rows if visible_to_anyone(row)]
 
 
 def public_works(db: Session) -> Iterator[Work]:

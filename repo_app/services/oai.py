@@ -384,7 +384,7 @@ def list_sets(db: Session) -> list[tuple[str, str]]:
     """
     stmt = select(*ACCESS_COLUMNS, Work.was_public, Work.collection_id, Work.type).where(
         or_(Work.status == WorkStatus.PUBLISHED, Work.was_public.is_(True)))
-    shown = [r for r in db.execute(stmt) if r.was_public or visible_to_anyone(tuple(r))]
+    shown = [r for r in db.execute(stmt) if r.was_public or visible_to_anyone(r)]
     faculty_ids = {r.collection_id for r in shown if r.collection_id is not None}
     type_codes = {r.type for r in shown}
     faculties = [(f"faculty.{c.code}", c.name) for c in db.scalars(
