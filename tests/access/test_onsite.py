@@ -43,6 +43,9 @@ def test_a_reader_asks_a_librarian_approves_and_the_room_opens(app, accounts, pu
     assert f"/works/{work_id}/request-onsite" in page
     assert "request-copy" not in page, "no copies of on-site works"
     assert _ask(at_home, work_id).status_code == 302
+    assert "Waiting for the library" in at_home.get("/my/onsite-requests").get_data(
+        as_text=True) or "Đang chờ thư viện" in at_home.get("/my/onsite-requests").get_data(
+        as_text=True)
     librarian = client_from(app, OFF_CAMPUS, "librarian@test.vn")
     queue = librarian.get("/onsite-requests").get_data(as_text=True)
     assert "Luận án tiến sĩ" in queue and "giay-gioi-thieu.pdf" in queue
@@ -50,6 +53,8 @@ def test_a_reader_asks_a_librarian_approves_and_the_room_opens(app, accounts, pu
     assert letter.status_code == 200 and letter.data == LETTER
     assert _approve(librarian, _request_id(app), date.today(),
                     date.today() + timedelta(days=10)).status_code == 302
+    mine = at_home.get("/my/onsite-requests").get_data(as_text=True)
+    assert (date.today() + timedelta(days=10)).isoformat() in mine
     in_room = client_from(app, READING_ROOM, "reader@test.vn")
     assert in_room.get(f"/works/{work_id}/read/{file_id}").status_code == 200
     assert in_room.get(f"/works/{work_id}/files/{file_id}/pages/1.png").status_code == 200
