@@ -10,7 +10,6 @@ whatever the librarian's interface language.
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -21,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from repo_app.services.agency_report import AgencyReport, Indicator
-from repo_app.spreadsheet import safe_cell
+from repo_app.spreadsheet import csv_writer, safe_cell
 
 LABELS = {
     "endogenous_held": _l("Endogenous research works held"),
@@ -65,12 +64,12 @@ def rows_in_locale(report: AgencyReport) -> list[dict[str, Any]]:
 
 def as_csv(report: AgencyReport) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows(report):
-        writer.writerow([safe_cell(v) for v in (
+        writer.writerow((
             report.period.code, report.as_of.isoformat(), row["indicator"], row["label"],
-            _blank(row["value"]), _blank(row["target_pct"]), _blank(row["pct"]), row["note"])])
+            _blank(row["value"]), _blank(row["target_pct"]), _blank(row["pct"]), row["note"]))
     return out.getvalue()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterator
@@ -16,11 +15,10 @@ from sqlalchemy.orm import Session, aliased
 from repo_app import access
 from repo_app.access import Action, Actor
 from repo_app.models import AuditEvent, User, Work
+from repo_app.spreadsheet import csv_writer
 
 CSV_COLUMNS = ("at", "actor", "action", "work_id", "before", "after", "reason")
 PAGE_SIZE = 50
-# Spreadsheet programs run a cell that starts with these as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -99,7 +97,7 @@ def export_csv(db: Session, actor: Actor, flt: AuditFilter) -> Iterator[str]:
     access.require(actor, Action.CHANGE_ACCESS)
     query = _filtered(select(AuditEvent), flt).order_by(AuditEvent.id)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
 
     def line(values: list[str]) -> str:
         buffer.seek(0)
@@ -109,15 +107,10 @@ def export_csv(db: Session, actor: Actor, flt: AuditFilter) -> Iterator[str]:
 
     yield line(list(CSV_COLUMNS))
     for row in _rows(db, query.execution_options(yield_per=500)):
-        yield line([row.at.isoformat(), _cell(row.actor), row.action,
+        yield line([row.at.isoformat(), row.actor, row.action,
                     "" if row.work_id is None else str(row.work_id),
-                    _json(row.before), _json(row.after), _cell(row.reason)])
+                    _json(row.before), _json(row.after), row.reason])
 
 
 def _json(value: dict[str, Any] | None) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _cell(value: str) -> str:
-    """Text a person typed, made inert for spreadsheets (a leading quote, as OWASP advises)."""
-    return f"'{value}" if value.startswith(FORMULA_START) else value

@@ -10,10 +10,8 @@ the change, and mailed after the commit when ``REPO_SMTP_HOST`` is set.
 
 from __future__ import annotations
 
-import smtplib
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import timedelta
-from email.message import EmailMessage
 
 from flask import current_app
 from flask_babel import force_locale, gettext
@@ -25,7 +23,7 @@ from repo_app.access import STAFF_ROLES, Action, Actor, decide
 from repo_app.errors import LoginRequired, NotFound, UserError
 from repo_app.models import AccessGrant, CopyRequest, Notification, User, Work
 from repo_app.models.types import utcnow
-from repo_app.services import works
+from repo_app.services import mail, works
 from repo_app.services.addresses import Addresses
 from repo_app.services.unit_of_work import UnitOfWork
 from repo_app.vocab import Role
@@ -77,7 +75,7 @@ def create(db: Session, actor: Actor, work_id: int, message: str) -> CopyRequest
             _notify(db, librarian, "New copy request for “%(title)s”",
                     "%(requester)s asks for a copy of “%(title)s”.\n\n%(message)s",
                     title=work.title, requester=actor.name, message=message)
-        uow.on_commit(lambda: deliver_pending(db))
+        uow.on_commit(lambda: mail.deliver_quietly(db))
     return copy_request
 
 
@@ -167,7 +165,7 @@ def grant(db: Session, actor: Actor, request_id: int, days: int | None, reason: 
                 title=copy_request.work.title,
                 until=access_grant.expires_at.date().isoformat(),
                 url=addresses.work(copy_request.work_id))
-        uow.on_commit(lambda: deliver_pending(db))
+        uow.on_commit(lambda: mail.deliver_quietly(db))
     return copy_request
 
 
@@ -187,7 +185,7 @@ def decline(db: Session, actor: Actor, request_id: int, reason: str,
                 "The library declined your request for “%(title)s”.\nReason: %(reason)s\n%(url)s",
                 title=copy_request.work.title, reason=reason,
                 url=addresses.work(copy_request.work_id))
-        uow.on_commit(lambda: deliver_pending(db))
+        uow.on_commit(lambda: mail.deliver_quietly(db))
     return copy_request
 
 
@@ -211,9 +209,7 @@ def _decide(copy_request: CopyRequest, actor: Actor, status: str, reason: str) -
 def _notify(db: Session, user: User, subject: str, body: str, **params: str) -> None:
     """Queue a message to an account, written in the site's default language."""
     with force_locale(current_app.config["DEFAULT_LOCALE"]):
-        db.add(Notification(user_id=user.id, address=user.email,
-                            subject=gettext(subject, **params)[:300],
-                            body=gettext(body, **params)))
+        mail.queue(db, user, gettext(subject, **params), gettext(body, **params))
 
 
 def notifications_for(db: Session, actor: Actor) -> list[Notification]:
@@ -222,48 +218,3 @@ def notifications_for(db: Session, actor: Actor) -> list[Notification]:
         raise LoginRequired()
     query = select(Notification).where(Notification.user_id == actor.user_id)
     return list(db.scalars(query.order_by(Notification.id.desc()).limit(50)))
-
-
-@dataclass(frozen=True)
-class Mailer:
-    host: str
-    port: int
-    sender: str
-
-
-def _mailer() -> Mailer | None:
-    config = current_app.config
-    host = config["SMTP_HOST"]
-    if not host:
-        return None
-    return Mailer(host, int(config["SMTP_PORT"]), config["SMTP_FROM"] or f"repository@{host}")
-
-
-def deliver_pending(db: Session) -> int:
-    """Mail unsent notifications when SMTP is configured; a failure is kept on the row."""
-    mailer = _mailer()
-    if mailer is None:
-        return 0
-    unsent = list(db.scalars(select(Notification).where(Notification.sent_at.is_(None),
-                                                        Notification.error == "")))
-    sent = 0
-    for note in unsent:
-        try:
-            _send(mailer, note)
-            note.sent_at = utcnow()
-            sent += 1
-        except (OSError, smtplib.SMTPException) as exc:
-            current_app.logger.warning("notification %s not sent: %s", note.id, exc)
-            note.error = str(exc)[:500]
-    db.commit()
-    return sent
-
-
-def _send(mailer: Mailer, note: Notification) -> None:
-    message = EmailMessage()
-    message["From"] = mailer.sender
-    message["To"] = note.address
-    message["Subject"] = note.subject
-    message.set_content(note.body)
-    with smtplib.SMTP(mailer.host, mailer.port, timeout=10) as smtp:
-        smtp.send_message(message)

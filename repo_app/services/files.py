@@ -88,17 +88,30 @@ def stage(stream: BinaryIO, name: str, *, pdf_only: bool = True) -> StagedFile:
                       media_type or "application/octet-stream")
 
 
-def check_duplicate(db: Session, work: Work | None, staged: StagedFile) -> None:
-    """The same bytes may be deposited once: in this work, or anywhere in the repository."""
-    clash = db.scalar(select(File).where(File.sha256 == staged.sha256).limit(1))
-    if clash is None:
-        return
-    if work is not None and clash.work_id == work.id:
+def check_duplicate(db: Session, actor: Actor, work: Work | None, staged: StagedFile) -> list[int]:
+    """Refuse bytes already deposited where the actor can see them; return the other works.
+
+    "Already deposited" would confirm to anyone uploading a guessed file that
+    the library holds it, so it is said only about copies the actor may
+    already read (their own, open ones…). The same bytes in works the actor
+    may not read are accepted silently; their ids are returned for the
+    librarians' audit log.
+    """
+    clashes = db.scalars(select(File).where(File.sha256 == staged.sha256)).all()
+    if work is not None and any(c.work_id == work.id for c in clashes):
         raise UserError("duplicate_file", "%(name)s is already attached to this work.",
                         name=staged.name)
-    raise UserError("duplicate_file",
-                    "%(name)s has already been deposited in the repository (same content).",
-                    name=staged.name)
+    policy = resources.policy()
+    if any(_may_read(actor, c, policy) for c in clashes):
+        raise UserError("duplicate_file",
+                        "%(name)s has already been deposited in the repository (same content).",
+                        name=staged.name)
+    return sorted({c.work_id for c in clashes})
+
+
+def _may_read(actor: Actor, file: File, policy: access.Policy) -> bool:
+    return any(access.decide(actor, action, file.work, file, policy=policy).allowed
+               for action in (Action.DOWNLOAD, Action.READ_ONLINE))
 
 
 def attach(db: Session, work: Work, staged: StagedFile, extracted: Extraction | None = None) -> File:

@@ -32,6 +32,7 @@ from repo_app.models import Collection, Holding, Work
 from repo_app.models.types import utcnow
 from repo_app.services import coverage, holdings_marc
 from repo_app.services.unit_of_work import UnitOfWork
+from repo_app.spreadsheet import csv_writer
 from repo_app.textfold import fold, slug
 from repo_app.vocab import WorkStatus, WorkType
 
@@ -288,7 +289,7 @@ def write_report(errors: list[RowError], folder: Path | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"holdings-{utcnow():%Y%m%d-%H%M%S}.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv_writer(handle)
         writer.writerow(["line", "holding_id", "code", "message"])
         for e in errors:
             writer.writerow([e.line, e.holding_id, e.error.code, str(e.error)])

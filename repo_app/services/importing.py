@@ -15,7 +15,6 @@ extraction alone.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import threading
 import time
@@ -36,6 +35,7 @@ from repo_app.errors import UserError
 from repo_app.models import File, Work
 from repo_app.models.types import utcnow
 from repo_app.services import files, holdings, indexing, works
+from repo_app.spreadsheet import csv_writer
 from repo_app.vocab import AccessLevel, WorkType
 
 # The index is written while the workers extract, in batches: a Whoosh commit
@@ -355,7 +355,7 @@ def _write_report(report: ImportReport) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"import-{utcnow():%Y%m%d-%H%M%S}.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv_writer(handle)
         writer.writerow(["line", "file", "status", "message", "work_id"])
         for o in sorted(report.outcomes, key=lambda o: o.line):
             writer.writerow([o.line, o.file, o.status, o.message, o.work_id or ""])

@@ -10,7 +10,6 @@ their very existence is not public, and ``access.decide`` hides them.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from repo_app import resources
 from repo_app.access import ANONYMOUS, Action, decide, effective_level
 from repo_app.models import Work
-from repo_app.spreadsheet import safe_cell
+from repo_app.spreadsheet import csv_writer
 from repo_app.vocab import AccessLevel, WorkStatus
 
 LISTED_LEVELS = (AccessLevel.ONSITE, AccessLevel.RESTRICTED, AccessLevel.EMBARGOED)
@@ -64,10 +63,10 @@ def entries(db: Session, today: date | None = None) -> list[Entry]:
 
 def as_csv(rows: list[Entry]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for e in rows:
-        writer.writerow([safe_cell(v) for v in (
+        writer.writerow((
             e.work_id, e.identifier, e.title, "; ".join(e.creators), e.year or "", e.type,
-            e.faculty, e.level, e.until.isoformat() if e.until else "")])
+            e.faculty, e.level, e.until.isoformat() if e.until else ""))
     return out.getvalue()

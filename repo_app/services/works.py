@@ -149,12 +149,15 @@ def _apply_fields(work: Work, fields: WorkFields) -> None:
         work.grantor = current_app.config["INSTITUTION_NAME"]
 
 
-def _attach_all(db: Session, work: Work, staged: list[files.StagedFile],
+def _attach_all(uow: UnitOfWork, work: Work, staged: list[files.StagedFile],
                 extracted: Mapping[str, Extraction] | None = None) -> None:
     for item in staged:
-        files.check_duplicate(db, work, item)
+        hidden = files.check_duplicate(uow.db, uow.actor, work, item)
+        if hidden:
+            # Told to the librarians (audit log), never to the depositor: see check_duplicate.
+            uow.audit("file.same_content", work, after={"file": item.name, "also_in": hidden})
     for item in staged:
-        files.attach(db, work, item, (extracted or {}).get(item.sha256))
+        files.attach(uow.db, work, item, (extracted or {}).get(item.sha256))
 
 
 def create(db: Session, actor: Actor, fields: WorkFields, staged: list[files.StagedFile],
@@ -175,7 +178,7 @@ def create(db: Session, actor: Actor, fields: WorkFields, staged: list[files.Sta
         _apply_fields(work, fields)
         db.add(work)
         db.flush()
-        _attach_all(db, work, staged, extracted)
+        _attach_all(uow, work, staged, extracted)
         uow.audit("work.create", work, after={"status": work.status})
         if submit:
             _transition(uow, work, WorkStatus.SUBMITTED)
@@ -189,7 +192,7 @@ def update(db: Session, actor: Actor, work: Work, fields: WorkFields,
         uow.require(Action.EDIT, work)
         validate_fields(fields)
         _apply_fields(work, fields)
-        _attach_all(db, work, staged)
+        _attach_all(uow, work, staged)
         work.touch()
         if submit:
             if not work.files:

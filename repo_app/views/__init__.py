@@ -8,6 +8,7 @@ from repo_app.views import api, auth, deposit, public, reports, review
 from repo_app.views import audit, copy_requests, reader
 from repo_app.views import api_deposit, citations, crawlers, oai
 from repo_app.views import agency, exports, harvesting, onsite
+from repo_app.views import caching
 
 BLUEPRINTS = (public.bp, auth.bp, deposit.bp, review.bp, api.bp, reports.bp)
 BLUEPRINTS += (reader.bp, copy_requests.bp, audit.bp)
@@ -18,3 +19,4 @@ BLUEPRINTS += (harvesting.bp, exports.bp, onsite.bp, agency.bp)
 def register(app: Flask) -> None:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    caching.init_app(app)

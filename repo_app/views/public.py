@@ -7,6 +7,7 @@ from flask import Blueprint, make_response, redirect, render_template, request, 
 from repo_app import db
 from repo_app.actors import current_actor
 from repo_app.services import files, health, pages, searching
+from repo_app.views.redirects import safe_next
 
 bp = Blueprint("public", __name__)
 
@@ -38,16 +39,16 @@ def download(work_id: int, file_id: int):
     file, stream = files.open_download(db.session(), current_actor(), work_id, file_id)
     response = send_file(stream, mimetype=file.media_type, as_attachment=False,
                          download_name=file.original_name, max_age=0)
+    # Revalidated every time and never kept by a shared cache (views/caching.py makes it
+    # no-store when the file was served because of who or where the requester is).
+    response.cache_control.private = True
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
 @bp.get("/lang/<code>")
 def set_language(code: str):
-    target = request.args.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    response = make_response(redirect(target))
+    response = make_response(redirect(safe_next(request.args.get("next"))))
     if code in ("vi", "en"):
         response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax")
     return response
