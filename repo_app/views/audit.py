@@ -122,7 +122,8 @@ def _flash_user_error(exc: UserError) -> None:
 
 
 def _int(value: str | None) -> int:
-    return int(value) if value and value.isdigit() else -1
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else -1
 
 
 def _settings(form: BulkAccessForm) -> works.AccessSettings:

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 
 from repo_app import db
 from repo_app.actors import current_actor
+from repo_app.routing import parse_page
 from repo_app.services import reader
 
 bp = Blueprint("reader", __name__)
@@ -36,9 +37,7 @@ def start(work_id: int):
 def read(work_id: int, file_id: int):
     actor = current_actor()
     item = reader.open_for_reading(db.session(), actor, work_id, file_id)
-    page = request.args.get("page", "1")
-    number = int(page) if page.isdigit() else 1
-    number = min(max(number, 1), item.pages)
+    number = min(parse_page(request.args.get("page")), item.pages)
     _, readable = reader.readable_files(db.session(), actor, work_id)
     viewer = reader.Viewer.of(actor, request.remote_addr)
     # Say so in the page rather than leave a broken image when the budget is spent.

@@ -132,7 +132,7 @@ def coverage_csv():
 
 def _missing_filter() -> coverage.MissingFilter:
     year = request.args.get("year", "").strip()
-    if year and not year.isdigit():
+    if year and not (year.isascii() and year.isdigit() and len(year) == 4):
         raise UserError("bad_year", "Year %(value)s is not a four-digit year.", value=year)
     return coverage.MissingFilter(
         faculty=request.args.get("faculty", "").strip(), year=int(year) if year else None,
