@@ -42,6 +42,15 @@ def _secret_key(data_dir: Path) -> str:
     return key
 
 
+def _limit_storage(env: Mapping[str, str], data_dir: Path) -> str:
+    """Rate-limit counters: the queue's Redis when there is one (many hosts), else a SQLite
+    file in the data directory that every process on this host shares."""
+    queue = env.get("REPO_QUEUE_URL", "")
+    if queue.startswith(("redis://", "rediss://")):
+        return queue
+    return f"repo-sqlite://{data_dir / 'limits.sqlite3'}"
+
+
 def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Build the Flask config mapping from ``REPO_*`` variables."""
     env = os.environ if env is None else env
@@ -88,6 +97,13 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
                                     "endogenous:70:2025-12-31,rare:100:2025-12-31"),
         "HOLDING_CATEGORIES": env.get("REPO_HOLDING_CATEGORIES", "endogenous,rare"),
         "PUBLIC_COVERAGE": env.get("REPO_PUBLIC_COVERAGE", "0"),
+        # Logins: attempts that failed, per account and per address, in Flask-Limiter's
+        # notation; how long a login lasts; where the counters live (rate_limits.py).
+        "LOGIN_LIMIT_ACCOUNT": env.get("REPO_LOGIN_LIMIT_ACCOUNT", "5 per minute; 20 per hour"),
+        "LOGIN_LIMIT_ADDRESS": env.get("REPO_LOGIN_LIMIT_ADDRESS", "30 per minute; 300 per hour"),
+        "SESSION_HOURS": float(env.get("REPO_SESSION_HOURS", "12")),
+        "RATE_LIMIT_STORAGE": _limit_storage(env, data_dir),
+        "RATE_LIMIT_PREFIX": env.get("REPO_RATE_LIMIT_PREFIX", "repo-limits"),
         # werkzeug's method string; tests use a cheap one, production keeps scrypt.
         "PASSWORD_HASH_METHOD": env.get("REPO_PASSWORD_HASH_METHOD", "scrypt"),
     }

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, request, session
 from flask_babel import Babel
+from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from repo_app import db, templating
+from repo_app import db, rate_limits, templating
 from repo_app.config import LOCALES
 from repo_app.models import User
 from repo_app.proxies import TrustedProxies
+from repo_app.services import sessions
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# No default limits: only the routes that name a limit (login) are counted.
+limiter = Limiter(key_func=lambda: request.remote_addr or "?")
 babel = Babel()
 
 
@@ -25,10 +29,13 @@ def select_locale() -> str:
     return chosen if chosen in LOCALES else current_app.config["DEFAULT_LOCALE"]
 
 
+SESSION_TOKEN = "login"  # the key in Flask's session holding the server session's token
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    user = db.session().get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    """The account, only while its server-side session lives (``services.sessions``)."""
+    return sessions.resume(db.session(), user_id, session.get(SESSION_TOKEN))
 
 
 def init_app(app: Flask) -> None:
@@ -39,6 +46,8 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     csrf.init_app(app)
+    rate_limits.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(app.root_path + "/translations"))
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)

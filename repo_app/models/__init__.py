@@ -11,6 +11,7 @@ from repo_app.models.indexing import IndexQueueItem
 from repo_app.models.onsite import OnsiteRequest
 from repo_app.models.reports import AgencyReportSubmission
 from repo_app.models.requests import CopyRequest, Notification, ReaderPageView
+from repo_app.models.sessions import LoginSession
 from repo_app.models.state import AppState
 from repo_app.models.users import User
 from repo_app.models.works import Collection, File, Work
@@ -23,3 +24,4 @@ __all__ += ["CopyRequest", "Notification", "ReaderPageView"]
 __all__ += ["OnsiteRequest"]
 __all__ += ["AgencyReportSubmission"]
 __all__ += ["AppState"]
+__all__ += ["LoginSession"]

@@ -13,7 +13,10 @@ from repo_app.models.users import User
 
 
 class ApiToken(Base):
-    """Only the SHA-256 of the token is stored: a leaked database leaks no usable token."""
+    """Only the SHA-256 of the token is stored: a leaked database leaks no usable token.
+
+    A token acts only within its scopes and until it expires or is revoked.
+    """
 
     __tablename__ = "api_tokens"
 
@@ -23,5 +26,9 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the token may do, space-separated: ``deposit`` (create, upload, submit) and/or
+    # ``read`` (the account's own records through the API).
+    scopes: Mapped[str] = mapped_column(String(100), default="deposit")
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()

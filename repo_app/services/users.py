@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
+from functools import lru_cache
+
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from repo_app.errors import UserError
 from repo_app.models import User
@@ -41,8 +45,20 @@ def find_by_email(db: Session, email: str) -> User | None:
 
 
 def authenticate(db: Session, email: str, password: str) -> User | None:
-    """The active user with these credentials, or None (same answer for unknown and wrong)."""
+    """The active user with these credentials, or None.
+
+    Unknown, disabled and wrong all answer None after the same work: an
+    unknown address is checked against a dummy hash made with the same
+    method, so the time taken does not tell who has an account.
+    """
     user = find_by_email(db, email)
-    if user is None or not user.active or not user.check_password(password):
+    if user is None:
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
-    return user
+    matches = user.check_password(password)
+    return user if matches and user.active else None
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)

@@ -31,9 +31,10 @@ def api_actor():
     """The bearer token's account when the request carries one (a script reading its own
     drafts), else the session's visitor. A bad token is a 401, never a silent guest."""
     if "Authorization" in request.headers:
+        from repo_app.services.api_tokens import READ
         from repo_app.views.api_deposit import token_actor
 
-        return token_actor()
+        return token_actor(READ)
     return current_actor()
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import fields as dataclass_fields
 from typing import Any
 
-from flask import Blueprint, g, jsonify, request, url_for
+from flask import Blueprint, jsonify, request, url_for
 
 from repo_app import db, serialize
 from repo_app.access import Actor
@@ -34,13 +34,12 @@ def user_error(exc: UserError):
     return jsonify({"error": body}), exc.status
 
 
-def token_actor() -> Actor:
-    """The depositor behind the request's bearer token (401 when missing, unknown or expired)."""
-    if "token_actor" not in g:
-        session = db.session()
-        user = api_tokens.authenticate(session, request.headers.get("Authorization"))
-        g.token_actor = api_tokens.actor_of(session, user)
-    return g.token_actor
+def token_actor(scope: str = api_tokens.DEPOSIT) -> Actor:
+    """The account behind the request's bearer token, for ``scope`` (401 when missing,
+    unknown, expired or revoked; 403 when the token lacks the scope)."""
+    session = db.session()
+    user = api_tokens.authenticate(session, request.headers.get("Authorization"), scope)
+    return api_tokens.actor_of(session, user)
 
 
 @bp.get("/works")
