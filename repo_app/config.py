@@ -85,6 +85,17 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "ADMIN_EMAIL": env.get("REPO_ADMIN_EMAIL", ""),
         # Restricted reader and copy requests: limits that stop a script harvesting a thesis.
         "READER_PAGES_PER_MINUTE": int(env.get("REPO_READER_PAGES_PER_MINUTE", "30")),
+        # Distinct pages of one work one account (or guest address) may read in a Vietnamese
+        # day when it may not download the work; librarians are told when it is reached.
+        "READER_PAGES_PER_DAY": int(env.get("REPO_READER_PAGES_PER_DAY", "60")),
+        # The render worker (ingest/page_images.py): page width (for reading, not for OCR),
+        # memory, seconds and image megapixels a page may take; renders at once per process.
+        "READER_PAGE_WIDTH": int(env.get("REPO_READER_PAGE_WIDTH", "1000")),
+        "READER_RENDER_MEMORY_MB": int(env.get("REPO_READER_RENDER_MEMORY_MB", "768")),
+        "READER_RENDER_TIMEOUT": float(env.get("REPO_READER_RENDER_TIMEOUT", "20")),
+        "READER_MAX_IMAGE_MEGAPIXELS": int(env.get("REPO_READER_MAX_IMAGE_MEGAPIXELS", "150")),
+        "READER_RENDER_PROCESSES": int(env.get("REPO_READER_RENDER_PROCESSES", "4")),
+        "READER_CACHE_MB": int(env.get("REPO_READER_CACHE_MB", "2048")),
         "COPY_REQUESTS_PER_HOUR": int(env.get("REPO_COPY_REQUESTS_PER_HOUR", "5")),
         # Outgoing mail (decisions on copy requests); without a host, messages stay in the outbox.
         "SMTP_HOST": env.get("REPO_SMTP_HOST", ""),

@@ -6,8 +6,11 @@ services never build paths or open indexes themselves.
 
 from __future__ import annotations
 
+import threading
+
 from flask import Flask, current_app
 
+from ingest.page_cache import PageCache
 from ingest.storage import FileStore
 from repo_app.access import Policy, policy_from_config
 from search.index import SearchIndex
@@ -23,6 +26,10 @@ def init_app(app: Flask) -> None:
         rebuild_mb=app.config["SEARCH_REBUILD_MB"],
     )
     app.extensions["repo_policy"] = policy_from_config(app.config)
+    app.extensions["repo_page_cache"] = PageCache(data_dir / "cache" / "pages")
+    # Reader renders this process runs at once (each in its own limited worker process).
+    app.extensions["repo_render_slots"] = threading.BoundedSemaphore(
+        max(1, app.config["READER_RENDER_PROCESSES"]))
 
 
 def initialize(app: Flask) -> None:
@@ -45,3 +52,11 @@ def index() -> SearchIndex:
 
 def policy() -> Policy:
     return current_app.extensions["repo_policy"]
+
+
+def page_cache() -> PageCache:
+    return current_app.extensions["repo_page_cache"]
+
+
+def render_slots() -> threading.BoundedSemaphore:
+    return current_app.extensions["repo_render_slots"]

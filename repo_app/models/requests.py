@@ -71,3 +71,5 @@ class ReaderPageView(Base):
     file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"))
     page: Mapped[int]
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # The code in this page's watermark: a leaked image names the request that made it.
+    mark: Mapped[str] = mapped_column(String(12), default="")

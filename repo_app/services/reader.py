@@ -1,47 +1,62 @@
 """The restricted reader: one page at a time, rendered on the server as a watermarked PNG.
 
 Restricted reading means "read, don't take away": the browser only ever
-receives page images, each stamped with who is reading and when, never the
-PDF or its text. A per-viewer page budget (pages per minute, counted in
-``reader_page_views``, so it holds across server processes) keeps a script
-from harvesting a whole thesis quickly.
+receives page images, never the PDF or its text. It is a deterrent made as
+strong as we can make it (docs/reader.md), not a lock:
+
+- **Pages are drawn by a limited worker process** (``ingest.page_images``:
+  memory, time and image pixels), once per page and width, and kept in the
+  page cache; a page that cannot be drawn within the limits is refused with a
+  message (and the refusal is remembered). The web process never parses a PDF.
+- **Every image carries the reader**: name (or address), time in Vietnam's
+  time zone and a per-request code, as a mid-tone tiled watermark that
+  survives thresholding and cropping (``ingest.watermark``); the code is kept
+  with the page view, so a leaked image names its request.
+- **A budget**: pages per minute for everyone (counted in
+  ``reader_page_views``, so it holds across server processes), and, for a
+  reader who may not download the work, distinct pages per work per
+  Vietnamese day; reaching it is audited and the librarians are told.
+- **Reading size, not scanning size**: pages are about 1,000 pixels wide
+  (about 120 dpi for A4), enough to read on a screen, too coarse for clean OCR.
 """
 
 from __future__ import annotations
 
 import io
-import threading
+import secrets
 from dataclasses import dataclass
-from datetime import timedelta, timezone
-from functools import lru_cache
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import pypdfium2 as pdfium
 from flask import current_app
 from flask_babel import gettext
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from ingest import page_images
 from ingest.fonts import find_font
+from ingest.page_cache import Refusal
+from ingest.watermark import stamp_page
 from repo_app import resources
-from repo_app.access import Action, Actor, decide
+from repo_app.access import STAFF_ROLES, Action, Actor, decide
 from repo_app.errors import Forbidden, NotFound, UserError
-from repo_app.models import File, ReaderPageView, Work
+from repo_app.models import AuditEvent, File, ReaderPageView, User, Work
 from repo_app.models.types import utcnow
-from repo_app.services import files, works
+from repo_app.services import files, mail, works
+from repo_app.services.unit_of_work import UnitOfWork
 
-PAGE_WIDTH_PX = 1100
-MAX_PAGE_HEIGHT_PX = 4000
-# Vietnam has one time zone and no daylight saving: the watermark shows the reader's clock.
+# Vietnam has one time zone and no daylight saving: the watermark shows the reader's clock,
+# and a reading day starts at midnight there.
 LOCAL_TIME = timezone(timedelta(hours=7), "ICT")
-# PDFium is not thread-safe: one render at a time per process.
-_PDFIUM_LOCK = threading.Lock()
+KEEP_PAGE_VIEWS = timedelta(days=2)
+MARK_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+DAILY_LIMIT_EVENT = "reader.daily_limit"
 
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who is reading, for the watermark and the rate limit: an account, or a guest's address."""
+    """Who is reading, for the watermark and the budgets: an account, or a guest's address."""
 
     key: str
     label: str
@@ -68,6 +83,15 @@ def pages_per_minute() -> int:
     return int(current_app.config["READER_PAGES_PER_MINUTE"])
 
 
+def pages_per_day() -> int:
+    """``REPO_READER_PAGES_PER_DAY``: distinct pages of one work a metered reader sees a day."""
+    return int(current_app.config["READER_PAGES_PER_DAY"])
+
+
+def page_width() -> int:
+    return int(current_app.config["READER_PAGE_WIDTH"])
+
+
 def readable_files(db: Session, actor: Actor, work_id: int) -> tuple[Work, list[File]]:
     """The work (404 when hidden) and the files the actor may read online, in order."""
     work = works.get_visible(db, actor, work_id)
@@ -89,19 +113,25 @@ def first_readable(db: Session, actor: Actor, work_id: int) -> File:
 def open_for_reading(db: Session, actor: Actor, work_id: int, file_id: int) -> ReadableFile:
     """A file of that work the actor may read online (404 if hidden or another work's; else 403)."""
     work, file = files.file_of_work(db, actor, work_id, file_id, Action.READ_ONLINE)
-    return ReadableFile(work, file, file.pages or _count_pages(_pdf_path(file)))
+    return ReadableFile(work, file, file.pages or _count_pages(file))
 
 
 def render_page(db: Session, actor: Actor, viewer: Viewer, work_id: int, file_id: int,
                 page: int) -> bytes:
-    """The PNG of one page, watermarked for ``viewer``; counted against their page budget."""
+    """The PNG of one page, watermarked for ``viewer``; counted against their budgets."""
     readable = open_for_reading(db, actor, work_id, file_id)
     if not 1 <= page <= readable.pages:
         raise NotFound()
-    _spend_page(db, viewer, readable.file, page)
-    image = _rasterize(_pdf_path(readable.file), page)
-    stamp = f"{viewer.label} · {utcnow().astimezone(LOCAL_TIME):%Y-%m-%d %H:%M} ICT"
-    return _png(_watermark(image, stamp))
+    mark = "".join(secrets.choice(MARK_ALPHABET) for _ in range(6))
+    _spend_page(db, actor, viewer, readable, page, mark)
+    clean = _clean_page(readable.file, page)
+    now = utcnow().astimezone(LOCAL_TIME)
+    stamp = f"{viewer.label} · {now:%Y-%m-%d %H:%M} ICT · #{mark}"
+    with Image.open(clean) as image:
+        marked = stamp_page(image, stamp, font_path=_font_path())
+    buffer = io.BytesIO()
+    marked.save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def pages_left(db: Session, viewer: Viewer) -> int:
@@ -112,6 +142,17 @@ def pages_left(db: Session, viewer: Viewer) -> int:
     return max(0, pages_per_minute() - (recent or 0))
 
 
+def budget_left(db: Session, actor: Actor, viewer: Viewer, readable: ReadableFile,
+                page: int) -> UserError | None:
+    """Why the viewer may not see ``page`` now (a budget spent), or None: for the reader page,
+    which says so instead of showing a broken image."""
+    if pages_left(db, viewer) <= 0:
+        return rate_limited()
+    if is_metered(actor, readable) and _over_daily_budget(db, viewer, readable, page, utcnow()):
+        return daily_limit_reached()
+    return None
+
+
 def rate_limited() -> UserError:
     limit = pages_per_minute()
     return UserError("reader_rate_limited",
@@ -120,90 +161,158 @@ def rate_limited() -> UserError:
                      status=429, limit=limit)
 
 
-def _spend_page(db: Session, viewer: Viewer, file: File, page: int) -> None:
-    """Refuse (429) a viewer past their pages-per-minute budget; otherwise log the page."""
+def daily_limit_reached() -> UserError:
+    return UserError("reader_daily_limit",
+                     "You have read %(limit)s pages of this work today, the most one reader may "
+                     "read online in a day. Reading resumes tomorrow; the library can also help "
+                     "you ask for a copy.", status=429, limit=pages_per_day())
+
+
+def is_metered(actor: Actor, readable: ReadableFile) -> bool:
+    """Whether the daily budget applies: only to readers who may not download the file."""
+    return not decide(actor, Action.DOWNLOAD, readable.work, readable.file,
+                      policy=resources.policy())
+
+
+def _spend_page(db: Session, actor: Actor, viewer: Viewer, readable: ReadableFile, page: int,
+                mark: str) -> None:
+    """Refuse (429) a viewer past a budget; otherwise log the page view with its mark."""
     now = utcnow()
-    db.execute(delete(ReaderPageView).where(ReaderPageView.viewer == viewer.key,
-                                            ReaderPageView.at < now - timedelta(hours=1)))
+    db.execute(delete(ReaderPageView).where(ReaderPageView.at < now - KEEP_PAGE_VIEWS))
+    db.commit()
     if pages_left(db, viewer) <= 0:
-        db.commit()
         raise rate_limited()
-    db.add(ReaderPageView(viewer=viewer.key, file_id=file.id, page=page, at=now))
+    if is_metered(actor, readable) and _over_daily_budget(db, viewer, readable, page, now):
+        _tell_librarians_once(db, actor, viewer, readable.work, now)
+        raise daily_limit_reached()
+    db.add(ReaderPageView(viewer=viewer.key, file_id=readable.file.id, page=page, at=now,
+                          mark=mark))
     db.commit()
 
 
-def _pdf_path(file: File) -> Path:
-    return resources.store().path(file.sha256)
+def _day_start(now: datetime) -> datetime:
+    local = now.astimezone(LOCAL_TIME)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(now.tzinfo)
 
 
-def _open_pdf(path: Path) -> pdfium.PdfDocument:
+def _over_daily_budget(db: Session, viewer: Viewer, readable: ReadableFile, page: int,
+                       now: datetime) -> bool:
+    """Whether one more page (one not seen today) would pass the day's budget for this work."""
+    file_ids = [f.id for f in readable.work.files]
+    today = (ReaderPageView.viewer == viewer.key, ReaderPageView.file_id.in_(file_ids),
+             ReaderPageView.at >= _day_start(now))
+    seen = db.scalar(select(func.count()).select_from(ReaderPageView).where(
+        *today, ReaderPageView.file_id == readable.file.id, ReaderPageView.page == page))
+    if seen:
+        return False  # turning back to a page already read today costs nothing
+    distinct_pages = db.scalar(select(func.count()).select_from(
+        select(ReaderPageView.file_id, ReaderPageView.page).where(*today).distinct().subquery()))
+    return distinct_pages >= pages_per_day()
+
+
+def _tell_librarians_once(db: Session, actor: Actor, viewer: Viewer, work: Work,
+                          now: datetime) -> None:
+    """The first time a viewer reaches a work's daily budget: an audit event and a message."""
+    earlier = db.scalars(select(AuditEvent.after).where(
+        AuditEvent.action == DAILY_LIMIT_EVENT, AuditEvent.work_id == work.id,
+        AuditEvent.at >= _day_start(now)))
+    if any((after or {}).get("viewer") == viewer.key for after in earlier):
+        return
+    with UnitOfWork(db, actor) as uow:
+        uow.audit(DAILY_LIMIT_EVENT, work, after={"viewer": viewer.key, "label": viewer.label,
+                                                  "pages": pages_per_day()})
+        staff = db.scalars(select(User).where(User.role.in_([str(r) for r in STAFF_ROLES]),
+                                              User.active))
+        for librarian in staff:
+            mail.queue(db, librarian,
+                       gettext("Bulk reading of “%(title)s”", title=work.title),
+                       gettext("%(reader)s has read %(pages)s pages of “%(title)s” online today, "
+                               "the daily limit.", reader=viewer.label, pages=pages_per_day(),
+                               title=work.title))
+        uow.on_commit(lambda: mail.deliver_quietly(db))
+
+
+def _limits() -> page_images.RenderLimits:
+    config = current_app.config
+    return page_images.RenderLimits(
+        width_px=page_width(), memory_mb=int(config["READER_RENDER_MEMORY_MB"]),
+        timeout=float(config["READER_RENDER_TIMEOUT"]),
+        max_image_pixels=int(config["READER_MAX_IMAGE_MEGAPIXELS"]) * 1_000_000)
+
+
+def _served_sha(file: File) -> str:
+    return file.sha256
+
+
+def _count_pages(file: File) -> int:
+    cache = resources.page_cache()
+    sha = _served_sha(file)
+    pages = cache.page_count(sha)
+    if pages is None:
+        result = _run_render(file, 0, cache.folder(sha) / "count.png")
+        if not result.ok:
+            raise _refused(Refusal(result.status, result.message))
+        pages = result.pages or 0
+        cache.remember_page_count(sha, pages)
+    return pages
+
+
+def _clean_page(file: File, page: int) -> Path:
+    """The page drawn without a watermark: from the cache, or rendered now and kept."""
+    cache = resources.page_cache()
+    sha, width = _served_sha(file), page_width()
+    cached = cache.get(sha, width, page)
+    if isinstance(cached, Path):
+        return cached
+    if isinstance(cached, Refusal):
+        raise _refused(cached)
+    target = cache.image(sha, width, page)
+    result = _run_render(file, page, target)
+    if not result.ok:
+        refusal = Refusal(result.status, result.message)
+        cache.refuse(sha, width, page, refusal)
+        raise _refused(refusal)
+    return target
+
+
+def _run_render(file: File, page: int, target: Path) -> page_images.Rendered:
+    """One render in a worker process, when this process has a free slot for it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    limits = _limits()
+    slots = resources.render_slots()
+    if not slots.acquire(timeout=limits.timeout):
+        raise UserError("reader_busy", "The reader is busy; please try again in a moment.",
+                        status=503)
     try:
-        return pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError:
-        raise UserError("unreadable_file",
-                        "This file cannot be shown in the reader (it is damaged or protected).",
-                        status=422) from None
+        return page_images.render(resources.store().path(_served_sha(file)), page, target, limits)
+    finally:
+        slots.release()
 
 
-def _count_pages(path: Path) -> int:
-    with _PDFIUM_LOCK:
-        pdf = _open_pdf(path)
-        try:
-            return len(pdf)
-        finally:
-            pdf.close()
+# What a reader is told when a page cannot be drawn (the worker's status → a msgid).
+REFUSALS = {
+    page_images.TOO_LARGE: "This page cannot be drawn within the reader's limits (%(limit)s of "
+                           "memory, %(pixels)s million image pixels), so it cannot be shown.",
+    page_images.TIMEOUT: "This page takes longer than %(seconds)s seconds to draw, so it cannot "
+                         "be shown.",
+    page_images.UNREADABLE: "This file cannot be shown in the reader (it is damaged or "
+                            "protected).",
+}
 
 
-def _rasterize(path: Path, page: int) -> Image.Image:
-    """One page at reading width; an absurdly tall page is scaled down, not rendered huge."""
-    with _PDFIUM_LOCK:
-        pdf = _open_pdf(path)
-        try:
-            pdf_page = pdf[page - 1]
-            width, height = pdf_page.get_size()
-            scale = min(PAGE_WIDTH_PX / max(width, 1), MAX_PAGE_HEIGHT_PX / max(height, 1))
-            bitmap = pdf_page.render(scale=scale)
-            image = bitmap.to_pil().convert("RGB")
-            bitmap.close()
-            pdf_page.close()
-            return image
-        finally:
-            pdf.close()
+def _refused(refusal: Refusal) -> UserError:
+    """The refusal as the reader's error (422), in their language; a missing page is a 404."""
+    if refusal.status not in REFUSALS:
+        return NotFound()
+    limits = _limits()
+    return UserError(f"reader_{refusal.status}", REFUSALS[refusal.status], status=422,
+                     limit=f"{limits.memory_mb} MB", seconds=int(limits.timeout),
+                     pixels=limits.max_image_pixels // 1_000_000)
 
 
-@lru_cache(maxsize=8)
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """DejaVu Sans (covers Vietnamese); Pillow's own font if it is not installed."""
+def _font_path() -> Path | None:
     try:
-        return ImageFont.truetype(str(find_font()), size)
-    except (FileNotFoundError, OSError):
-        return ImageFont.load_default(size)
+        return find_font()
+    except FileNotFoundError:
+        return None
 
-
-def _watermark(image: Image.Image, stamp: str) -> Image.Image:
-    """Stamp the viewer and time across the page (faint, diagonal) and along the foot (legible).
-
-    The diagonal copies survive cropping the footer off a screenshot.
-    """
-    width, height = image.size
-    layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
-    tile = Image.new("RGBA", (width, max(60, width // 12)), (0, 0, 0, 0))
-    ImageDraw.Draw(tile).text((10, 10), stamp, font=_font(max(18, width // 40)),
-                              fill=(120, 120, 120, 70))
-    tile = tile.rotate(30, expand=True)
-    step = max(tile.height // 2, 200)
-    for row, y in enumerate(range(0, height, step)):
-        layer.alpha_composite(tile, ((row % 2) * width // 2, y))
-    draw = ImageDraw.Draw(layer)
-    font = _font(max(14, width // 60))
-    box = draw.textbbox((0, 0), stamp, font=font)
-    foot = height - (box[3] - box[1]) - 16
-    draw.rectangle((0, foot - 8, width, height), fill=(255, 255, 255, 200))
-    draw.text((12, foot), stamp, font=font, fill=(60, 60, 60, 255))
-    return Image.alpha_composite(image.convert("RGBA"), layer).convert("RGB")
-
-
-def _png(image: Image.Image) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=False)
-    return buffer.getvalue()

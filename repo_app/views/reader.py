@@ -41,9 +41,9 @@ def read(work_id: int, file_id: int):
     _, readable = reader.readable_files(db.session(), actor, work_id)
     viewer = reader.Viewer.of(actor, request.remote_addr)
     # Say so in the page rather than leave a broken image when the budget is spent.
-    limited = reader.rate_limited() if reader.pages_left(db.session(), viewer) <= 0 else None
+    limited = reader.budget_left(db.session(), actor, viewer, item, number)
     return render_template("reader/read.html", work=item.work, file=item.file, pages=item.pages,
-                           page=number, files=readable,
+                           page=number, files=readable, page_width=reader.page_width(),
                            limited=limited.translated() if limited else ""), \
         429 if limited else 200
 

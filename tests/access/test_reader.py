@@ -32,7 +32,7 @@ def test_reading_room_guest_reads_a_restricted_work_page_by_page(app, accounts, 
     assert SECRET not in body
     image = guest.get(f"/works/{work_id}/files/{file_id}/pages/1.png")
     assert image.headers["Cache-Control"] == "no-store, private"
-    assert _png(image).width == 1100
+    assert _png(image).width == app.config["READER_PAGE_WIDTH"] == 1000
     assert SECRET.encode() not in image.data
 
 

@@ -1,4 +1,4 @@
-"""login sessions on the server; API token scopes and revocation
+"""login sessions on the server; API token scopes and revocation; watermark codes
 
 Revision ID: 0011_sessions_tokens
 Revises: 0009_app_state
@@ -11,7 +11,7 @@ import repo_app.models.types
 revision = "0011_sessions_tokens"
 down_revision = "0009_app_state"
 branch_labels = None
-depends_on = None
+depends_on = ("0002",)  # reader_page_views is made on the requests branch
 
 
 def upgrade() -> None:
@@ -34,9 +34,14 @@ def upgrade() -> None:
                                       server_default="deposit read"))
         batch_op.add_column(sa.Column("revoked_at", repo_app.models.types.UTCDateTime(),
                                       nullable=True))
+    with op.batch_alter_table("reader_page_views", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("mark", sa.String(length=12), nullable=False,
+                                      server_default=""))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("reader_page_views", schema=None) as batch_op:
+        batch_op.drop_column("mark")
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
         batch_op.drop_column("revoked_at")
         batch_op.drop_column("scopes")
