@@ -181,6 +181,12 @@ def update(db: Session, actor: Actor, work: Work, fields: WorkFields,
     return work
 
 
+def _lock(db: Session, work: Work) -> None:
+    """Re-read the work's row locked until the commit, so of two librarians deciding on it
+    at once the second sees the first's decision (PostgreSQL; SQLite has one writer anyway)."""
+    db.refresh(work, with_for_update=True)
+
+
 def _transition(db: Session, actor: Actor, work: Work, status: WorkStatus,
                 reason: str = "") -> None:
     before = work.status
@@ -207,6 +213,7 @@ def publish(db: Session, actor: Actor, work: Work, settings: AccessSettings | No
     can write the index once per batch instead of once per work.
     """
     _require(decide(actor, Action.REVIEW, work, policy=resources.policy()).allowed, "review")
+    _lock(db, work)
     if work.status == WorkStatus.PUBLISHED:
         raise UserError("already_published", "This work is already published.")
     if settings is not None:
@@ -223,6 +230,7 @@ def publish(db: Session, actor: Actor, work: Work, settings: AccessSettings | No
 def return_to_depositor(db: Session, actor: Actor, work: Work, comment: str) -> Work:
     """Send a work back with a comment the depositor sees."""
     _require(decide(actor, Action.REVIEW, work, policy=resources.policy()).allowed, "review")
+    _lock(db, work)
     if not comment.strip():
         raise UserError("comment_required", "Say what the depositor should change.",
                         field="comment")
@@ -235,6 +243,7 @@ def return_to_depositor(db: Session, actor: Actor, work: Work, comment: str) -> 
 def withdraw(db: Session, actor: Actor, work: Work, reason: str) -> Work:
     """Take a published work down; OAI-PMH reports it as deleted from now on."""
     _require(decide(actor, Action.REVIEW, work, policy=resources.policy()).allowed, "review")
+    _lock(db, work)
     if not reason.strip():
         raise UserError("reason_required", "Give a reason for withdrawing the work.",
                         field="reason")

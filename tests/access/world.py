@@ -3,11 +3,11 @@ fixture scope, depositing works, per-file overrides, and clients from a given ne
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import databases
 import pytest
 from conftest import ROLES, actor_for
 from flask import Flask
@@ -48,13 +48,15 @@ class Published:
     file_ids: list[int] = field(default_factory=list)
 
 
-def make_app(data_dir: Path, monkeypatch: pytest.MonkeyPatch, **config) -> Flask:
-    """The app exactly as the shared ``app`` fixture builds it, for any scope."""
+def make_app(data_dir: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest,
+             **config) -> Flask:
+    """The app exactly as the shared ``app`` fixture builds it, for ``request``'s scope."""
     monkeypatch.setenv("REPO_DATA_DIR", str(data_dir))
     monkeypatch.setenv("REPO_CAMPUS_NETWORKS", "10.10.0.0/16")
     monkeypatch.setenv("REPO_READING_ROOM_NETWORKS", "10.20.0.0/24")
-    if "REPO_TEST_DATABASE_URL" in os.environ:
-        monkeypatch.setenv("REPO_DATABASE_URL", os.environ["REPO_TEST_DATABASE_URL"])
+    url = databases.lease(request)
+    if url:
+        monkeypatch.setenv("REPO_DATABASE_URL", url)
     app = create_app({"TESTING": True, "SERVER_NAME": "repo.test", "EXTRACT_TIMEOUT": 60,
                       **config})
     with app.app_context():
