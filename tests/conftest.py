@@ -45,7 +45,8 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     url = databases.lease(request)
     if url:
         monkeypatch.setenv("REPO_DATABASE_URL", url)
-    app = create_app({"TESTING": True, "SERVER_NAME": "repo.test", "EXTRACT_TIMEOUT": 60,
+    app = create_app({"TESTING": True, "SERVER_NAME": "repo.test", "BASE_URL": "http://repo.test",
+                      "EXTRACT_TIMEOUT": 60,
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     with app.app_context():
         initialize(app)

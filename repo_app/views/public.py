@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, make_response, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from sqlalchemy import text
 
 from repo_app import db, resources
@@ -61,7 +70,8 @@ def set_language(code: str):
         target = "/"
     response = make_response(redirect(target))
     if code in ("vi", "en"):
-        response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax")
+        response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax",
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
 
 

@@ -57,7 +57,8 @@ def make_app(data_dir: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.Fi
     url = databases.lease(request)
     if url:
         monkeypatch.setenv("REPO_DATABASE_URL", url)
-    app = create_app({"TESTING": True, "SERVER_NAME": "repo.test", "EXTRACT_TIMEOUT": 60,
+    app = create_app({"TESTING": True, "SERVER_NAME": "repo.test", "BASE_URL": "http://repo.test",
+                      "EXTRACT_TIMEOUT": 60,
                       **config})
     with app.app_context():
         initialize(app)
