@@ -87,8 +87,9 @@ def pipeline(folder: Path, manifest: Path, workers: int) -> tuple[float, int]:
     """One full import into a fresh data directory; returns wall-clock seconds and the
     pages the import counted."""
     from repo_app import create_app
-    from repo_app.cli import SYSTEM, initialize
+    from repo_app.access import SYSTEM
     from repo_app.db import session
+    from repo_app.resources import initialize
     from repo_app.services import importing
 
     with tempfile.TemporaryDirectory() as data:

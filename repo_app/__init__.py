@@ -1,7 +1,8 @@
 """The repository's Flask application.
 
 ``create_app`` reads like a table of contents: configuration, extensions,
-resources, blueprints, CLI, error handlers. Nothing happens at import time.
+resources, blueprints, CLI, error handlers, background hooks. Nothing happens at
+import time.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Repository(Flask):
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from repo_app import cli, config, db, errors, extensions, resources, views
+    from repo_app.services import embargoes
 
     app = Repository(
         __name__,
@@ -49,4 +51,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     views.register(app)
     cli.register(app)
     errors.register(app)
+    embargoes.install_hourly(app)
     return app

@@ -71,6 +71,9 @@ class Actor:
 
 
 ANONYMOUS = Actor()
+# Who the command line and background work act as: an administrator with no account
+# (the audit log shows "system").
+SYSTEM = Actor(role=Role.ADMIN, name="system")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,16 @@ def init_app(app: Flask) -> None:
     app.extensions["repo_policy"] = policy_from_config(app.config)
 
 
+def initialize(app: Flask) -> None:
+    """Create (or bring up to date) the data directory: schema, file store, index. Idempotent."""
+    from repo_app import db
+
+    app.config["DATA_DIR"].mkdir(parents=True, exist_ok=True)
+    db.migrate(app.config["DATABASE_URL"])
+    store().init()
+    index().create_or_open()
+
+
 def store() -> FileStore:
     return current_app.extensions["repo_store"]
 

@@ -19,8 +19,8 @@ from flask.testing import FlaskClient
 from helpers import PASSWORD
 from repo_app import create_app
 from repo_app.access import Actor
-from repo_app.cli import initialize
 from repo_app.db import standalone_session
+from repo_app.resources import initialize
 from repo_app.services import files, users, works
 from repo_app.vocab import Role
 

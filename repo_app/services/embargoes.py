@@ -23,16 +23,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from repo_app import db as database
-from repo_app.access import Action, Actor, decide
+from repo_app.access import SYSTEM, Action, Actor, decide
 from repo_app.errors import Forbidden
 from repo_app.models import Work
 from repo_app.services import audit, indexing, works
-from repo_app.vocab import AccessLevel, Role, WorkStatus
+from repo_app.vocab import AccessLevel, WorkStatus
 
 DEFAULT_INTERVAL_SECONDS = 3600
 _STATE_KEY = "repo_embargo_lift"
-# Who the automatic lift acts as in the audit log (no account: shown as "system").
-SYSTEM = Actor(role=Role.ADMIN, name="embargo lift")
 
 
 def due(db: Session, today: date | None = None) -> list[Work]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Flask
 
 from repo_app.views import api, auth, deposit, public, reports, review
-from repo_app.views import audit, reader, requests
+from repo_app.views import audit, copy_requests, reader
 from repo_app.views import api_deposit, citations, crawlers, oai
 
 BLUEPRINTS = (public.bp, auth.bp, deposit.bp, review.bp, api.bp, reports.bp)
-BLUEPRINTS += (reader.bp, requests.bp, audit.bp)
+BLUEPRINTS += (reader.bp, copy_requests.bp, audit.bp)
 BLUEPRINTS += (oai.bp, crawlers.bp, citations.bp, api_deposit.bp)
 
 

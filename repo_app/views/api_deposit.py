@@ -11,9 +11,7 @@ from __future__ import annotations
 from dataclasses import fields as dataclass_fields
 from typing import Any
 
-import click
 from flask import Blueprint, g, jsonify, request, url_for
-from flask.cli import with_appcontext
 
 from repo_app import db, serialize
 from repo_app.access import Actor
@@ -193,24 +191,3 @@ def openapi_document(server: str) -> dict[str, Any]:
                     "field": {"type": "string"}}}}}},
         },
     }
-
-
-@click.group("tokens")
-def tokens_group() -> None:
-    """API tokens for depositing by script."""
-
-
-@tokens_group.command("create")
-@click.argument("email")
-@click.option("--days", default=90, show_default=True, help="Days until the token expires.")
-@with_appcontext
-def tokens_create(email: str, days: int) -> None:
-    """Create a token for the account EMAIL and print it (it is shown only once)."""
-    from repo_app.cli import SYSTEM, fail
-
-    try:
-        row, token = api_tokens.create(db.session(), SYSTEM, email, days)
-    except UserError as exc:
-        fail(str(exc))
-    click.echo(token)
-    click.echo(f"expires {row.expires_at.isoformat()}", err=True)

@@ -1,22 +1,18 @@
-"""Librarians' access administration: the audit log, its CSV export, bulk access changes,
-and the ``repo-app embargoes lift`` command."""
+"""Librarians' access administration: the audit log, its CSV export, bulk access changes."""
 
 from __future__ import annotations
 
 from datetime import date
 
-import click
 from flask import (
     Blueprint,
     Response,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
     url_for,
 )
-from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -28,15 +24,10 @@ from repo_app import db
 from repo_app.actors import current_actor
 from repo_app.errors import UserError
 from repo_app.forms import REQUIRED, access_choices
-from repo_app.services import audit_log, embargoes, searching, works
+from repo_app.services import audit_log, searching, works
 from repo_app.vocab import AccessLevel
 
 bp = Blueprint("audit", __name__)
-
-
-@bp.record_once
-def _install_embargo_lift(state) -> None:
-    embargoes.install_hourly(state.app)
 
 
 class BulkAccessForm(FlaskForm):
@@ -146,19 +137,3 @@ def _settings(form: BulkAccessForm) -> works.AccessSettings:
                                 embargo_until=form.embargo_until.data,
                                 after_embargo=form.access_after_embargo.data,
                                 reason=(form.reason.data or "").strip())
-
-
-@click.group("embargoes")
-def embargoes_group() -> None:
-    """Embargo housekeeping."""
-
-
-@embargoes_group.command("lift")
-@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Lift as if today were this date (default: today).")
-@with_appcontext
-def lift_command(on) -> None:
-    """Lift every embargo that has ended: new level, datestamp, audit event, re-index."""
-    with db.standalone_session(current_app) as session:
-        lifted = embargoes.lift(session, embargoes.SYSTEM, on.date() if on else None)
-    click.echo(f"Lifted {len(lifted)} embargo(es)" + (f": works {lifted}" if lifted else ""))

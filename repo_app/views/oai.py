@@ -6,14 +6,11 @@ and every answer, errors included, is an OAI-PMH document with status 200.
 
 from __future__ import annotations
 
-import click
 from flask import Blueprint, Response, request
-from flask.cli import with_appcontext
 
 from repo_app import db, oai_xml
-from repo_app.errors import UserError
 from repo_app.extensions import csrf
-from repo_app.services import harvest, oai
+from repo_app.services import oai
 
 bp = Blueprint("oai", __name__)
 csrf.exempt(bp)
@@ -62,22 +59,3 @@ def _error(base_url: str, echoed: dict[str, str], exc: oai.OaiError):
 
 def _send(root) -> Response:
     return Response(oai_xml.to_bytes(root), content_type="text/xml; charset=utf-8")
-
-
-@click.command("harvest")
-@click.argument("url")
-@click.option("--set", "set_spec", default="", help="Harvest only this set of the partner.")
-@click.option("--from", "since", default=None,
-              help="Start from this date (YYYY-MM-DD); default: where the last harvest ended.")
-@with_appcontext
-def harvest_command(url: str, set_spec: str, since: str | None) -> None:
-    """Harvest a partner's OAI-PMH endpoint (oai_dc) into the union catalogue."""
-    from repo_app.cli import SYSTEM, fail
-
-    try:
-        report = harvest.run(db.session(), SYSTEM, url, set_spec=set_spec, since=since)
-    except UserError as exc:
-        fail(str(exc))
-    start = "resumed" if report.resumed else f"from {report.since or 'the beginning'}"
-    click.echo(f"{report.source}: {report.pages} pages ({start}); {report.added} added, "
-               f"{report.updated} updated, {report.deleted} deleted")

@@ -1,18 +1,14 @@
 """Reports for librarians: digitization coverage, the holdings register and its links.
 
 The HTTP routes and the ``repo-app holdings`` / ``repo-app coverage``
-commands are the two front doors of the same services; both only parse
-input and render what the service returns.
+commands (``repo_app.commands.coverage``) are the two front doors of the
+same services; both only parse input and render what the service returns.
 """
 
 from __future__ import annotations
 
-import json
-import sys
 from datetime import date
-from pathlib import Path
 
-import click
 from flask import (
     Blueprint,
     Response,
@@ -24,7 +20,6 @@ from flask import (
     request,
     url_for,
 )
-from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -35,11 +30,10 @@ from markupsafe import Markup
 from wtforms import SubmitField
 
 from repo_app import db
-from repo_app.access import Actor
 from repo_app.actors import current_actor
 from repo_app.errors import UserError
 from repo_app.services import charts, coverage, holdings
-from repo_app.vocab import TYPE_LABELS, Role
+from repo_app.vocab import TYPE_LABELS
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -209,55 +203,3 @@ def decide_suggestion(holding_pk: int, decision: str):
         holding = holdings.reject(db.session(), actor, holding_pk)
         flash(_("The suggestion for holding %(id)s was rejected.", id=holding.holding_id))
     return redirect(url_for("reports.suggestions"), 303)
-
-
-# Command line: who these commands act as, recorded in the audit log.
-SYSTEM = Actor(role=Role.ADMIN, name="repo-app")
-
-
-@click.group("holdings")
-def holdings_group() -> None:
-    """The holdings register (the denominator of coverage)."""
-
-
-@holdings_group.command("import")
-@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@with_appcontext
-def holdings_import_command(csv_file: Path) -> None:
-    """Load or update the register from a holdings CSV; bad rows go to a report file."""
-    try:
-        result = holdings.import_csv(db.session(), SYSTEM, csv_file.read_bytes())
-    except UserError as exc:
-        click.echo(f"{csv_file}: {exc}", err=True)
-        sys.exit(1)
-    for error in result.errors:
-        click.echo(f"line {error.line}: {error.holding_id or '-'}: {error.error}", err=True)
-    click.echo(f"{result.rows} rows: {result.created} added, {result.updated} updated, "
-               f"{result.unchanged} unchanged, {len(result.errors)} rejected; "
-               f"{result.suggested} new link suggestions")
-    if result.report_path is not None:
-        click.echo(f"Report: {result.report_path}", err=True)
-        sys.exit(1)
-
-
-@click.command("coverage")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)
-@click.option("--snapshot", is_flag=True, help="Record today's snapshot and print one line.")
-@with_appcontext
-def coverage_command(fmt: str, snapshot: bool) -> None:
-    """The digitization coverage report (also records today's snapshot)."""
-    try:
-        report = coverage.report(db.session(), SYSTEM)
-    except ValueError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
-    if snapshot:
-        click.echo(f"Snapshot recorded for {report.date.isoformat()}: "
-                   f"{report.overall['digitized']}/{report.overall['holdings']} digitized")
-    elif fmt == "json":
-        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
-    elif fmt == "csv":
-        click.echo(coverage.as_csv(report), nl=False)
-    else:
-        click.echo(coverage.as_text_table(report), nl=False)

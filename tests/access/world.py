@@ -15,9 +15,9 @@ from flask.testing import FlaskClient
 
 from helpers import PASSWORD, login
 from repo_app import create_app
-from repo_app.cli import initialize
 from repo_app.db import standalone_session
 from repo_app.models import Work
+from repo_app.resources import initialize
 from repo_app.services import files, indexing, users, works
 
 OFF_CAMPUS, CAMPUS, READING_ROOM = "203.0.113.7", "10.10.3.4", "10.20.0.15"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from lxml import etree
 
-from repo_app.cli import SYSTEM
+from repo_app.access import SYSTEM
 from repo_app.db import standalone_session
 from repo_app.models import Work
 from repo_app.services import works

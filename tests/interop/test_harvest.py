@@ -18,11 +18,12 @@ from sqlalchemy import select, update
 from werkzeug.serving import make_server
 
 from repo_app import create_app
-from repo_app.cli import SYSTEM, initialize
+from repo_app.access import SYSTEM
 from repo_app.db import standalone_session
 from repo_app.errors import UserError
 from repo_app.models import HarvestedRecord, HarvestSource, Work
 from repo_app.models.types import utcnow
+from repo_app.resources import initialize
 from repo_app.services import harvest, works
 
 from .conftest import seed_into

@@ -17,23 +17,23 @@ from repo_app.actors import current_actor
 from repo_app.errors import UserError
 from repo_app.forms import REQUIRED
 from repo_app.models import Work
-from repo_app.services import requests, works
+from repo_app.services import copy_requests, works
 
-bp = Blueprint("requests", __name__)
+bp = Blueprint("copy_requests", __name__)
 
 
 class CopyRequestForm(FlaskForm):
     """No address field on purpose: the request goes to the librarians, nowhere else."""
 
     message = TextAreaField(_l("Why you need this work (optional)"),
-                            validators=[Optional(), Length(max=requests.MAX_MESSAGE_CHARS)])
+                            validators=[Optional(), Length(max=copy_requests.MAX_MESSAGE_CHARS)])
     submit = SubmitField(_l("Send the request to the library"))
 
 
 class GrantForm(FlaskForm):
-    days = IntegerField(_l("Days of access"), default=requests.DEFAULT_GRANT_DAYS,
+    days = IntegerField(_l("Days of access"), default=copy_requests.DEFAULT_GRANT_DAYS,
                         validators=[DataRequired(REQUIRED),
-                                    NumberRange(1, requests.MAX_GRANT_DAYS)])
+                                    NumberRange(1, copy_requests.MAX_GRANT_DAYS)])
     reason = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Grant access"))
 
@@ -51,11 +51,11 @@ def copy_request_link(work: Work) -> str:
     A guest who cannot download everything is sent to log in first.
     """
     actor = current_actor()
-    form_url = url_for("requests.new", work_id=work.id)
+    form_url = url_for("copy_requests.new", work_id=work.id)
     if actor.user_id is None:
-        return url_for("auth.login", next=form_url) if requests.guest_could_request(actor, work) \
-            else ""
-    return form_url if requests.may_request(actor, work) else ""
+        could = copy_requests.guest_could_request(actor, work)
+        return url_for("auth.login", next=form_url) if could else ""
+    return form_url if copy_requests.may_request(actor, work) else ""
 
 
 @bp.route("/works/<int:work_id>/request-copy", methods=["GET", "POST"])
@@ -66,10 +66,10 @@ def new(work_id: int):
     form = CopyRequestForm()
     if form.validate_on_submit():
         try:
-            requests.create(db.session(), actor, work.id, form.message.data or "")
+            copy_requests.create(db.session(), actor, work.id, form.message.data or "")
             flash(_("Your request was sent to the library. You will find the answer under "
                     "“My requests”."))
-            return redirect(url_for("requests.mine"))
+            return redirect(url_for("copy_requests.mine"))
         except UserError as exc:
             db.session().rollback()
             if exc.status != 400:
@@ -77,7 +77,7 @@ def new(work_id: int):
             form.message.errors = [*form.message.errors, exc.translated()]
     status = 400 if request.method == "POST" else 200
     return render_template("requests/new.html", work=work, form=form,
-                           allowed=requests.may_request(actor, work)), status
+                           allowed=copy_requests.may_request(actor, work)), status
 
 
 @bp.get("/my/requests")
@@ -85,15 +85,15 @@ def new(work_id: int):
 def mine():
     actor = current_actor()
     return render_template("requests/mine.html",
-                           requests=requests.mine(db.session(), actor),
-                           notifications=requests.notifications_for(db.session(), actor))
+                           requests=copy_requests.mine(db.session(), actor),
+                           notifications=copy_requests.notifications_for(db.session(), actor))
 
 
 @bp.get("/requests")
 @login_required
 def queue():
     return render_template("requests/queue.html",
-                           requests=requests.pending(db.session(), current_actor()),
+                           requests=copy_requests.pending(db.session(), current_actor()),
                            grant_form=GrantForm(), decline_form=DeclineForm())
 
 
@@ -103,7 +103,7 @@ def grant(request_id: int):
     form = GrantForm()
     if not form.validate_on_submit():
         return _invalid(form)
-    return _answer(lambda: requests.grant(db.session(), current_actor(), request_id,
+    return _answer(lambda: copy_requests.grant(db.session(), current_actor(), request_id,
                                           form.days.data, form.reason.data or ""),
                    _("Access granted."))
 
@@ -114,7 +114,7 @@ def decline(request_id: int):
     form = DeclineForm()
     if not form.validate_on_submit():
         return _invalid(form)
-    return _answer(lambda: requests.decline(db.session(), current_actor(), request_id,
+    return _answer(lambda: copy_requests.decline(db.session(), current_actor(), request_id,
                                             form.reason.data or ""),
                    _("The request was declined and the requester told why."))
 
@@ -129,13 +129,13 @@ def _answer(decision: Callable[[], object], done: str):
         if exc.status != 400:
             raise
         flash(exc.translated(), "error")
-    return redirect(url_for("requests.queue"))
+    return redirect(url_for("copy_requests.queue"))
 
 
 def _invalid(form: FlaskForm):
     """Staff-only actions: check the actor before telling them what was wrong with the form."""
-    requests.require_staff(current_actor())
+    copy_requests.require_staff(current_actor())
     for errors in form.errors.values():
         for error in errors:
             flash(str(error), "error")
-    return redirect(url_for("requests.queue"))
+    return redirect(url_for("copy_requests.queue"))

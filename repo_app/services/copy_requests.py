@@ -68,10 +68,11 @@ def create(db: Session, actor: Actor, work_id: int, message: str) -> CopyRequest
                         field="message", n=MAX_MESSAGE_CHARS)
     _check_not_pending(db, actor, work)
     _check_rate(db, actor)
-    request = CopyRequest(user_id=actor.user_id, work_id=work.id, message=message, status=PENDING)
-    db.add(request)
+    copy_request = CopyRequest(user_id=actor.user_id, work_id=work.id, message=message,
+                               status=PENDING)
+    db.add(copy_request)
     db.flush()
-    audit.record(db, actor, "copy_request.create", work, after={"request_id": request.id},
+    audit.record(db, actor, "copy_request.create", work, after={"request_id": copy_request.id},
                  reason=message)
     for librarian in _librarians(db):
         _notify(db, librarian, "New copy request for “%(title)s”",
@@ -79,7 +80,7 @@ def create(db: Session, actor: Actor, work_id: int, message: str) -> CopyRequest
                 title=work.title, requester=actor.name, message=message)
     db.commit()
     deliver_pending(db)
-    return request
+    return copy_request
 
 
 def _check_not_pending(db: Session, actor: Actor, work: Work) -> None:
@@ -134,69 +135,71 @@ def mine(db: Session, actor: Actor) -> list[CopyRequest]:
 
 def _pending_request(db: Session, actor: Actor, request_id: int) -> CopyRequest:
     require_staff(actor)
-    request = db.get(CopyRequest, request_id)
-    if request is None:
+    copy_request = db.get(CopyRequest, request_id)
+    if copy_request is None:
         raise NotFound()
-    if request.status != PENDING:
+    if copy_request.status != PENDING:
         raise UserError("already_decided", "This request has already been answered.")
-    decision = decide(actor, Action.CHANGE_ACCESS, request.work, policy=resources.policy())
+    decision = decide(actor, Action.CHANGE_ACCESS, copy_request.work, policy=resources.policy())
     if not decision:
         raise Forbidden(decision.reason)
-    return request
+    return copy_request
 
 
 def grant(db: Session, actor: Actor, request_id: int, days: int = DEFAULT_GRANT_DAYS,
           reason: str = "") -> CopyRequest:
     """Give the requester read and download access to the work for ``days`` days."""
-    request = _pending_request(db, actor, request_id)
+    copy_request = _pending_request(db, actor, request_id)
     if not 1 <= days <= MAX_GRANT_DAYS:
         raise UserError("bad_days", "Access can be granted for 1 to %(max)s days.", field="days",
                         max=MAX_GRANT_DAYS)
     now = utcnow()
-    access = AccessGrant(user_id=request.user_id, work_id=request.work_id,
+    access = AccessGrant(user_id=copy_request.user_id, work_id=copy_request.work_id,
                          granted_by_id=actor.user_id, granted_at=now,
                          expires_at=now + timedelta(days=days), reason=reason.strip())
     db.add(access)
     db.flush()
-    _decide(request, actor, GRANTED, reason)
-    request.grant_id = access.id
-    audit.record(db, actor, "copy_request.grant", request.work,
-                 before={"request_id": request.id, "status": PENDING},
-                 after={"request_id": request.id, "status": GRANTED, "user_id": request.user_id,
+    _decide(copy_request, actor, GRANTED, reason)
+    copy_request.grant_id = access.id
+    audit.record(db, actor, "copy_request.grant", copy_request.work,
+                 before={"request_id": copy_request.id, "status": PENDING},
+                 after={"request_id": copy_request.id, "status": GRANTED,
+                        "user_id": copy_request.user_id,
                         "expires_at": access.expires_at.isoformat()},
                  reason=reason.strip())
-    _notify(db, request.user, "Your request for “%(title)s” was granted",
+    _notify(db, copy_request.user, "Your request for “%(title)s” was granted",
             "You may read and download “%(title)s” until %(until)s.\n%(url)s",
-            title=request.work.title, until=access.expires_at.date().isoformat(),
-            url=_work_url(request.work))
+            title=copy_request.work.title, until=access.expires_at.date().isoformat(),
+            url=_work_url(copy_request.work))
     db.commit()
     deliver_pending(db)
-    return request
+    return copy_request
 
 
 def decline(db: Session, actor: Actor, request_id: int, reason: str) -> CopyRequest:
     """Refuse the request; the reason is required because the requester is told it."""
-    request = _pending_request(db, actor, request_id)
+    copy_request = _pending_request(db, actor, request_id)
     if not reason.strip():
         raise UserError("reason_required", "Give the requester a reason.", field="reason")
-    _decide(request, actor, DECLINED, reason)
-    audit.record(db, actor, "copy_request.decline", request.work,
-                 before={"request_id": request.id, "status": PENDING},
-                 after={"request_id": request.id, "status": DECLINED, "user_id": request.user_id},
+    _decide(copy_request, actor, DECLINED, reason)
+    audit.record(db, actor, "copy_request.decline", copy_request.work,
+                 before={"request_id": copy_request.id, "status": PENDING},
+                 after={"request_id": copy_request.id, "status": DECLINED,
+                        "user_id": copy_request.user_id},
                  reason=reason.strip())
-    _notify(db, request.user, "Your request for “%(title)s” was declined",
+    _notify(db, copy_request.user, "Your request for “%(title)s” was declined",
             "The library declined your request for “%(title)s”.\nReason: %(reason)s\n%(url)s",
-            title=request.work.title, reason=reason.strip(), url=_work_url(request.work))
+            title=copy_request.work.title, reason=reason.strip(), url=_work_url(copy_request.work))
     db.commit()
     deliver_pending(db)
-    return request
+    return copy_request
 
 
-def _decide(request: CopyRequest, actor: Actor, status: str, reason: str) -> None:
-    request.status = status
-    request.decided_at = utcnow()
-    request.decided_by_id = actor.user_id
-    request.decision_reason = reason.strip()
+def _decide(copy_request: CopyRequest, actor: Actor, status: str, reason: str) -> None:
+    copy_request.status = status
+    copy_request.decided_at = utcnow()
+    copy_request.decided_by_id = actor.user_id
+    copy_request.decision_reason = reason.strip()
 
 
 def _work_url(work: Work) -> str:

@@ -1,0 +1,68 @@
+"""``repo-app holdings import`` and ``repo-app coverage``: the register and the report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from repo_app.commands.common import fail
+
+
+@click.group("holdings")
+def holdings_group() -> None:
+    """The holdings register (the denominator of coverage)."""
+
+
+@holdings_group.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def holdings_import_command(csv_file: Path) -> None:
+    """Load or update the register from a holdings CSV; bad rows go to a report file."""
+    from repo_app import db
+    from repo_app.access import SYSTEM
+    from repo_app.errors import UserError
+    from repo_app.services import holdings
+
+    try:
+        result = holdings.import_csv(db.session(), SYSTEM, csv_file.read_bytes())
+    except UserError as exc:
+        fail(f"{csv_file}: {exc}")
+    for error in result.errors:
+        click.echo(f"line {error.line}: {error.holding_id or '-'}: {error.error}", err=True)
+    click.echo(f"{result.rows} rows: {result.created} added, {result.updated} updated, "
+               f"{result.unchanged} unchanged, {len(result.errors)} rejected; "
+               f"{result.suggested} new link suggestions")
+    if result.report_path is not None:
+        fail(f"Report: {result.report_path}")
+
+
+@click.command("coverage")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@click.option("--snapshot", is_flag=True, help="Record today's snapshot and print one line.")
+@with_appcontext
+def coverage_command(fmt: str, snapshot: bool) -> None:
+    """The digitization coverage report (also records today's snapshot)."""
+    from repo_app import db
+    from repo_app.access import SYSTEM
+    from repo_app.services import coverage
+
+    try:
+        report = coverage.report(db.session(), SYSTEM)
+    except ValueError as exc:
+        fail(str(exc))
+    if snapshot:
+        click.echo(f"Snapshot recorded for {report.date.isoformat()}: "
+                   f"{report.overall['digitized']}/{report.overall['holdings']} digitized")
+    elif fmt == "json":
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(coverage.as_csv(report), nl=False)
+    else:
+        click.echo(coverage.as_text_table(report), nl=False)
+
+
+COMMANDS = (holdings_group, coverage_command)

@@ -1,0 +1,41 @@
+"""``repo-app reindex`` and ``repo-app check``: the index rebuilt, the store and index verified."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+
+@click.command("reindex")
+@click.option("--procs", default=1, show_default=True, help="Whoosh writer processes.")
+@with_appcontext
+def reindex_command(procs: int) -> None:
+    """Rebuild the search index from the database and stored text (search keeps answering)."""
+    from repo_app import db
+    from repo_app.services import indexing
+
+    count = indexing.reindex(db.session(), procs=procs)
+    click.echo(f"Indexed {count} works")
+
+
+@click.command("check")
+@click.option("--repair", is_flag=True, help="Re-extract and re-index what can be repaired.")
+@with_appcontext
+def check_command(repair: bool) -> None:
+    """Fixity of stored files and consistency of the index with the database."""
+    from repo_app import db
+    from repo_app.services import checking
+
+    report = checking.check(db.session(), repair=repair)
+    for problem in report.problems:
+        state = "repaired" if problem.repaired else "PROBLEM"
+        click.echo(f"{state}: {problem.kind} work {problem.work_id}: {problem.detail}")
+    click.echo(f"Checked {report.files_checked} files and {report.works_checked} works: "
+               f"{len(report.problems)} problems, {len(report.unresolved)} unresolved")
+    if report.unresolved:
+        sys.exit(1)
+
+
+COMMANDS = (reindex_command, check_command)

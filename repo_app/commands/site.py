@@ -1,0 +1,33 @@
+"""``repo-app init`` and ``repo-app demo``: a data directory, and demo data in it."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+
+@click.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Create (or bring up to date) the database, file store and index. Safe to run twice."""
+    from repo_app import resources
+
+    resources.initialize(current_app)
+    click.echo(f"Initialised data directory {current_app.config['DATA_DIR']}")
+
+
+@click.command("demo")
+@click.option("--admin-password", default=None, help="Password for admin@example.org.")
+@with_appcontext
+def demo_command(admin_password: str | None) -> None:
+    """Load the demo collection and demo accounts (idempotent)."""
+    from repo_app import db, resources
+    from repo_app.services import demo
+
+    resources.initialize(current_app)
+    for line in demo.load(db.session(), admin_password):
+        click.echo(line)
+
+
+COMMANDS = (init_command, demo_command)
