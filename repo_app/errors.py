@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
+from flask.globals import request_ctx
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
@@ -54,6 +55,10 @@ def _render(status: int, message: str, code: str | None = None):
     if _wants_json():
         body = {"error": {"code": code or STATUS_CODES.get(status, "error"), "message": message}}
         return jsonify(body), status
+    if request_ctx.url_adapter is None:
+        # The request was refused before routing (an unknown Host header): the page's
+        # links cannot be built, so the message goes out alone.
+        return Response(message, status=status, mimetype="text/plain")
     return render_template("error.html", status=status, message=message), status
 
 

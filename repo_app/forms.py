@@ -18,7 +18,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from repo_app.vocab import (
     ACCESS_LABELS,
@@ -44,7 +44,10 @@ def join_list(values: list[str]) -> str:
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED), Email()])
+    # No format check beyond what `repo-app users create` makes: an account on an intranet
+    # domain (admin@thuvien.local) must be able to log in, and a malformed address simply
+    # matches no account ("Wrong e-mail or password", in the page's language).
+    email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED)])
     next = HiddenField()
     submit = SubmitField(_l("Log in"))

@@ -19,6 +19,8 @@ from __future__ import annotations
 import atexit
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 import pytest
@@ -85,6 +87,20 @@ class PostgresPool:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         self.made.clear()
         self.admin.dispose()
+
+
+@contextmanager
+def empty_database(server: str) -> Iterator[str]:
+    """A database with no tables at all (as before ``repo-app init``), dropped afterwards."""
+    pool = _pool(server)
+    name = f"{pool.run}_empty"
+    with pool.admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield pool.url(name)
+    finally:
+        with pool.admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @cache

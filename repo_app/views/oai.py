@@ -6,7 +6,7 @@ and every answer, errors included, is an OAI-PMH document with status 200.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, request, url_for
 
 from repo_app import db, oai_xml
 from repo_app.extensions import csrf
@@ -19,7 +19,7 @@ csrf.exempt(bp)
 @bp.route("/oai", methods=["GET", "POST"])
 def endpoint() -> Response:
     args = request.values.to_dict(flat=False)
-    base_url = request.base_url
+    base_url = url_for("oai.endpoint", _external=True)  # REPO_BASE_URL, never the Host header
     try:
         parsed = oai.parse_request(args)
     except oai.OaiError as exc:

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from repo_app import create_app
-from repo_app.cli import initialize
+from repo_app.resources import initialize
 
 
 @pytest.fixture

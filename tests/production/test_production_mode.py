@@ -9,6 +9,7 @@ from pathlib import Path
 import databases
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
 from helpers import PASSWORD, csrf_token
 from repo_app import create_app
@@ -19,6 +20,19 @@ from repo_app.services import users
 
 SITE = "https://thuvien.example.edu.vn"
 STRONG = secrets.token_urlsafe(32)
+
+
+class SiteClient(FlaskClient):
+    """A client that reaches the site as its address says: https, its own host name."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("base_url", SITE)
+        return super().open(*args, **kwargs)
+
+
+def site_client(app: Flask) -> FlaskClient:
+    app.test_client_class = SiteClient
+    return app.test_client()
 
 
 def _production_app(tmp_path: Path, monkeypatch, request, **env: str) -> Flask:
@@ -46,7 +60,8 @@ def production(tmp_path, monkeypatch, request) -> Flask:
 
 
 @pytest.mark.parametrize("key", [None, "sec-test", "a" * 64, secrets.token_hex(15),
-                                 secrets.token_urlsafe(20)])
+                                 secrets.token_urlsafe(20)],
+                         ids=["missing", "sec-test", "one-letter", "15-hex-bytes", "20-base64-bytes"])
 def test_production_refuses_a_missing_or_weak_secret(tmp_path, monkeypatch, key):
     monkeypatch.setenv("REPO_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("REPO_ENV", "production")
@@ -58,7 +73,8 @@ def test_production_refuses_a_missing_or_weak_secret(tmp_path, monkeypatch, key)
         create_app()
 
 
-@pytest.mark.parametrize("key", [secrets.token_urlsafe(32), secrets.token_hex(32)])
+@pytest.mark.parametrize("key", [secrets.token_urlsafe(32), secrets.token_hex(32)],
+                         ids=["token_urlsafe-32", "token_hex-32"])
 def test_production_accepts_32_random_bytes(tmp_path, monkeypatch, key):
     monkeypatch.setenv("REPO_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("REPO_ENV", "production")
@@ -68,14 +84,16 @@ def test_production_accepts_32_random_bytes(tmp_path, monkeypatch, key):
 
 def _log_in(client) -> str:
     token = csrf_token(client, "/login")
+    # Over https Flask-WTF also wants a same-origin Referer, which browsers send here.
     response = client.post("/login", data={"email": "admin@thuvien.local", "password": PASSWORD,
-                                           "csrf_token": token})
+                                           "csrf_token": token},
+                           headers={"Referer": f"{SITE}/login"})
     assert response.status_code == 302
     return "; ".join(response.headers.getlist("Set-Cookie"))
 
 
 def test_production_session_cookie_is_secure_httponly_and_samesite_lax(production):
-    cookie = _log_in(production.test_client(base_url=SITE))
+    cookie = _log_in(site_client(production))
     assert "session=" in cookie
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
@@ -91,12 +109,12 @@ def test_development_session_cookie_is_samesite_lax_but_not_secure(app, accounts
 
 
 def test_production_language_cookie_is_secure(production):
-    response = production.test_client(base_url=SITE).get("/lang/en")
+    response = site_client(production).get("/lang/en")
     assert "Secure" in response.headers["Set-Cookie"]
 
 
 def test_production_answers_with_hsts(production):
-    response = production.test_client(base_url=SITE).get("/")
+    response = site_client(production).get("/")
     assert response.status_code == 200
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
 
@@ -107,7 +125,7 @@ def test_development_sends_no_hsts(client):
 
 @pytest.mark.parametrize("host", ["evil.example", "127.0.0.1:8000", "thuvien.example.edu.vn.evil"])
 def test_production_refuses_unknown_host_headers(production, host):
-    response = production.test_client(base_url=SITE).get("/", headers={"Host": host})
+    response = site_client(production).get("/", headers={"Host": host})
     assert response.status_code == 400
     assert host not in response.get_data(as_text=True)
 
