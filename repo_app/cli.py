@@ -34,8 +34,12 @@ class RepoGroup(FlaskGroup):
         name, command, rest = super().resolve_command(ctx, args)
         if name not in NEEDS_NO_DATA and not ctx.resilient_parsing and "--help" not in rest:
             from repo_app import readiness
+            from repo_app.config import ConfigError
 
-            problem = readiness.problem(ctx.ensure_object(ScriptInfo).load_app())
+            try:
+                problem = readiness.problem(ctx.ensure_object(ScriptInfo).load_app())
+            except ConfigError as exc:
+                problem = str(exc)
             if problem:
                 fail(problem)
         return name, command, rest

@@ -11,7 +11,17 @@ from __future__ import annotations
 
 import click
 
-from repo_app.commands import coverage, embargoes, harvest, importing, index, site, tokens, users
+from repo_app.commands import (
+    coverage,
+    embargoes,
+    harvest,
+    importing,
+    index,
+    serving,
+    site,
+    tokens,
+    users,
+)
 
 COMMANDS: tuple[click.Command, ...] = (
     *site.COMMANDS,
@@ -22,6 +32,7 @@ COMMANDS: tuple[click.Command, ...] = (
     *coverage.COMMANDS,
     *harvest.COMMANDS,
     *tokens.COMMANDS,
+    *serving.COMMANDS,
 )
 
 
