@@ -72,6 +72,8 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     return {
         "DATA_DIR": data_dir,
         "DATABASE_URL": env.get("REPO_DATABASE_URL", f"sqlite:///{data_dir / 'repo.sqlite3'}"),
+        # Seconds a SQLite writer waits for another before the request answers 503.
+        "DB_BUSY_TIMEOUT": float(env.get("REPO_DB_BUSY_TIMEOUT", "30")),
         "ENV_NAME": PRODUCTION if production else "development",
         # In production the key must be configured: a key in the data directory would be
         # copied with every backup of it. Elsewhere one is made and kept there.
