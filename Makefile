@@ -29,6 +29,7 @@ translations: $(STAMP)
 
 lint: install
 	$(BIN)/ruff check repo_app search ingest tests bench
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -37,7 +37,12 @@ TEXT_BYTES = 50_000
 QUERIES = 200
 FACULTIES = ("law", "economics", "education", "medicine", "engineering", "agriculture")
 TYPES = ("bachelor_thesis", "master_thesis", "doctoral_dissertation", "research_report")
-ANYONE = Scope(tokens=frozenset({"anyone"}), today=date(2025, 1, 1))
+# An anonymous visitor under the default policy: public records, open texts.
+ANYONE = Scope(
+    metadata_levels=frozenset({"", "open", "campus", "restricted", "embargoed"}),
+    text_levels=frozenset({"open"}),
+    today=date(2025, 1, 1),
+)
 
 
 def sample_sentences() -> list[str]:

@@ -17,6 +17,7 @@ import gc
 import logging
 import multiprocessing
 import resource
+import tempfile
 import time
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -32,7 +33,7 @@ from pdfminer.pdfdocument import PDFEncryptionError
 
 from ingest import legacy_fonts
 from ingest.normalize import PAGE_BREAK, garbled_ratio, normalize_text
-from ingest.ocr import OcrFailed, ocr_pdf
+from ingest.ocr import OcrFailed, OcrUnavailable, recognise_page
 from ingest.pdftext import PdfText, read_pdf
 
 K = TypeVar("K")
@@ -377,8 +378,9 @@ def _ok_message(layer: PdfText) -> str:
 
 def _ocr_or_empty(path: Path, pages: int, limits: Limits, deadline: float) -> Extraction:
     try:
-        recognised = ocr_pdf(path, deadline=deadline, max_pages=limits.max_pages) \
-            if limits.ocr else None
+        recognised = _ocr_pages(path, pages, limits, deadline) if limits.ocr else None
+    except OcrUnavailable:
+        recognised = None
     except OcrFailed:
         return _outcome(EMPTY, MSG_OCR_FAILED, pages=pages)
     if recognised is None:
@@ -387,6 +389,15 @@ def _ocr_or_empty(path: Path, pages: int, limits: Limits, deadline: float) -> Ex
     if not _has_word_chars(text, 1):
         return _outcome(EMPTY, MSG_OCR_NOTHING, pages=pages)
     return _outcome(OCR, MSG_OCR.format(pages=pages), pages=pages, text=text, ocr=True)
+
+
+def _ocr_pages(path: Path, pages: int, limits: Limits, deadline: float) -> str:
+    """Every page's OCR text, pages separated by form feeds, within the file's deadline."""
+    count = pages if limits.max_pages is None else min(pages, limits.max_pages)
+    with tempfile.TemporaryDirectory(prefix="ocr-") as work:
+        return PAGE_BREAK.join(
+            recognise_page(path, index, Path(work), timeout=deadline - time.monotonic()).text
+            for index in range(count))
 
 
 def _has_word_chars(text: str, needed: int) -> bool:

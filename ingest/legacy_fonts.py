@@ -19,6 +19,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 
+from ingest import syllables
+
 TCVN3 = "tcvn3"
 VNI = "vni"
 
@@ -79,15 +81,6 @@ _STYLE_SUFFIX = re.compile(
 # the text is already Unicode and must not be converted.
 _UNICODE_VIETNAMESE = re.compile("[ăĂđĐĩĨũŨơƠưƯ\u1ea0-\u1ef9]")
 
-_ONSETS = "ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx]"
-_NUCLEI = (
-    "iêu|yêu|oai|oay|oao|oeo|uây|uôi|ươi|ươu|uya|uyê|uyu|"
-    "ai|ao|au|ay|âu|ây|eo|êu|ia|iê|iu|oa|oă|oe|oi|ôi|ơi|oo|ua|uâ|uê|ui|uô|uơ|uy|"
-    "ưa|ưi|ươ|ưu|yê|[aăâeêioôơuưy]"
-)
-_CODAS = "ch|ng|nh|[cmnpt]"
-_SYLLABLE = re.compile(f"(?:{_ONSETS})?(?:{_NUCLEI})(?:{_CODAS})?")
-_TONES = {_GRAVE, _ACUTE, _TILDE, _HOOK, _DOT}
 _WORD_EDGES = "\"'()[]{}.,;:!?/*-–—…“”‘’"
 
 MIN_SYLLABLES = 3
@@ -175,17 +168,7 @@ def _word_counts(text: str) -> Counter[str]:
 
 def _syllable_count(counts: dict[str, int], transform: Callable[[str], str]) -> int:
     """How many of the counted words are Vietnamese syllables once transformed."""
-    return sum(n for w, n in counts.items() if is_vietnamese_syllable(transform(w)))
-
-
-def is_vietnamese_syllable(word: str) -> bool:
-    """True if ``word`` is shaped like one Vietnamese syllable (onset, vowels, coda, one tone)."""
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    tones = sum(1 for c in decomposed if c in _TONES)
-    if tones > 1:
-        return False
-    bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
-    return _SYLLABLE.fullmatch(bare) is not None
+    return sum(n for w, n in counts.items() if syllables.is_valid(transform(w)))
 
 
 def _family(fontname: str) -> str:

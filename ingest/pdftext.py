@@ -28,7 +28,6 @@ from pdfminer.pdftypes import PDFStream, resolve1
 
 from ingest import legacy_fonts
 
-PAGE_BREAK = "\f"
 # pdfminer writes "(cid:N)" for a byte its encoding table lacks; in a legacy
 # font that byte is a Vietnamese letter (0xAD is "ư" in TCVN3).
 _BYTE_PLACEHOLDER = re.compile(r"\(cid:(\d{1,3})\)")

@@ -8,7 +8,6 @@ files on demand so the repository ships none.
 from __future__ import annotations
 
 import io
-import os
 import secrets
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,33 +15,12 @@ from pathlib import Path
 from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
-FONT_ENV = "REPO_PDF_FONT"
-FONT_FILE = "DejaVuSans.ttf"
-FONT_DIRS = (
-    Path("/usr/share/fonts/truetype/dejavu"),
-    Path("/usr/share/fonts/dejavu"),
-    Path("/usr/share/fonts/TTF"),
-    Path("/usr/local/share/fonts"),
-    Path("/Library/Fonts"),
-)
+from ingest.fonts import find_font
+
 FAMILY = "Body"
 FONT_SIZE = 12
 LINE_HEIGHT = 7
 IMAGE_DPI = 150
-
-
-def find_font() -> Path:
-    """DejaVu Sans, which covers Vietnamese: from ``REPO_PDF_FONT`` or the usual places."""
-    if os.environ.get(FONT_ENV):
-        return Path(os.environ[FONT_ENV])
-    for folder in FONT_DIRS:
-        if (folder / FONT_FILE).is_file():
-            return folder / FONT_FILE
-    found = next(Path("/usr/share/fonts").rglob(FONT_FILE), None) \
-        if Path("/usr/share/fonts").is_dir() else None
-    if found is None:
-        raise FileNotFoundError(f"{FONT_FILE} not found; install fonts-dejavu or set {FONT_ENV}")
-    return found
 
 
 def write_pdf(

@@ -1,8 +1,8 @@
 """Every access decision in the repository, in one place.
 
 ``decide(actor, action, work, file)`` answers "may this actor do this to
-this work (or file)?"; ``search_scope(actor)`` and ``document_audiences``
-answer, from the same tables, "what may this actor find in the index?".
+this work (or file)?"; ``search_scope(actor, policy)`` answers, by asking
+``decide`` about each level, "what may this actor find in the index?".
 Views, search, the API, OAI-PMH, the sitemap and the reader all ask here;
 nothing else looks at roles or levels.
 
@@ -11,6 +11,10 @@ The rules are expressed with *audience tokens*: an actor holds some
 when the request comes from those networks, ``staff`` for librarians and
 admins), and each access level lists the tokens that may do each action.
 The depositor of a work and holders of a current grant are added on top.
+
+The index stores facts about a work (``level_schedule``, ``owner_key``),
+never the outcome of these rules, so a change of policy or date is in
+force at the next search without re-indexing.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Protocol
 
+from repo_app.errors import Forbidden, NotFound
 from repo_app.vocab import AccessLevel, Role, WorkStatus
 from search.documents import Scope
 
@@ -135,6 +140,23 @@ class Policy:
         object.__setattr__(self, "metadata", metadata)
 
 
+@dataclass(frozen=True)
+class LevelSchedule:
+    """A work's level and, for an embargo with an end, the day it changes and what to."""
+
+    level: str
+    changes_on: date | None = None
+    level_after: str = ""
+
+
+def level_schedule(work: WorkLike) -> LevelSchedule:
+    """The facts ``effective_level`` judges, for storing where no policy applies (the index)."""
+    if work.access_level == AccessLevel.EMBARGOED and work.embargo_until is not None:
+        return LevelSchedule(work.access_level, work.embargo_until,
+                             work.access_after_embargo or AccessLevel.OPEN)
+    return LevelSchedule(work.access_level)
+
+
 def effective_level(work: WorkLike, file: FileLike | None = None, today: date | None = None) -> str:
     """The level in force today: a file's override, and an embargo past its date lifted.
 
@@ -181,6 +203,20 @@ def decide(
     if action == Action.REQUEST_COPY:
         return _decide_copy_request(actor, work, file, policy, today)
     return Decision(False, f"unknown action {action}")
+
+
+def require(actor: Actor, action: Action, work: WorkLike | None = None,
+            file: FileLike | None = None, *, policy: Policy | None = None) -> None:
+    """``decide``, raising when it says no: the one way a service refuses.
+
+    ``NotFound`` when the actor must not learn the work exists (a hidden work
+    looks exactly like a missing one), ``Forbidden`` with the reason otherwise.
+    """
+    decision = decide(actor, action, work, file, policy=policy)
+    if decision.hidden:
+        raise NotFound()
+    if not decision:
+        raise Forbidden(decision.reason)
 
 
 def _decide_global(actor: Actor, action: Action) -> Decision:
@@ -258,41 +294,49 @@ def _denial_reason(level: str, action: Action) -> str:
     return f"{level}: not allowed"
 
 
-def search_scope(actor: Actor, today: date | None = None) -> Scope:
-    """What this actor may find in the index, from the same tokens ``decide`` uses."""
-    return Scope(
-        tokens=actor.tokens,
-        today=today or date.today(),
-        owner=f"user:{actor.user_id}" if actor.user_id is not None else "",
-        work_ids=frozenset(str(i) for i in actor.granted_work_ids),
-    )
+# The level of a record harvested from a partner library: its metadata is a
+# public catalogue entry; its text, if any, is the partner's, never ours to show.
+CATALOGUE_RECORD = ""
+
+
+def owner_key(user_id: int | None) -> str:
+    """How the index names a work's depositor (and a searcher's own works)."""
+    return f"user:{user_id}" if user_id is not None else ""
 
 
 @dataclass(frozen=True)
-class Audiences:
-    """The tokens an index document carries (see ``search.documents.WorkDocument``)."""
+class _PublishedAt:
+    """A published work at ``access_level`` that no one owns or was granted: a level's probe."""
 
-    meta: tuple[str, ...]
-    text: tuple[str, ...]
-    text_after_embargo: tuple[str, ...]
+    access_level: str
+    id: int = 0
+    status: str = WorkStatus.PUBLISHED
+    embargo_until: date | None = None
+    access_after_embargo: str = ""
+    depositor_id: int | None = None
 
 
-def document_audiences(work: WorkLike, policy: Policy | None = None) -> Audiences:
-    """Audience tokens for a work's index document, from the same tables as ``decide``.
+def search_scope(actor: Actor, policy: Policy | None = None, today: date | None = None) -> Scope:
+    """What this actor may find in the index under ``policy`` today.
 
-    The stored level (not today's effective one) is used with the
-    after-embargo tokens, so the search lifts an embargo on its date by
-    itself; re-indexing at the lift only tidies up.
+    Each level of the policy's tables is put to ``decide``, so search follows
+    exactly the rules the pages follow, a new level needs no change here, and
+    the answer is the policy in force now, not the one the index was built under.
     """
     policy = policy or Policy()
-    if work.status != WorkStatus.PUBLISHED:
-        return Audiences((STAFF,), (STAFF,), ())
-    level = work.access_level
-    after: tuple[str, ...] = ()
-    if level == AccessLevel.EMBARGOED and work.embargo_until is not None:
-        after = tuple(sorted(policy.read[work.access_after_embargo or AccessLevel.OPEN]))
-    meta = policy.metadata[level] | {STAFF}
-    return Audiences(tuple(sorted(meta)), tuple(sorted(policy.read[level])), after)
+    today = today or date.today()
+
+    def levels(action: Action) -> frozenset[str]:
+        return frozenset(level for level in policy.metadata
+                         if decide(actor, action, _PublishedAt(level), policy=policy, today=today))
+
+    return Scope(
+        metadata_levels=levels(Action.VIEW_METADATA) | {CATALOGUE_RECORD},
+        text_levels=levels(Action.SEARCH_FULLTEXT),
+        today=today,
+        owner=owner_key(actor.user_id),
+        work_ids=frozenset(str(i) for i in actor.granted_work_ids),
+    )
 
 
 def policy_from_config(config: Mapping[str, object]) -> Policy:

@@ -17,6 +17,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+# The languages the site speaks (Vietnamese first: the default for everyone).
+LOCALES = ("vi", "en")
 
 
 def parse_networks(value: str) -> tuple[Network, ...]:

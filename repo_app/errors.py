@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, g, jsonify, make_response, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request
 from flask.globals import request_ctx
 from flask_babel import gettext
 from sqlalchemy.exc import OperationalError
@@ -36,6 +36,13 @@ class UserError(Exception):
 class NotFound(UserError):
     def __init__(self) -> None:
         super().__init__("not_found", "Not found.", status=404)
+
+
+class LoginRequired(UserError):
+    """Only for members: a guest on a page is sent to log in, a script gets a 401."""
+
+    def __init__(self) -> None:
+        super().__init__("login_required", "Log in to see this page.", status=401)
 
 
 class Forbidden(UserError):
@@ -86,6 +93,12 @@ def register(app: Flask) -> None:
     @app.errorhandler(UserError)
     def user_error(exc: UserError):
         return _render(exc.status, exc.translated(), exc.code)
+
+    @app.errorhandler(LoginRequired)
+    def login_required(exc: LoginRequired):
+        if _wants_json():
+            return _render(exc.status, exc.translated(), exc.code)
+        return current_app.login_manager.unauthorized()
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -8,10 +8,10 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
 from repo_app import db, templating
+from repo_app.config import LOCALES
 from repo_app.models import User
 from repo_app.proxies import TrustedProxies
 
-LOCALES = ("vi", "en")
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

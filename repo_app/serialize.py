@@ -6,10 +6,25 @@ from typing import Any
 
 from flask import url_for
 
-from repo_app import resources
-from repo_app.access import Action, Actor, decide, effective_level
-from repo_app.models import File, Work
+from repo_app.access import Actor, effective_level
+from repo_app.models import Work
+from repo_app.services import document_ids, pages
 from repo_app.vocab import EXTRACTION_LABELS
+from search.results import Hit
+
+
+def hit_url(hit: Hit, *, external: bool = False) -> str:
+    """Where a hit leads: a local work's page, or the partner's page of a harvested record."""
+    work_id = document_ids.local_work_id(hit.id)
+    if work_id is None:
+        return hit.url
+    return url_for("public.work", work_id=work_id, _external=external)
+
+
+def _hit_id(hit: Hit) -> int | str:
+    """A local work by its number (CONTRACT.md), a harvested record by its document id."""
+    work_id = document_ids.local_work_id(hit.id)
+    return hit.id if work_id is None else work_id
 
 
 def search_results(results) -> dict[str, Any]:
@@ -18,7 +33,7 @@ def search_results(results) -> dict[str, Any]:
         "page": results.page,
         "hits": [
             {
-                "id": int(hit.id) if hit.id.isdigit() else hit.id,
+                "id": _hit_id(hit),
                 "title": hit.title,
                 "creators": list(hit.creators),
                 "year": hit.year,
@@ -26,8 +41,7 @@ def search_results(results) -> dict[str, Any]:
                 "type": hit.type,
                 "access": hit.access,
                 "snippet": hit.snippet,
-                "url": url_for("public.work", work_id=int(hit.id), _external=True)
-                if hit.id.isdigit() else hit.url,
+                "url": hit_url(hit, external=True),
             }
             for hit in results.hits
         ],
@@ -38,20 +52,20 @@ def search_results(results) -> dict[str, Any]:
     }
 
 
-def file_record(actor: Actor, work: Work, file: File) -> dict[str, Any]:
-    policy = resources.policy()
+def file_record(work: Work, rights: pages.FileRights) -> dict[str, Any]:
+    file = rights.file
     record: dict[str, Any] = {
         "id": file.id,
         "name": file.original_name,
         "size": file.size,
         "pages": file.pages,
-        "access": effective_level(work, file),
+        "access": rights.level,
         "extraction": {
             "status": file.extraction_status,
             "message": file.extraction_message or str(EXTRACTION_LABELS.get(file.extraction_status, "")),
         },
     }
-    if decide(actor, Action.DOWNLOAD, work, file, policy=policy):
+    if rights.download:
         record["download_url"] = url_for("public.download", work_id=work.id, file_id=file.id,
                                          _external=True)
     return record
@@ -80,5 +94,5 @@ def work_record(actor: Actor, work: Work) -> dict[str, Any]:
         "grantor": work.grantor,
         "access": effective_level(work),
         "embargo_until": work.embargo_until.isoformat() if work.embargo_until else None,
-        "files": [file_record(actor, work, f) for f in work.files],
+        "files": [file_record(work, r) for r in pages.file_rights(actor, work)],
     }

@@ -9,9 +9,10 @@ from flask import Flask, current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from repo_app import vocab
-from repo_app.access import Action, decide, effective_level
+from repo_app import serialize, vocab
+from repo_app.access import effective_level
 from repo_app.actors import current_actor
+from repo_app.services import pages
 
 
 def access_badge(level: str, embargo_until: date | None = None) -> str:
@@ -23,10 +24,11 @@ def access_badge(level: str, embargo_until: date | None = None) -> str:
 
 def _globals() -> dict[str, Any]:
     actor = current_actor()
+    menu = pages.menu(actor)
     return {
         "actor": actor,
-        "can_deposit": decide(actor, Action.DEPOSIT).allowed,
-        "can_review": decide(actor, Action.REVIEW).allowed,
+        "can_deposit": menu.deposit,
+        "can_review": menu.review,
         "institution": current_app.config["INSTITUTION_NAME"],
         "locale": str(get_locale()),
         "labels": {
@@ -59,3 +61,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(access_badge)
     app.add_template_global(facet_label)
     app.add_template_global(effective_level)
+    app.add_template_global(serialize.hit_url)

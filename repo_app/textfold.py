@@ -1,22 +1,21 @@
 """Accent folding for matching and ASCII codes outside the search index.
 
-"Đại học Cần Thơ" → "dai hoc can tho". NFD-then-drop-marks alone would
-delete đ/Đ (they do not decompose), so they are mapped first.
+"Đại học Cần Thơ" → "dai hoc can tho". The letters are folded by the one
+rule the index folds them by (``search.analysis``: Word's ``ƣ`` repaired,
+``đ`` mapped, marks dropped), word by word, lowercased, spaces collapsed.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 
-_D = str.maketrans({"đ": "d", "Đ": "D"})
+from search.analysis import fold as fold_word
+from search.analysis import nfc
 
 
 def fold(text: str) -> str:
     """Lowercase ASCII-ish form of ``text`` for accent-insensitive comparison."""
-    decomposed = unicodedata.normalize("NFD", text.translate(_D))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.lower().split())
+    return " ".join(fold_word(word) for word in nfc(text).lower().split())
 
 
 def slug(text: str, max_length: int = 60) -> str:

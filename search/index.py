@@ -12,8 +12,9 @@ from whoosh.searching import Searcher
 
 from search import searching
 from search.documents import Scope, WorkDocument
+from search.errors import IndexMissingError, IndexOutdatedError
 from search.rebuild import (
-    IndexMissingError,
+    check_format,
     current_generation,
     fill,
     new_generation,
@@ -38,6 +39,17 @@ class SearchIndex:
             if current_generation(self.root) is None:
                 path, _ = new_generation(self.root)
                 swap_in(self.root, path)
+
+    def outdated(self) -> str | None:
+        """Why the current generation must be rebuilt before it is searched, or None."""
+        generation = current_generation(self.root)
+        if generation is None:
+            return None
+        try:
+            check_format(generation)
+        except IndexOutdatedError as error:
+            return str(error)
+        return None
 
     def write(self, docs: Iterable[WorkDocument], delete_ids: Iterable[str] = ()) -> None:
         """Upsert ``docs`` (keyed on id) and delete ``delete_ids``, waiting for the write lock."""
@@ -114,6 +126,7 @@ class SearchIndex:
     def _open(self, generation: Path) -> Index:
         """The Whoosh index of ``generation``, opened once per generation."""
         if self._opened is None or self._opened[0] != generation:
+            check_format(generation)
             self._opened = (generation, open_dir(str(generation)))
         return self._opened[1]
 

@@ -49,7 +49,7 @@ def _cache_key(searcher: Searcher, query: whoosh_query.Query) -> tuple[str, int,
 class DocSet(whoosh_query.Query):
     """A filter worked out once per segment: the documents ``query`` matches, as a list.
 
-    Visibility and readability filters are unions of audience terms and,
+    Visibility and readability filters are unions of level terms and,
     for embargoes, a numeric range; evaluated in the query tree they were
     re-planned and re-read for every full-text term they guard (a numeric
     range expands to its terms each time it is sized). As a DocSet they are

@@ -31,7 +31,7 @@ NOTICE_TOO_LONG = "The query was too long; only its first words were searched."
 NOTICE_NOTHING_TO_SEARCH = "The query had no words to search for; all works are listed."
 
 PREFIX_FIELDS: dict[str, tuple[str, ...]] = {
-    "title": ("title", "alt_title"),
+    "title": ("title",),
     "author": ("creators",),
     "advisor": ("advisors",),
     "keyword": ("keywords",),

@@ -27,19 +27,18 @@ from whoosh.index import Index, create_in
 from search.bulk import bulk_writer
 from search.codec import SplitCodec
 from search.documents import WorkDocument
-from search.schema import build_schema, to_fields
+from search.errors import IndexMissingError, IndexOutdatedError
+from search.schema import build_schema, index_format, to_fields
 
 CURRENT = "current"
 GENERATION_PREFIX = "gen-"
 READERS_LOCK = "readers.lock"
+# Names the format a generation was written in (``schema.index_format``).
+FORMAT_FILE = "format"
 # Times the link is read again when a swap removes the generation it named.
 OPEN_ATTEMPTS = 3
 # Rebuild writers get more memory: fewer spilled runs to merge at the end.
 REBUILD_LIMIT_MB = 256
-
-
-class IndexMissingError(RuntimeError):
-    """The index root has no index yet: ``create_or_open`` (``repo-app init``) was not run."""
 
 
 def current_generation(root: Path) -> Path | None:
@@ -55,7 +54,21 @@ def new_generation(root: Path) -> tuple[Path, Index]:
     path = root / f"{GENERATION_PREFIX}{uuid.uuid4().hex}"
     path.mkdir()
     (path / READERS_LOCK).touch()
+    (path / FORMAT_FILE).write_text(index_format())
     return path, create_in(str(path), build_schema())
+
+
+def check_format(generation: Path) -> None:
+    """Refuse a generation written in another format: its fields would be misread."""
+    try:
+        written = (generation / FORMAT_FILE).read_text().strip()
+    except FileNotFoundError:
+        written = "1 (before formats were recorded)"
+    if written != index_format():
+        raise IndexOutdatedError(
+            f"{generation}: the index was written in format {written}, this release reads "
+            f"{index_format()}; rebuild it with `repo-app reindex`"
+        )
 
 
 @contextmanager

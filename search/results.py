@@ -6,17 +6,26 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+# Facets every result list is counted by, in the order they are offered.
+FACETS = ("faculty", "type", "degree_level", "year", "language", "access", "source")
+# Orders offered for a query; without one there is no relevance to sort by.
 SORTS = ("relevance", "newest", "title")
+BROWSE_SORTS = ("newest", "title")
+# Longer queries are cut (with a notice): a query's cost grows with its words.
+MAX_QUERY_CHARS = 1000
 
 
 @dataclass
 class SearchRequest:
-    """One search as the user asked for it; unchecked, the index clamps and repairs it."""
+    """One search as the user asked for it; unchecked, the index clamps and repairs it.
+
+    ``sort`` empty: the default order (relevance for a query, newest without one).
+    """
 
     q: str = ""
     page: int = 1
     per_page: int = 20
-    sort: str = "relevance"
+    sort: str = ""
     filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
@@ -55,7 +64,11 @@ class FacetValue:
 
 @dataclass
 class SearchResults:
-    """One page of results; ``notice`` explains any repair made to the request."""
+    """One page of results; ``notice`` explains any repair made to the request.
+
+    ``sort`` is the order applied and ``sorts`` the orders a results page
+    offers (no relevance without a query).
+    """
 
     total: int
     page: int
@@ -64,3 +77,5 @@ class SearchResults:
     facets: dict[str, list[FacetValue]]
     suggestion: str | None = None
     notice: str | None = None
+    sort: str = ""
+    sorts: tuple[str, ...] = ()

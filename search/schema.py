@@ -13,9 +13,10 @@ matching work; the separate fields stay for ``author:``, ``keyword:`` …
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from search.analysis import SyllablePositions, exact_analyzer, fold, folded_analyzer, nfc
 from search.documents import WorkDocument
@@ -30,9 +31,17 @@ SEARCH_WEIGHTS: dict[str, float] = {"title": 2.0, "meta": 2.0, "fulltext": 1.0}
 
 # Fields whose matches are allowed only where the searcher may read the text.
 FULLTEXT_FIELDS = frozenset({"fulltext", "fulltext_f"})
+# The indexed level of a document whose access is "" (a harvested catalogue record).
+NO_LEVEL = "-"
 # Column value of a work without a year: last when newest first, never a facet value.
 NO_YEAR = 0
-FACETS = ("faculty", "type", "degree_level", "year", "language", "access", "source")
+
+# What the index's fields mean, as a number: bump it whenever build_schema or
+# to_fields changes what a field holds. An index written in another format is
+# refused ("rebuild needed"), never searched with the wrong meaning.
+#   1: audience tokens decided at indexing time (until 2026-11)
+#   2: access facts judged per search; every metadata field, both languages
+FORMAT_REVISION = 2
 
 
 def folded(name: str) -> str:
@@ -57,7 +66,7 @@ def _folded() -> TEXT:
 
 
 def build_schema() -> Schema:
-    """The one schema of the index; changing it means a rebuild."""
+    """The one schema of the index; changing it (or ``to_fields``) means bumping ``FORMAT``."""
     return Schema(
         # Unique key for update_document; stored so a hit names its work.
         id=ID(stored=True, unique=True),
@@ -65,13 +74,12 @@ def build_schema() -> Schema:
         version=STORED(),
         # Stored so a hit list renders without the database.
         url=STORED(),
-        # Stored: shown in hits and fed to more_like_this. Each *_f twin below is
+        # Every title of the work (its own, the alternative and the English one),
+        # so a title match ranks first in any language; only the title itself is
+        # stored (shown in hits, fed to more_like_this). Each *_f twin below is
         # the same text folded, for queries typed without diacritics.
         title=_exact(stored=True),
         title_f=_folded(),
-        # Searchable only; the work page shows it from the database.
-        alt_title=_exact(stored=False),
-        alt_title_f=_folded(),
         # Stored (newline-joined) for the hit list's author line.
         creators=_exact(stored=True),
         creators_f=_folded(),
@@ -81,11 +89,14 @@ def build_schema() -> Schema:
         # Only stored, for the snippet of a work whose text may not be quoted;
         # it is searched through meta.
         abstract=STORED(),
-        # All metadata texts, newline-joined: what a plain query searches besides
-        # title and full text, and what more_like_this compares.
+        # Every metadata text, newline-joined: titles, people, abstracts and
+        # keywords in both languages, the names of the work's type, degree and
+        # faculty, discipline, grantor, identifier. What a plain query searches
+        # besides title and full text (one field, not twelve: each query term
+        # is a union over the fields it searches, visited for every match).
         meta=_exact(stored=False),
         meta_f=_folded(),
-        # Stored for more_like_this, which works from title, abstract and keywords.
+        # Both languages' keywords; stored (the Vietnamese ones) for more_like_this.
         keywords=_exact(stored=True),
         keywords_f=_folded(),
         # Never stored: 50 KB a work would bloat the index; text_for() supplies it.
@@ -103,41 +114,68 @@ def build_schema() -> Schema:
         # a missing year sorts as NO_YEAR, after every real year. Signed, as all
         # NUMERIC fields here: Whoosh's unsigned range queries miss matches.
         year=NUMERIC(int, bits=32, stored=True, sortable=True, default=NO_YEAR),
-        # Day ordinal, numeric so "embargo ended by today" is a range query that
-        # takes today from the searcher's Scope and needs no nightly job.
+        # The embargo's end as a day ordinal, stored for the hit's badge.
         embargo_day=NUMERIC(int, bits=32, stored=True),
+        # The level search scopes are judged on: the access code, or NO_LEVEL for a
+        # record outside our policy (a partner's), since an empty term cannot be indexed.
+        level=ID(),
+        # The day the level changes to access_after (an embargo's end): numeric,
+        # so "changed by today" is a range query taking today from the Scope.
+        access_changes_day=NUMERIC(int, bits=32),
+        # The level from access_changes_day on; a filter, never shown or scored.
+        access_after=ID(),
         # Folded, lowercased title: a column for sorting by title.
         title_sort=ID(sortable=True),
         # Exact owner key: a depositor always sees their own works in full.
         owner=ID(),
-        # Audience tokens are opaque codes from the access module, comma-joined;
-        # not scorable because they filter and must never change a ranking.
-        meta_audience=KEYWORD(commas=True, scorable=False),
-        text_audience=KEYWORD(commas=True, scorable=False),
-        text_audience_after=KEYWORD(commas=True, scorable=False),
     )
+
+
+def index_format() -> str:
+    """The format an index is written in: the revision and a digest of the schema's shape."""
+    shape = [
+        (name, type(field).__name__, field.stored, field.scorable, field.column_type is not None,
+         repr(getattr(field, "analyzer", None)), type(getattr(field, "format", None)).__name__)
+        for name, field in sorted(build_schema().items())
+    ]
+    return f"{FORMAT_REVISION}:{hashlib.sha1(repr(shape).encode()).hexdigest()[:16]}"
+
+
+def indexed_level(level: str) -> str:
+    """How a level is written in the ``level`` and ``access_after`` fields."""
+    return level or NO_LEVEL
+
+
+def metadata_text(doc: WorkDocument) -> str:
+    """Every metadata text of ``doc`` in one newline-joined string: the ``meta`` field."""
+    parts = [
+        doc.title,
+        doc.alt_title,
+        doc.title_en,
+        *doc.creators,
+        *doc.advisors,
+        doc.abstract,
+        doc.abstract_en,
+        *doc.keywords,
+        *doc.keywords_en,
+        *doc.labels,
+        doc.discipline,
+        doc.grantor,
+        doc.identifier,
+    ]
+    return VALUE_SEPARATOR.join(part for part in parts if part)
 
 
 def to_fields(doc: WorkDocument) -> dict[str, object]:
     """The index fields of one work: the only place a WorkDocument becomes a document."""
     texts = {
-        "title": doc.title,
-        "alt_title": doc.alt_title,
+        "title": VALUE_SEPARATOR.join(t for t in (doc.title, doc.alt_title, doc.title_en) if t),
         "creators": VALUE_SEPARATOR.join(doc.creators),
         "advisors": VALUE_SEPARATOR.join(doc.advisors),
-        "keywords": VALUE_SEPARATOR.join(doc.keywords),
+        "keywords": VALUE_SEPARATOR.join(doc.keywords + doc.keywords_en),
+        "meta": metadata_text(doc),
         "fulltext": doc.fulltext,
     }
-    texts["meta"] = VALUE_SEPARATOR.join(
-        [
-            texts["title"],
-            texts["alt_title"],
-            texts["creators"],
-            texts["advisors"],
-            doc.abstract,
-            texts["keywords"],
-        ]
-    )
     fields: dict[str, object] = {
         "id": doc.id,
         "version": doc.version,
@@ -145,18 +183,22 @@ def to_fields(doc: WorkDocument) -> dict[str, object]:
         "abstract": nfc(doc.abstract),
         "title_sort": fold(nfc(doc.title).lower()),
         "owner": doc.owner,
-        "meta_audience": ",".join(doc.meta_audience),
-        "text_audience": ",".join(doc.text_audience),
-        "text_audience_after": ",".join(doc.text_audience_after),
+        "level": indexed_level(doc.access),
+        "access_after": doc.access_after if doc.access_changes_on is not None else "",
     }
     for name, text in texts.items():
         fields[name] = fields[folded(name)] = nfc(text)
+    # Only the work's own title and Vietnamese keywords are shown and compared.
+    fields["_stored_title"] = nfc(doc.title)
+    fields["_stored_keywords"] = nfc(VALUE_SEPARATOR.join(doc.keywords))
     for name in ("faculty", "type", "degree_level", "language", "access", "source"):
         fields[name] = getattr(doc, name)
     if doc.year is not None:
         fields["year"] = doc.year
     if doc.embargo_until is not None:
         fields["embargo_day"] = doc.embargo_until.toordinal()
+    if doc.access_changes_on is not None and doc.access_after:
+        fields["access_changes_day"] = doc.access_changes_on.toordinal()
     return {k: v for k, v in fields.items() if v != ""}
 
 

@@ -21,9 +21,8 @@ from search.documents import Scope
 from search.operators import DocSet, Require
 from search.query import ParsedQuery, parse
 from search.ranking import ranked
-from search.results import SORTS, FacetValue, Hit, SearchRequest, SearchResults
+from search.results import BROWSE_SORTS, FACETS, SORTS, FacetValue, Hit, SearchRequest, SearchResults
 from search.schema import (
-    FACETS,
     NO_YEAR,
     VALUE_SEPARATOR,
     embargo_from_stored,
@@ -45,7 +44,7 @@ SUGGEST_FIELDS = ("title", "keywords", "creators")
 SUGGEST_MIN_CHARS = 3
 
 NOTICE_PAGE = "The page asked for does not exist; the nearest page is shown."
-NOTICE_SORT = "Unknown sort order; results are sorted by relevance."
+NOTICE_SORT = "Unknown sort order; results are in the default order."
 NOTICE_FILTER = "Unknown filter ignored: {}."
 
 TextFor = Callable[[str], str]
@@ -57,7 +56,7 @@ def run(searcher: Searcher, req: SearchRequest, scope: Scope, text_for: TextFor 
     notices = [parsed.notice]
     filters, notice = facet_filters(req.filters)
     notices.append(notice)
-    sort, notice = sort_order(req.sort, browsing=parsed.query is None)
+    sort, sorts, notice = sort_order(req.sort, browsing=parsed.query is None)
     notices.append(notice)
     # Each filter is read once per segment (DocSet), however many terms it guards.
     readable = DocSet(text_readable_by(scope))
@@ -78,7 +77,7 @@ def run(searcher: Searcher, req: SearchRequest, scope: Scope, text_for: TextFor 
         # A filtered facet is counted under every *other* filter, so its other values stay offered.
         within = [m for other, m in passes.items() if other != name]
         counted = shown if len(within) == len(passes) else np.logical_and.reduce([seen, *within])
-        facets[name] = facet_values(column(searcher, name).counts(counted))
+        facets[name] = facet_values(name, column(searcher, name).counts(counted))
     suggestion = None
     if total == 0 and parsed.query is not None:
         suggestion = suggest(searcher, req.q, scope)
@@ -90,6 +89,8 @@ def run(searcher: Searcher, req: SearchRequest, scope: Scope, text_for: TextFor 
         facets=facets,
         suggestion=suggestion,
         notice=" ".join(n for n in notices if n) or None,
+        sort=sort,
+        sorts=sorts,
     )
 
 
@@ -118,21 +119,30 @@ def facet_term(name: str, value: str) -> Query:
     return NumericRange("year", int(value), int(value))
 
 
-def sort_order(sort: str, *, browsing: bool) -> tuple[str, str | None]:
-    """The sort to apply; browsing has no relevance, so it lists newest first."""
-    notice = None if sort in SORTS else NOTICE_SORT
-    if sort not in SORTS or (browsing and sort == "relevance"):
-        return ("newest" if browsing else "relevance"), notice
-    return sort, notice
+def sort_order(sort: str, *, browsing: bool) -> tuple[str, tuple[str, ...], str | None]:
+    """The sort to apply and the sorts to offer; browsing has no relevance, so it lists newest first.
+
+    An empty ``sort`` asks for the default; an unknown one gets it with a notice.
+    """
+    offered = BROWSE_SORTS if browsing else SORTS
+    if sort in offered:
+        return sort, offered, None
+    return offered[0], offered, NOTICE_SORT if sort and sort not in SORTS else None
 
 
-def facet_values(counts: Mapping[object, int]) -> list[FacetValue]:
-    """Counts as FacetValues, most frequent first; works lacking the field are not a value."""
+def facet_values(name: str, counts: Mapping[object, int]) -> list[FacetValue]:
+    """Counts as FacetValues; works lacking the field are not a value.
+
+    Years are listed newest first, as a timeline reads; every other facet
+    most frequent first.
+    """
     values = [
         FacetValue(str(key), count)
         for key, count in counts.items()
         if key not in (None, "", NO_YEAR) and count > 0
     ]
+    if name == "year":
+        return sorted(values, key=lambda v: -int(v.value))
     return sorted(values, key=lambda v: (-v.count, v.value))
 
 

@@ -64,9 +64,8 @@ def runner(app: Flask):
     return app.test_cli_runner()
 
 
-@pytest.fixture
-def accounts(app: Flask) -> dict[str, int]:
-    """One account per role, e-mail ``<role>@test.vn``; returns role → user id."""
+def make_accounts(app: Flask) -> dict[str, int]:
+    """One account per role, e-mail ``<role>@test.vn``, and a second depositor; role → user id."""
     ids = {}
     with app.app_context(), standalone_session(app) as db:
         for role in ROLES:
@@ -74,6 +73,11 @@ def accounts(app: Flask) -> dict[str, int]:
         ids["other_depositor"] = users.create_user(
             db, "other@test.vn", PASSWORD, "depositor", "Other").id
     return ids
+
+
+@pytest.fixture
+def accounts(app: Flask) -> dict[str, int]:
+    return make_accounts(app)
 
 
 def actor_for(user_id: int, role: str) -> Actor:

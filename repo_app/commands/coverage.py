@@ -48,7 +48,7 @@ def coverage_command(fmt: str, snapshot: bool) -> None:
     """The digitization coverage report (also records today's snapshot)."""
     from repo_app import db
     from repo_app.access import SYSTEM
-    from repo_app.services import coverage
+    from repo_app.services import coverage, coverage_exports
 
     try:
         report = coverage.report(db.session(), SYSTEM)
@@ -60,9 +60,9 @@ def coverage_command(fmt: str, snapshot: bool) -> None:
     elif fmt == "json":
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        click.echo(coverage.as_csv(report), nl=False)
+        click.echo(coverage_exports.as_csv(report), nl=False)
     else:
-        click.echo(coverage.as_text_table(report), nl=False)
+        click.echo(coverage_exports.as_text_table(report), nl=False)
 
 
 COMMANDS = (holdings_group, coverage_command)

@@ -11,9 +11,14 @@ from flask.cli import with_appcontext
 @with_appcontext
 def init_command() -> None:
     """Create (or bring up to date) the database, file store and index. Safe to run twice."""
-    from repo_app import resources
+    from repo_app import db, resources
+    from repo_app.services import indexing
 
     resources.initialize(current_app)
+    if resources.index().outdated():
+        # Written by an older release: its fields mean something else, so it is rebuilt whole.
+        click.echo("The search index is from an older release; rebuilding it.")
+        indexing.reindex(db.session())
     click.echo(f"Initialised data directory {current_app.config['DATA_DIR']}")
 
 

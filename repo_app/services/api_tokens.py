@@ -14,12 +14,13 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from repo_app.access import Action, Actor, decide
-from repo_app.errors import Forbidden, UserError
+from repo_app.access import Action, Actor
+from repo_app.errors import UserError
 from repo_app.models import ApiToken, User
 from repo_app.models.types import utcnow
-from repo_app.services import audit, users
+from repo_app.services import users
 from repo_app.services.grants import active_work_ids
+from repo_app.services.unit_of_work import UnitOfWork
 from repo_app.vocab import Role
 
 PREFIX = "vnir_"
@@ -31,22 +32,21 @@ def _hash(token: str) -> str:
 
 def create(db: Session, actor: Actor, email: str, days: int = 90) -> tuple[ApiToken, str]:
     """A new token for the account ``email``; returns the row and the token (shown once)."""
-    decision = decide(actor, Action.MANAGE_USERS)
-    if not decision:
-        raise Forbidden(decision.reason)
-    if not 1 <= days <= 3650:
-        raise UserError("bad_days", "A token lasts between 1 and 3650 days.")
-    user = users.find_by_email(db, email)
-    if user is None or not user.active:
-        raise UserError("unknown_user", "No active account with the e-mail %(email)s.", email=email)
-    token = PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, token_hash=_hash(token),
-                   expires_at=utcnow() + timedelta(days=days))
-    db.add(row)
-    db.flush()
-    audit.record(db, actor, "api_token.create", None,
-                 after={"user": user.email, "expires_at": row.expires_at.isoformat()})
-    db.commit()
+    with UnitOfWork(db, actor) as uow:
+        uow.require(Action.MANAGE_USERS)
+        if not 1 <= days <= 3650:
+            raise UserError("bad_days", "A token lasts between 1 and 3650 days.")
+        user = users.find_by_email(db, email)
+        if user is None or not user.active:
+            raise UserError("unknown_user", "No active account with the e-mail %(email)s.",
+                            email=email)
+        token = PREFIX + secrets.token_urlsafe(32)
+        row = ApiToken(user_id=user.id, token_hash=_hash(token),
+                       expires_at=utcnow() + timedelta(days=days))
+        db.add(row)
+        db.flush()
+        uow.audit("api_token.create",
+                  after={"user": user.email, "expires_at": row.expires_at.isoformat()})
     return row, token
 
 

@@ -1,9 +1,4 @@
-"""Librarians' access administration: the audit log (page and CSV) and bulk access changes.
-
-A bulk change is many single changes: each work goes through
-``works.set_access``, so each one is checked, audited with its own before
-and after, and re-indexed exactly as if it had been changed alone.
-"""
+"""The audit log for librarians: a filtered page, and the same as CSV."""
 
 from __future__ import annotations
 
@@ -11,22 +6,19 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from repo_app.access import Action, Actor, decide
-from repo_app.errors import Forbidden, UserError
+from repo_app import access
+from repo_app.access import Action, Actor
 from repo_app.models import AuditEvent, User, Work
-from repo_app.services import searching, works
-from search.results import SearchRequest
 
 CSV_COLUMNS = ("at", "actor", "action", "work_id", "before", "after", "reason")
 PAGE_SIZE = 50
-MAX_BULK = 2000
 # Spreadsheet programs run a cell that starts with these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -63,13 +55,6 @@ class AuditPage:
     actions: list[str] = field(default_factory=list)
 
 
-def require_staff(actor: Actor) -> None:
-    """The log and bulk changes are for librarians (403 for anyone else)."""
-    decision = decide(actor, Action.CHANGE_ACCESS)
-    if not decision:
-        raise Forbidden(decision.reason)
-
-
 def _filtered(query: Select, flt: AuditFilter) -> Select:
     if flt.work_id is not None:
         query = query.where(AuditEvent.work_id == flt.work_id)
@@ -98,8 +83,8 @@ def _rows(db: Session, query: Select) -> Iterator[AuditRow]:
 
 
 def events(db: Session, actor: Actor, flt: AuditFilter, page: int = 1) -> AuditPage:
-    """One page of the log, newest first."""
-    require_staff(actor)
+    """One page of the log, newest first (librarians only, like everything here)."""
+    access.require(actor, Action.CHANGE_ACCESS)
     base = _filtered(select(AuditEvent), flt)
     total = db.scalar(select(func.count()).select_from(base.subquery())) or 0
     pages = max(1, -(-total // PAGE_SIZE))
@@ -111,7 +96,7 @@ def events(db: Session, actor: Actor, flt: AuditFilter, page: int = 1) -> AuditP
 
 def export_csv(db: Session, actor: Actor, flt: AuditFilter) -> Iterator[str]:
     """The filtered log as CSV (oldest first), streamed line by line."""
-    require_staff(actor)
+    access.require(actor, Action.CHANGE_ACCESS)
     query = _filtered(select(AuditEvent), flt).order_by(AuditEvent.id)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -136,57 +121,3 @@ def _json(value: dict[str, Any] | None) -> str:
 def _cell(value: str) -> str:
     """Text a person typed, made inert for spreadsheets (a leading quote, as OWASP advises)."""
     return f"'{value}" if value.startswith(FORMULA_START) else value
-
-
-@dataclass(frozen=True)
-class BulkResult:
-    changed: list[int]
-    unchanged: list[int]
-
-
-def bulk_targets(db: Session, actor: Actor, request: SearchRequest) -> list[int]:
-    """The ids of every work the search finds for this librarian (all pages)."""
-    require_staff(actor)
-    if not request.q.strip() and not request.filters:
-        raise UserError("bulk_needs_search",
-                        "Narrow the works down with a search or a filter first.", field="q")
-    ids: list[int] = []
-    page = 1
-    while True:
-        results = searching.search(db, actor, replace(request, page=page, per_page=100))
-        ids += [int(hit.id) for hit in results.hits if hit.id.isdigit()]
-        if len(ids) > MAX_BULK:
-            raise UserError("bulk_too_large",
-                            "The search finds more than %(max)s works; narrow it down.",
-                            field="q", max=MAX_BULK)
-        if page * results.per_page >= results.total or not results.hits:
-            return ids
-        page += 1
-
-
-def bulk_set_access(db: Session, actor: Actor, request: SearchRequest,
-                    settings: works.AccessSettings, expected: int) -> BulkResult:
-    """Apply ``settings`` to every work the search finds, one audited change at a time.
-
-    ``expected`` is the count the librarian saw and confirmed; if the search
-    now finds a different number, nothing is changed and they look again.
-    """
-    require_staff(actor)
-    if not settings.reason.strip():
-        raise UserError("reason_required", "Give a reason for the change.", field="reason")
-    works.validate_access(settings)
-    ids = bulk_targets(db, actor, request)
-    if len(ids) != expected:
-        raise UserError("bulk_changed",
-                        "The search now finds %(found)s works instead of %(expected)s. "
-                        "Check the list again before applying.",
-                        found=len(ids), expected=expected)
-    changed, unchanged = [], []
-    for work_id in ids:
-        work = db.get(Work, work_id)
-        if work is None:
-            continue
-        before = works.access_snapshot(work)
-        works.set_access(db, actor, work, settings)
-        (changed if works.access_snapshot(work) != before else unchanged).append(work_id)
-    return BulkResult(changed, unchanged)

@@ -3,26 +3,29 @@
 ``repo-app check`` re-hashes every stored file, finds extracted text that
 went missing, and compares the index with the documents the database
 would produce today (MoinMoin's habit: the index is derived and can always
-be verified and rebuilt). ``--repair`` re-extracts and re-indexes what it can;
+be verified and rebuilt), harvested records included. ``--repair`` re-extracts
+and queues for re-indexing what it can;
 a missing or altered file cannot be repaired from here and stays reported.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from repo_app import resources
-from repo_app.models import File, Work
-from repo_app.services import files, indexing
+from repo_app.models import File, HarvestedRecord, Work
+from repo_app.services import document_ids, files, indexing
 from repo_app.vocab import SEARCHABLE_EXTRACTION, WorkStatus
 
 
 @dataclass
 class Problem:
-    kind: str  # missing_file, altered_file, missing_text, index_missing, index_stale, index_extra
+    # missing_file, altered_file, missing_text, index_format, index_missing, index_stale, index_extra
+    kind: str
     work_id: int | None
     detail: str
     repaired: bool = False
@@ -69,26 +72,51 @@ def _check_files(db: Session, report: CheckReport, repair: bool) -> None:
 
 
 def _check_index(db: Session, report: CheckReport, repair: bool) -> None:
+    """Compare every document the index holds with the one the database would give today.
+
+    Local works and harvested records alike; what is repaired is queued for
+    the index writer like any other change, never written here.
+    """
+    outdated = resources.index().outdated()
+    if outdated is not None:
+        # Nothing in it can be compared: its fields mean something else. Rebuild it whole.
+        problem = Problem("index_format", None, outdated)
+        report.problems.append(problem)
+        if repair:
+            indexing.reindex(db)
+            problem.repaired = True
+        return
     indexed = resources.index().versions()
+    expected = dict(_expected_documents(db, report))
+    for document_id, (version, work_id, label) in expected.items():
+        found = indexed.get(document_id)
+        if found != version:
+            kind = "index_missing" if found is None else "index_stale"
+            _index_problem(db, report, repair, Problem(kind, work_id, label), document_id)
+    for document_id in sorted(set(indexed) - set(expected)):
+        problem = Problem("index_extra", document_ids.local_work_id(document_id),
+                          f"{document_id}: in the index but not published")
+        _index_problem(db, report, repair, problem, document_id)
+
+
+def _expected_documents(db: Session, report: CheckReport
+                        ) -> Iterator[tuple[str, tuple[str, int | None, str]]]:
+    """(document id, (version, work id, label)) of everything that should be in the index."""
     query = select(Work).where(Work.status == WorkStatus.PUBLISHED).options(
         selectinload(Work.files), selectinload(Work.collection))
-    published = set()
     for work in db.scalars(query):
         report.works_checked += 1
-        published.add(str(work.id))
-        version = indexed.get(str(work.id))
-        if version == indexing.document_version(work):
-            continue
-        kind = "index_missing" if version is None else "index_stale"
-        problem = Problem(kind, work.id, work.title[:80])
-        report.problems.append(problem)
-        if repair:
-            indexing.enqueue(db, work)
-            problem.repaired = True
-    extras = [i for i in indexed if i.isdigit() and i not in published]
-    for work_id in extras:
-        problem = Problem("index_extra", int(work_id), "in the index but not published")
-        report.problems.append(problem)
-        if repair:
-            resources.index().write([], delete_ids=[work_id])
-            problem.repaired = True
+        yield document_ids.of_work(work.id), (indexing.document_version(work), work.id,
+                                              work.title[:80])
+    records = select(HarvestedRecord.id, HarvestedRecord.datestamp, HarvestedRecord.title).where(
+        HarvestedRecord.deleted.is_(False))
+    for record_id, datestamp, title in db.execute(records):
+        yield document_ids.of_record(record_id), (datestamp, None, (title or "")[:80])
+
+
+def _index_problem(db: Session, report: CheckReport, repair: bool, problem: Problem,
+                   document_id: str) -> None:
+    report.problems.append(problem)
+    if repair:
+        indexing.enqueue_document(db, document_id)
+        problem.repaired = True

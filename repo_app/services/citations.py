@@ -12,13 +12,14 @@ import json
 import re
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
 from repo_app import resources
 from repo_app.access import ANONYMOUS, Action, Actor, decide
 from repo_app.models import Work
+from repo_app.services.addresses import Addresses
 from repo_app.textfold import fold
 from repo_app.vocab import TYPE_LABELS, WorkType
 
@@ -74,32 +75,32 @@ def public(work: Work) -> bool:
     return bool(decide(ANONYMOUS, Action.VIEW_METADATA, work, policy=resources.policy()))
 
 
-def _pdf_url(work: Work) -> str:
+def _pdf_url(work: Work, addresses: Addresses) -> str:
     policy = resources.policy()
     for file in work.files:
         if file.media_type == "application/pdf" and decide(ANONYMOUS, Action.DOWNLOAD, work, file,
                                                            policy=policy):
-            return url_for("public.download", work_id=work.id, file_id=file.id, _external=True)
+            return addresses.file(work.id, file.id)
     return ""
 
 
-def citation_of(work: Work) -> Citation:
+def citation_of(work: Work, addresses: Addresses) -> Citation:
     with force_locale("en"):
         genre = str(TYPE_LABELS.get(WorkType(work.type), work.type))
     return Citation(
         id=work.id, type=work.type, title=work.title, authors=tuple(work.creators),
         year=work.year, institution=work.grantor or current_app.config["INSTITUTION_NAME"],
-        genre=genre, url=url_for("public.work", work_id=work.id, _external=True),
-        identifier=work.identifier or "", pdf_url=_pdf_url(work), abstract=work.abstract,
-        keywords=tuple(work.keywords), language=work.language,
+        genre=genre, url=addresses.work(work.id),
+        identifier=work.identifier or "", pdf_url=_pdf_url(work, addresses),
+        abstract=work.abstract, keywords=tuple(work.keywords), language=work.language,
     )
 
 
-def meta_tags(work: Work) -> list[tuple[str, str]]:
+def meta_tags(work: Work, addresses: Addresses) -> list[tuple[str, str]]:
     """(name, content) pairs for the work page's <head>; none unless the work is public."""
     if not public(work):
         return []
-    c = citation_of(work)
+    c = citation_of(work, addresses)
     tags = [("citation_title", c.title)]
     tags += [("citation_author", name) for name in c.authors]
     if c.year:
@@ -125,14 +126,15 @@ def meta_tags(work: Work) -> list[tuple[str, str]]:
     return tags
 
 
-def citable(db: Session, actor: Actor, work_ids: list[int]) -> list[Citation]:
+def citable(db: Session, actor: Actor, work_ids: list[int],
+            addresses: Addresses) -> list[Citation]:
     """Citations of the works among ``work_ids`` the actor may see, in the given order."""
     policy = resources.policy()
     found = []
     for work_id in work_ids:
         work = db.get(Work, work_id)
         if work is not None and decide(actor, Action.VIEW_METADATA, work, policy=policy):
-            found.append(citation_of(work))
+            found.append(citation_of(work, addresses))
     return found
 
 

@@ -20,24 +20,21 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from repo_app import resources
+from repo_app import access, resources
 from repo_app.access import STAFF_ROLES, Action, Actor, decide
-from repo_app.errors import Forbidden, NotFound, UserError
+from repo_app.errors import LoginRequired, NotFound, UserError
 from repo_app.models import AccessGrant, CopyRequest, Notification, User, Work
 from repo_app.models.types import utcnow
-from repo_app.services import audit, works
+from repo_app.services import works
+from repo_app.services.addresses import Addresses
+from repo_app.services.unit_of_work import UnitOfWork
 from repo_app.vocab import Role
 
 PENDING, GRANTED, DECLINED = "pending", "granted", "declined"
 DEFAULT_GRANT_DAYS = 30
 MAX_GRANT_DAYS = 365
-DEFAULT_REQUESTS_PER_HOUR = 5
 MAX_MESSAGE_CHARS = 2000
-
-
-def setting(name: str, default: object) -> str:
-    """``name`` from the app's config (``config.from_environment`` reads ``REPO_<name>``)."""
-    return str(current_app.config.get(name) or default)
+MAX_REASON_CHARS = 500
 
 
 def may_request(actor: Actor, work: Work) -> bool:
@@ -47,39 +44,40 @@ def may_request(actor: Actor, work: Work) -> bool:
     return any(decide(actor, Action.REQUEST_COPY, work, f, policy=policy) for f in targets)
 
 
-def guest_could_request(actor: Actor, work: Work) -> bool:
-    """Whether logging in would let a guest ask for something they cannot download now."""
-    policy = resources.policy()
+def offer(actor: Actor, work: Work) -> str:
+    """What the work page offers: ``"form"``, ``"login"`` (a guest who could ask once logged
+    in) or ``""`` (nothing to ask for)."""
+    if actor.user_id is not None:
+        return "form" if may_request(actor, work) else ""
     member = replace(actor, user_id=0, role=Role.READER)
-    targets = work.files or [None]
-    return any(decide(member, Action.REQUEST_COPY, work, f, policy=policy) for f in targets)
+    return "login" if may_request(member, work) else ""
 
 
 def create(db: Session, actor: Actor, work_id: int, message: str) -> CopyRequest:
     """Record a request and tell the librarians; one pending request per work, a few an hour."""
-    work = works.get_visible(db, actor, work_id)
-    if actor.user_id is None:
-        raise Forbidden("login")
-    if not may_request(actor, work):
-        raise UserError("copy_not_needed", "You can already read and download this work.")
-    message = message.strip()
-    if len(message) > MAX_MESSAGE_CHARS:
-        raise UserError("message_too_long", "The message is longer than %(n)s characters.",
-                        field="message", n=MAX_MESSAGE_CHARS)
-    _check_not_pending(db, actor, work)
-    _check_rate(db, actor)
-    copy_request = CopyRequest(user_id=actor.user_id, work_id=work.id, message=message,
-                               status=PENDING)
-    db.add(copy_request)
-    db.flush()
-    audit.record(db, actor, "copy_request.create", work, after={"request_id": copy_request.id},
-                 reason=message)
-    for librarian in _librarians(db):
-        _notify(db, librarian, "New copy request for “%(title)s”",
-                "%(requester)s asks for a copy of “%(title)s”.\n\n%(message)s",
-                title=work.title, requester=actor.name, message=message)
-    db.commit()
-    deliver_pending(db)
+    with UnitOfWork(db, actor) as uow:
+        work = works.get_visible(db, actor, work_id)
+        if actor.user_id is None:
+            raise LoginRequired()
+        if not may_request(actor, work):
+            raise UserError("copy_not_needed", "You can already read and download this work.")
+        message = message.strip()
+        if len(message) > MAX_MESSAGE_CHARS:
+            raise UserError("message_too_long", "The message is longer than %(n)s characters.",
+                            field="message", n=MAX_MESSAGE_CHARS)
+        _check_not_pending(db, actor, work)
+        _check_rate(db, actor)
+        copy_request = CopyRequest(user_id=actor.user_id, work_id=work.id, message=message,
+                                   status=PENDING)
+        db.add(copy_request)
+        db.flush()
+        uow.audit("copy_request.create", work, after={"request_id": copy_request.id},
+                  reason=message)
+        for librarian in _librarians(db):
+            _notify(db, librarian, "New copy request for “%(title)s”",
+                    "%(requester)s asks for a copy of “%(title)s”.\n\n%(message)s",
+                    title=work.title, requester=actor.name, message=message)
+        uow.on_commit(lambda: deliver_pending(db))
     return copy_request
 
 
@@ -93,7 +91,7 @@ def _check_not_pending(db: Session, actor: Actor, work: Work) -> None:
 
 
 def _check_rate(db: Session, actor: Actor) -> None:
-    limit = int(setting("COPY_REQUESTS_PER_HOUR", DEFAULT_REQUESTS_PER_HOUR))
+    limit = int(current_app.config["COPY_REQUESTS_PER_HOUR"])
     recent = db.scalar(select(func.count()).select_from(CopyRequest).where(
         CopyRequest.user_id == actor.user_id,
         CopyRequest.created_at > utcnow() - timedelta(hours=1)))
@@ -109,16 +107,9 @@ def _librarians(db: Session) -> list[User]:
     return list(db.scalars(query.order_by(User.id)))
 
 
-def require_staff(actor: Actor) -> None:
-    """The request queue and decisions are for librarians (403 for anyone else)."""
-    decision = decide(actor, Action.CHANGE_ACCESS)
-    if not decision:
-        raise Forbidden(decision.reason)
-
-
 def pending(db: Session, actor: Actor) -> list[CopyRequest]:
     """Requests waiting for a librarian, oldest first."""
-    require_staff(actor)
+    access.require(actor, Action.CHANGE_ACCESS)
     query = select(CopyRequest).where(CopyRequest.status == PENDING).order_by(CopyRequest.id)
     return list(db.scalars(query.options(selectinload(CopyRequest.work),
                                          selectinload(CopyRequest.user))))
@@ -127,83 +118,94 @@ def pending(db: Session, actor: Actor) -> list[CopyRequest]:
 def mine(db: Session, actor: Actor) -> list[CopyRequest]:
     """The actor's own requests and their decisions, newest first."""
     if actor.user_id is None:
-        raise Forbidden("login")
+        raise LoginRequired()
     query = select(CopyRequest).where(CopyRequest.user_id == actor.user_id)
     return list(db.scalars(query.order_by(CopyRequest.id.desc()).options(
         selectinload(CopyRequest.work), selectinload(CopyRequest.grant))))
 
 
-def _pending_request(db: Session, actor: Actor, request_id: int) -> CopyRequest:
-    require_staff(actor)
-    copy_request = db.get(CopyRequest, request_id)
+def _pending_request(uow: UnitOfWork, request_id: int) -> CopyRequest:
+    """A request still waiting, on a work this librarian may change the access of."""
+    uow.require(Action.CHANGE_ACCESS)
+    copy_request = uow.db.get(CopyRequest, request_id)
     if copy_request is None:
         raise NotFound()
     if copy_request.status != PENDING:
         raise UserError("already_decided", "This request has already been answered.")
-    decision = decide(actor, Action.CHANGE_ACCESS, copy_request.work, policy=resources.policy())
-    if not decision:
-        raise Forbidden(decision.reason)
+    uow.require(Action.CHANGE_ACCESS, copy_request.work)
     return copy_request
 
 
-def grant(db: Session, actor: Actor, request_id: int, days: int = DEFAULT_GRANT_DAYS,
-          reason: str = "") -> CopyRequest:
-    """Give the requester read and download access to the work for ``days`` days."""
-    copy_request = _pending_request(db, actor, request_id)
-    if not 1 <= days <= MAX_GRANT_DAYS:
-        raise UserError("bad_days", "Access can be granted for 1 to %(max)s days.", field="days",
-                        max=MAX_GRANT_DAYS)
-    now = utcnow()
-    access = AccessGrant(user_id=copy_request.user_id, work_id=copy_request.work_id,
-                         granted_by_id=actor.user_id, granted_at=now,
-                         expires_at=now + timedelta(days=days), reason=reason.strip())
-    db.add(access)
-    db.flush()
-    _decide(copy_request, actor, GRANTED, reason)
-    copy_request.grant_id = access.id
-    audit.record(db, actor, "copy_request.grant", copy_request.work,
-                 before={"request_id": copy_request.id, "status": PENDING},
-                 after={"request_id": copy_request.id, "status": GRANTED,
-                        "user_id": copy_request.user_id,
-                        "expires_at": access.expires_at.isoformat()},
-                 reason=reason.strip())
-    _notify(db, copy_request.user, "Your request for “%(title)s” was granted",
-            "You may read and download “%(title)s” until %(until)s.\n%(url)s",
-            title=copy_request.work.title, until=access.expires_at.date().isoformat(),
-            url=_work_url(copy_request.work))
-    db.commit()
-    deliver_pending(db)
+def grant(db: Session, actor: Actor, request_id: int, days: int | None, reason: str,
+          addresses: Addresses) -> CopyRequest:
+    """Give the requester read and download access to the work for ``days`` days.
+
+    ``addresses`` makes the work's address for the message to the requester.
+    """
+    with UnitOfWork(db, actor) as uow:
+        copy_request = _pending_request(uow, request_id)
+        if days is None or not 1 <= days <= MAX_GRANT_DAYS:
+            raise UserError("bad_days", "Access can be granted for 1 to %(max)s days.",
+                            field="days", max=MAX_GRANT_DAYS)
+        reason = _reason(reason, required=False)
+        now = utcnow()
+        access_grant = AccessGrant(user_id=copy_request.user_id, work_id=copy_request.work_id,
+                                   granted_by_id=actor.user_id, granted_at=now,
+                                   expires_at=now + timedelta(days=days), reason=reason)
+        db.add(access_grant)
+        db.flush()
+        _decide(copy_request, actor, GRANTED, reason)
+        copy_request.grant_id = access_grant.id
+        uow.audit("copy_request.grant", copy_request.work,
+                  before={"request_id": copy_request.id, "status": PENDING},
+                  after={"request_id": copy_request.id, "status": GRANTED,
+                         "user_id": copy_request.user_id,
+                         "expires_at": access_grant.expires_at.isoformat()},
+                  reason=reason)
+        _notify(db, copy_request.user, "Your request for “%(title)s” was granted",
+                "You may read and download “%(title)s” until %(until)s.\n%(url)s",
+                title=copy_request.work.title,
+                until=access_grant.expires_at.date().isoformat(),
+                url=addresses.work(copy_request.work_id))
+        uow.on_commit(lambda: deliver_pending(db))
     return copy_request
 
 
-def decline(db: Session, actor: Actor, request_id: int, reason: str) -> CopyRequest:
+def decline(db: Session, actor: Actor, request_id: int, reason: str,
+            addresses: Addresses) -> CopyRequest:
     """Refuse the request; the reason is required because the requester is told it."""
-    copy_request = _pending_request(db, actor, request_id)
-    if not reason.strip():
-        raise UserError("reason_required", "Give the requester a reason.", field="reason")
-    _decide(copy_request, actor, DECLINED, reason)
-    audit.record(db, actor, "copy_request.decline", copy_request.work,
-                 before={"request_id": copy_request.id, "status": PENDING},
-                 after={"request_id": copy_request.id, "status": DECLINED,
-                        "user_id": copy_request.user_id},
-                 reason=reason.strip())
-    _notify(db, copy_request.user, "Your request for “%(title)s” was declined",
-            "The library declined your request for “%(title)s”.\nReason: %(reason)s\n%(url)s",
-            title=copy_request.work.title, reason=reason.strip(), url=_work_url(copy_request.work))
-    db.commit()
-    deliver_pending(db)
+    with UnitOfWork(db, actor) as uow:
+        copy_request = _pending_request(uow, request_id)
+        reason = _reason(reason, required=True)
+        _decide(copy_request, actor, DECLINED, reason)
+        uow.audit("copy_request.decline", copy_request.work,
+                  before={"request_id": copy_request.id, "status": PENDING},
+                  after={"request_id": copy_request.id, "status": DECLINED,
+                         "user_id": copy_request.user_id},
+                  reason=reason)
+        _notify(db, copy_request.user, "Your request for “%(title)s” was declined",
+                "The library declined your request for “%(title)s”.\nReason: %(reason)s\n%(url)s",
+                title=copy_request.work.title, reason=reason,
+                url=addresses.work(copy_request.work_id))
+        uow.on_commit(lambda: deliver_pending(db))
     return copy_request
+
+
+def _reason(reason: str, *, required: bool) -> str:
+    reason = reason.strip()
+    if required and not reason:
+        raise UserError("reason_required", "Give the requester a reason.", field="reason")
+    if len(reason) > MAX_REASON_CHARS:
+        raise UserError("reason_too_long", "The reason is longer than %(n)s characters.",
+                        field="reason", n=MAX_REASON_CHARS)
+    return reason
 
 
 def _decide(copy_request: CopyRequest, actor: Actor, status: str, reason: str) -> None:
     copy_request.status = status
     copy_request.decided_at = utcnow()
     copy_request.decided_by_id = actor.user_id
-    copy_request.decision_reason = reason.strip()
-
-
-def _work_url(work: Work) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/works/{work.id}"
+    copy_request.decision_reason = reason
 
 
 def _notify(db: Session, user: User, subject: str, body: str, **params: str) -> None:
@@ -217,7 +219,7 @@ def _notify(db: Session, user: User, subject: str, body: str, **params: str) -> 
 def notifications_for(db: Session, actor: Actor) -> list[Notification]:
     """The actor's own messages, newest first (the on-site copy of what is mailed)."""
     if actor.user_id is None:
-        raise Forbidden("login")
+        raise LoginRequired()
     query = select(Notification).where(Notification.user_id == actor.user_id)
     return list(db.scalars(query.order_by(Notification.id.desc()).limit(50)))
 
@@ -230,11 +232,11 @@ class Mailer:
 
 
 def _mailer() -> Mailer | None:
-    host = setting("SMTP_HOST", "")
+    config = current_app.config
+    host = config["SMTP_HOST"]
     if not host:
         return None
-    return Mailer(host, int(setting("SMTP_PORT", 25)),
-                  setting("SMTP_FROM", f"repository@{host}"))
+    return Mailer(host, int(config["SMTP_PORT"]), config["SMTP_FROM"] or f"repository@{host}")
 
 
 def deliver_pending(db: Session) -> int:

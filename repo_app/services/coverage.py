@@ -14,8 +14,6 @@ is not "0% digitized".
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -29,9 +27,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from repo_app import resources
+from repo_app import access, resources
 from repo_app.access import Action, Actor, decide
-from repo_app.errors import Forbidden
+from repo_app.errors import Forbidden, LoginRequired
 from repo_app.models import CoverageSnapshot, File, Holding, Work
 from repo_app.vocab import SEARCHABLE_EXTRACTION, Role, WorkStatus
 
@@ -88,9 +86,9 @@ class Target:
                 "due": self.due.isoformat()}
 
 
-def _setting(name: str, default: str) -> str:
+def _setting(name: str) -> str:
     """A coverage setting from the app config (``config.from_environment`` reads ``REPO_<NAME>``)."""
-    return str(current_app.config.get(name, default))
+    return str(current_app.config[name])
 
 
 def parse_targets(value: str) -> dict[str, Target]:
@@ -110,22 +108,19 @@ def parse_targets(value: str) -> dict[str, Target]:
     return targets
 
 
-DEFAULT_TARGETS = "endogenous:70:2025-12-31,rare:100:2025-12-31"
-
-
 def targets() -> dict[str, Target]:
-    return parse_targets(_setting("COVERAGE_TARGETS", DEFAULT_TARGETS))
+    return parse_targets(_setting("COVERAGE_TARGETS"))
 
 
 def categories() -> list[str]:
     """Holding categories: the configured list, then any category that has a target."""
-    configured = [c.strip() for c in _setting("HOLDING_CATEGORIES", "endogenous,rare").split(",")]
+    configured = [c.strip() for c in _setting("HOLDING_CATEGORIES").split(",")]
     names = [c for c in configured if c]
     return names + [c for c in targets() if c not in names]
 
 
 def public_summary_enabled() -> bool:
-    return _setting("PUBLIC_COVERAGE", "0").strip().lower() in ("1", "true", "yes", "on")
+    return _setting("PUBLIC_COVERAGE").strip().lower() in ("1", "true", "yes", "on")
 
 
 @dataclass
@@ -317,15 +312,9 @@ def may_view(actor: Actor) -> bool:
     return decide(actor, Action.VIEW_REPORTS).allowed
 
 
-def require_reports(actor: Actor) -> None:
-    decision = decide(actor, Action.VIEW_REPORTS)
-    if not decision:
-        raise Forbidden(decision.reason)
-
-
 def report(db: Session, actor: Actor) -> CoverageReport:
     """The full report for staff; reading it also records today's snapshot."""
-    require_reports(actor)
+    access.require(actor, Action.VIEW_REPORTS)
     return snapshot_now(db)
 
 
@@ -333,12 +322,12 @@ def public_summary(db: Session, actor: Actor) -> CoverageReport:
     """Overall and per-category figures for anyone, when the library chose to publish them.
 
     Staff get the full report instead; without the setting the summary is
-    as closed as the report itself.
+    as closed as the report itself (a guest is asked to log in).
     """
     if may_view(actor):
         return report(db, actor)
     if not public_summary_enabled():
-        raise Forbidden("the coverage summary is not public")
+        raise LoginRequired() if actor.user_id is None else Forbidden("not public")
     return compute(db)
 
 
@@ -357,7 +346,7 @@ class MissingFilter:
 
 def missing(db: Session, actor: Actor, wanted: MissingFilter) -> list[Holding]:
     """Holdings not yet digitized (no linked work, or a work with no stored file): the work list."""
-    require_reports(actor)
+    access.require(actor, Action.VIEW_REPORTS)
     has_file = exists().where(File.work_id == Holding.work_id)
     query = select(Holding).where(~has_file)
     for name in ("faculty", "type", "category"):
@@ -373,76 +362,3 @@ def filter_choices(db: Session) -> dict[str, list[Any]]:
     return {name: sorted(v for v in db.scalars(select(getattr(Holding, name)).distinct())
                          if v not in (None, ""))
             for name in BREAKDOWNS}
-
-
-CSV_COLUMNS = ("date", "institution", "breakdown", "group", *ROW_KEYS, "note")
-
-
-def _csv_rows(report: CoverageReport) -> Iterable[list[Any]]:
-    """Every table as rows of one CSV: the breakdown and group name each row.
-
-    Definitions come first as ``definition`` rows (term in ``group``, text in
-    ``note``), targets as ``target`` rows, so the file stands on its own.
-    """
-    head = [report.date.isoformat(), report.institution]
-    blank = [""] * len(ROW_KEYS)
-    for term, text in definitions().items():
-        yield [*head, "definition", term, *blank, text]
-    for goal in report.targets.values():
-        yield [*head, "target", goal.category, *blank[:-2], float(goal.target_pct), "",
-               f"due {goal.due.isoformat()}"]
-    yield [*head, "overall", ALL, *(_cell(report.overall[k]) for k in ROW_KEYS), ""]
-    for name, rows in report.breakdowns.items():
-        for row in rows:
-            yield [*head, name, _cell(row[name]), *(_cell(row[k]) for k in ROW_KEYS), ""]
-    yield [*head, "born_digital_deposits", ALL, *blank, report.born_digital_deposits]
-
-
-def _cell(value: Any) -> Any:
-    return "" if value is None else value
-
-
-def as_csv(report: CoverageReport) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(_csv_rows(report))
-    return out.getvalue()
-
-
-def as_text_table(report: CoverageReport) -> str:
-    """The report for a terminal: one aligned table per breakdown."""
-    lines = [f"{report.institution} — digitization coverage on {report.date.isoformat()}"]
-    lines += [f"target {t.category}: {t.target_pct}% by {t.due.isoformat()}"
-              for t in report.targets.values()]
-    sections = [("overall", [{"overall": ALL, **report.overall}]),
-                *((name, rows) for name, rows in report.breakdowns.items())]
-    for name, rows in sections:
-        table = [[name, *ROW_KEYS]] + [[_text(r[name]), *(_text(r[k]) for k in ROW_KEYS)]
-                                       for r in rows]
-        widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
-        lines.append("")
-        lines += ["  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                            for i, (c, w) in enumerate(zip(row, widths, strict=True))).rstrip()
-                  for row in table]
-    lines += ["", f"born-digital deposits (not in the denominator): {report.born_digital_deposits}"]
-    return "\n".join(lines) + "\n"
-
-
-def _text(value: Any) -> str:
-    return "-" if value is None or value == "" else str(value)
-
-
-MISSING_COLUMNS = ("holding_id", "title", "creators", "year", "type", "faculty", "shelf_mark",
-                   "format", "category", "link_status")
-
-
-def missing_as_csv(holdings: list[Holding]) -> str:
-    """The digitization team's work list, with the register's own columns."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(MISSING_COLUMNS)
-    for h in holdings:
-        writer.writerow([h.holding_id, h.title, "; ".join(h.creators), _cell(h.year), h.type,
-                         h.faculty, h.shelf_mark, h.format, h.category, h.link_status])
-    return out.getvalue()

@@ -23,13 +23,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from repo_app import db as database
-from repo_app.access import SYSTEM, Action, Actor, decide
-from repo_app.errors import Forbidden
+from repo_app.access import SYSTEM, Action, Actor
 from repo_app.models import Work
-from repo_app.services import audit, indexing, works
+from repo_app.services import works
+from repo_app.services.unit_of_work import UnitOfWork
 from repo_app.vocab import AccessLevel, WorkStatus
 
-DEFAULT_INTERVAL_SECONDS = 3600
 _STATE_KEY = "repo_embargo_lift"
 
 
@@ -43,20 +42,16 @@ def due(db: Session, today: date | None = None) -> list[Work]:
 
 def lift(db: Session, actor: Actor, today: date | None = None) -> list[int]:
     """Lift every ended embargo (staff or the system); returns the ids of the lifted works."""
-    decision = decide(actor, Action.CHANGE_ACCESS)
-    if not decision:
-        raise Forbidden(decision.reason)
-    lifted = []
-    for work in due(db, today):
-        _lift_one(db, actor, work)
-        lifted.append(work.id)
-    if lifted:
-        db.commit()
-        indexing.drain(db)
+    with UnitOfWork(db, actor) as uow:
+        uow.require(Action.CHANGE_ACCESS)
+        lifted = []
+        for work in due(db, today):
+            _lift_one(uow, work)
+            lifted.append(work.id)
     return lifted
 
 
-def _lift_one(db: Session, actor: Actor, work: Work) -> None:
+def _lift_one(uow: UnitOfWork, work: Work) -> None:
     before = works.access_snapshot(work) | {"embargo_reason": work.embargo_reason}
     ended = work.embargo_until.isoformat() if work.embargo_until else ""
     work.access_level = work.access_after_embargo or AccessLevel.OPEN
@@ -65,13 +60,13 @@ def _lift_one(db: Session, actor: Actor, work: Work) -> None:
     if work.access_level != AccessLevel.CONFIDENTIAL:
         work.was_public = work.was_public or work.status == WorkStatus.PUBLISHED
     reason = f"embargo ended {ended}" + (f": {work.embargo_reason}" if work.embargo_reason else "")
-    audit.record(db, actor, "embargo.lift", work, before=before,
-                 after=works.access_snapshot(work), reason=reason)
-    indexing.enqueue(db, work)
+    uow.audit("embargo.lift", work, before=before, after=works.access_snapshot(work),
+              reason=reason)
+    uow.index(work)
 
 
 def interval_seconds(app: Flask) -> int:
-    return int(app.config.get("EMBARGO_LIFT_INTERVAL", DEFAULT_INTERVAL_SECONDS))
+    return int(app.config["EMBARGO_LIFT_INTERVAL"])
 
 
 def install_hourly(app: Flask) -> None:

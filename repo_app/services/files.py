@@ -17,15 +17,14 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ingest.extract import Extraction, extract, sniff_media_type
+from ingest.extract import SNIFF_BYTES, Extraction, extract, sniff_media_type
 from ingest.storage import EmptyFile, TooLarge
-from repo_app import resources
-from repo_app.access import Action, Actor, decide
-from repo_app.errors import Forbidden, NotFound, UserError
+from repo_app import access, resources
+from repo_app.access import Action, Actor
+from repo_app.errors import NotFound, UserError
 from repo_app.models import File, Work
 
 PDF = "application/pdf"
-SNIFF_BYTES = 1024
 
 
 @dataclass(frozen=True)
@@ -150,21 +149,20 @@ def _record_outcome(file: File, result: Extraction) -> None:
     file.legacy_encoding = result.legacy_encoding
 
 
-def file_of_work(db: Session, actor: Actor, work_id: int, file_id: int) -> tuple[Work, File]:
-    """The file, if it belongs to that work and the actor may see the work (else 404)."""
+def file_of_work(db: Session, actor: Actor, work_id: int, file_id: int,
+                 action: Action = Action.VIEW_METADATA) -> tuple[Work, File]:
+    """The file, if it belongs to that work and the actor may do ``action`` to it.
+
+    404 when the file is missing, another work's, or its work hidden; else 403.
+    """
     file = db.get(File, file_id)
     if file is None or file.work_id != work_id:
         raise NotFound()
-    work = file.work
-    if decide(actor, Action.VIEW_METADATA, work, policy=resources.policy()).hidden:
-        raise NotFound()
-    return work, file
+    access.require(actor, action, file.work, file, policy=resources.policy())
+    return file.work, file
 
 
 def open_download(db: Session, actor: Actor, work_id: int, file_id: int) -> tuple[File, BinaryIO]:
     """The file's bytes for a download the access module allows."""
-    work, file = file_of_work(db, actor, work_id, file_id)
-    decision = decide(actor, Action.DOWNLOAD, work, file, policy=resources.policy())
-    if not decision:
-        raise Forbidden(decision.reason)
+    _, file = file_of_work(db, actor, work_id, file_id, Action.DOWNLOAD)
     return file, resources.store().open(file.sha256)

@@ -1,16 +1,16 @@
 """Harvesting partners' OAI-PMH endpoints (oai_dc) into a read-only union catalogue.
 
 Each page of a list is stored and committed with the resumption token that
-follows it, so a harvest that dies resumes at the next page; the index is
-written after each commit. Harvested records enter search as documents with
-``source`` = the partner's name and a link to the original, visible to
-anyone, with no full text.
+follows it, so a harvest that dies resumes at the next page; the page's
+records are queued for the index in the same commit, like any other change.
+Harvested records enter search as documents with ``source`` = the partner's
+name and a link to the original, visible to anyone, with no full text
+(``indexing.record_document``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lxml import etree
@@ -21,14 +21,12 @@ from sickle.oaiexceptions import NoRecordsMatch, OAIError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from repo_app import resources
-from repo_app.access import ANYONE, Action, Actor, decide
-from repo_app.errors import Forbidden, UserError
+from repo_app.access import Action, Actor
+from repo_app.errors import UserError
 from repo_app.models import HarvestedRecord, HarvestSource
 from repo_app.models.types import utcnow
-from repo_app.services import audit
 from repo_app.services.oai import format_datestamp
-from search.documents import WorkDocument
+from repo_app.services.unit_of_work import UnitOfWork
 
 YEAR = re.compile(r"\b(1[5-9]\d\d|2\d\d\d)\b")
 
@@ -109,12 +107,16 @@ def run(db: Session, actor: Actor, url: str, *, set_spec: str = "", since: str |
 
     An explicit ``since`` starts a new list from that date (a pending token is dropped).
     """
-    decision = decide(actor, Action.HARVEST)
-    if not decision:
-        raise Forbidden(decision.reason)
-    if since:
-        check_date(since)
-    partner = partner or Partner(url)
+    with UnitOfWork(db, actor) as uow:
+        uow.require(Action.HARVEST)
+        if since:
+            check_date(since)
+        return _run(uow, url, set_spec, since, partner or Partner(url))
+
+
+def _run(uow: UnitOfWork, url: str, set_spec: str, since: str | None,
+         partner: Partner) -> HarvestReport:
+    db = uow.db
     name, granularity = partner.identify()
     source = _source(db, url, set_spec)
     source.name = name
@@ -130,29 +132,27 @@ def run(db: Session, actor: Actor, url: str, *, set_spec: str = "", since: str |
     else:
         params = {"resumptionToken": source.resumption_token}
         report.resumed = True
-    _harvest_pages(db, source, partner, params, report)
-    audit.record(db, actor, "harvest.run", None,
-                 after={"source": url, "set": set_spec, "added": report.added,
-                        "updated": report.updated, "deleted": report.deleted})
-    db.commit()
+    _harvest_pages(uow, source, partner, params, report)
+    uow.audit("harvest.run", after={"source": url, "set": set_spec, "added": report.added,
+                                    "updated": report.updated, "deleted": report.deleted})
     return report
 
 
-def _harvest_pages(db: Session, source: HarvestSource, partner: Partner,
+def _harvest_pages(uow: UnitOfWork, source: HarvestSource, partner: Partner,
                    params: dict[str, str], report: HarvestReport) -> None:
     while True:
         page = partner.page(params)
         if "resumptionToken" not in params:
             source.pending_since = page.response_date
-        changed, gone = _store(db, source, page.records, report)
+        for row in _store(uow.db, source, page.records, report):
+            uow.index(row)
         report.pages += 1
         source.resumption_token = page.token
         if page.token is None:
             source.last_datestamp = source.pending_since
             source.pending_since = None
         source.last_run_at = utcnow()
-        db.commit()
-        _index(changed, gone)
+        uow.commit()
         if page.token is None:
             return
         params = {"resumptionToken": page.token}
@@ -177,9 +177,9 @@ def _apply(row: HarvestedRecord, record: Record) -> None:
 
 
 def _store(db: Session, source: HarvestSource, records: list[Record],
-           report: HarvestReport) -> tuple[list[HarvestedRecord], list[str]]:
-    """Upsert a page's records; deleted ones keep a tombstone and leave the index."""
-    changed, gone = [], []
+           report: HarvestReport) -> list[HarvestedRecord]:
+    """Upsert a page's records and return those changed; deleted ones keep a tombstone."""
+    changed = []
     for record in records:
         ident = record.header.identifier
         row = db.scalar(select(HarvestedRecord).where(HarvestedRecord.source_id == source.id,
@@ -198,55 +198,9 @@ def _store(db: Session, source: HarvestSource, records: list[Record],
             report.deleted += not row.deleted
             row.deleted = True
             row.title, row.description, row.creators, row.subjects = "", "", [], []
-            db.flush()
-            gone.append(document_id(row))
-            continue
-        row.deleted = False
-        _apply(row, record)
+        else:
+            row.deleted = False
+            _apply(row, record)
         changed.append(row)
     db.flush()
-    return changed, gone
-
-
-def document_id(row: HarvestedRecord) -> str:
-    return f"h:{row.id}"
-
-
-def document_for(row: HarvestedRecord) -> WorkDocument:
-    """A harvested record's index document: metadata for anyone, no text, the partner's name."""
-    return WorkDocument(
-        id=document_id(row),
-        title=row.title or row.oai_identifier,
-        url=row.url,
-        creators=tuple(row.creators),
-        abstract=row.description,
-        keywords=tuple(row.subjects),
-        type=row.type,
-        year=row.year,
-        access="",
-        source=row.source.name,
-        meta_audience=(ANYONE,),
-        text_audience=(),
-        version=row.datestamp,
-    )
-
-
-def _index(changed: list[HarvestedRecord], gone: list[str]) -> None:
-    if changed or gone:
-        resources.index().write([document_for(r) for r in changed], delete_ids=gone)
-
-
-def all_documents(db: Session) -> Iterator[WorkDocument]:
-    """Every live harvested record's document, for a full index rebuild."""
-    query = select(HarvestedRecord).where(HarvestedRecord.deleted.is_(False)).order_by(
-        HarvestedRecord.id)
-    for row in db.scalars(query):
-        yield document_for(row)
-
-
-def live_records(db: Session, source_url: str) -> list[HarvestedRecord]:
-    """The catalogue's current records from one partner (deleted ones excluded)."""
-    query = select(HarvestedRecord).join(HarvestSource).where(
-        HarvestSource.url == source_url, HarvestedRecord.deleted.is_(False)).order_by(
-        HarvestedRecord.oai_identifier)
-    return list(db.scalars(query))
+    return changed

@@ -24,11 +24,13 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from repo_app.access import Action, Actor, decide
-from repo_app.errors import Forbidden, NotFound, UserError
+from repo_app import access
+from repo_app.access import Action, Actor
+from repo_app.errors import NotFound, UserError
 from repo_app.models import Collection, Holding, Work
 from repo_app.models.types import utcnow
-from repo_app.services import audit, coverage
+from repo_app.services import coverage
+from repo_app.services.unit_of_work import UnitOfWork
 from repo_app.textfold import fold, slug
 from repo_app.vocab import WorkStatus, WorkType
 
@@ -72,9 +74,8 @@ class HoldingRow:
 
 
 def require_manager(actor: Actor) -> None:
-    decision = decide(actor, Action.MANAGE_HOLDINGS)
-    if not decision:
-        raise Forbidden(decision.reason)
+    """The import form is for those who manage holdings (403 for anyone else)."""
+    access.require(actor, Action.MANAGE_HOLDINGS)
 
 
 def decode(data: bytes) -> str:
@@ -181,17 +182,17 @@ def import_csv(db: Session, actor: Actor, data: bytes, *, report_dir: Path | Non
     nothing; row problems are collected, the good rows are saved, and a
     report CSV is written when some rows were bad.
     """
-    require_manager(actor)
-    good, errors = read_rows(decode(data), coverage.categories())
-    result = ImportResult(rows=len(good) + len(errors), errors=errors)
-    _upsert(db, good, result)
-    db.flush()
-    result.suggested = suggest_links(db)
-    audit.record(db, actor, "holdings.import", after={
-        "rows": result.rows, "created": result.created, "updated": result.updated,
-        "rejected": len(errors)})
-    db.commit()
-    coverage.snapshot_now(db)
+    with UnitOfWork(db, actor) as uow:
+        uow.require(Action.MANAGE_HOLDINGS)
+        good, errors = read_rows(decode(data), coverage.categories())
+        result = ImportResult(rows=len(good) + len(errors), errors=errors)
+        _upsert(db, good, result)
+        db.flush()
+        result.suggested = suggest_links(db)
+        uow.audit("holdings.import", after={
+            "rows": result.rows, "created": result.created, "updated": result.updated,
+            "rejected": len(errors)})
+        uow.on_commit(lambda: coverage.snapshot_now(db))
     if errors:
         result.report_path = write_report(errors, report_dir)
     return result
@@ -301,21 +302,20 @@ def suggest_links(db: Session) -> int:
 
 def refresh_suggestions(db: Session, actor: Actor) -> int:
     """Look for matches again (works deposited since the last import)."""
-    require_manager(actor)
-    made = suggest_links(db)
-    db.commit()
-    return made
+    with UnitOfWork(db, actor) as uow:
+        uow.require(Action.MANAGE_HOLDINGS)
+        return suggest_links(db)
 
 
 def suggestions(db: Session, actor: Actor) -> list[Holding]:
-    require_manager(actor)
+    access.require(actor, Action.MANAGE_HOLDINGS)
     query = select(Holding).where(Holding.link_status == SUGGESTED)
     return list(db.scalars(query.order_by(Holding.holding_id)))
 
 
-def _suggested(db: Session, actor: Actor, holding_pk: int) -> Holding:
-    require_manager(actor)
-    holding = db.get(Holding, holding_pk)
+def _suggested(uow: UnitOfWork, holding_pk: int) -> Holding:
+    uow.require(Action.MANAGE_HOLDINGS)
+    holding = uow.db.get(Holding, holding_pk)
     if holding is None or holding.link_status != SUGGESTED or holding.suggested_work_id is None:
         raise NotFound()
     return holding
@@ -323,27 +323,27 @@ def _suggested(db: Session, actor: Actor, holding_pk: int) -> Holding:
 
 def confirm(db: Session, actor: Actor, holding_pk: int) -> Holding:
     """A librarian agrees the suggested work is this holding: link them."""
-    holding = _suggested(db, actor, holding_pk)
-    work = holding.suggested_work
-    holding.work, holding.suggested_work = work, None
-    holding.link_status = LINKED
-    holding.updated_at = utcnow()
-    audit.record(db, actor, "holdings.link", work,
-                 after={"holding_id": holding.holding_id, "work_id": work.id})
-    db.commit()
-    coverage.snapshot_now(db)
+    with UnitOfWork(db, actor) as uow:
+        holding = _suggested(uow, holding_pk)
+        work = holding.suggested_work
+        holding.work, holding.suggested_work = work, None
+        holding.link_status = LINKED
+        holding.updated_at = utcnow()
+        uow.audit("holdings.link", work,
+                  after={"holding_id": holding.holding_id, "work_id": work.id})
+        uow.on_commit(lambda: coverage.snapshot_now(db))
     return holding
 
 
 def reject(db: Session, actor: Actor, holding_pk: int) -> Holding:
     """A librarian says the suggestion is wrong: forget it and never propose it again."""
-    holding = _suggested(db, actor, holding_pk)
-    work_id = holding.suggested_work_id
-    holding.rejected_work_ids = [*holding.rejected_work_ids, work_id]
-    holding.suggested_work = None
-    holding.link_status = NONE
-    holding.updated_at = utcnow()
-    audit.record(db, actor, "holdings.reject_link",
-                 after={"holding_id": holding.holding_id, "work_id": work_id})
-    db.commit()
+    with UnitOfWork(db, actor) as uow:
+        holding = _suggested(uow, holding_pk)
+        work_id = holding.suggested_work_id
+        holding.rejected_work_ids = [*holding.rejected_work_ids, work_id]
+        holding.suggested_work = None
+        holding.link_status = NONE
+        holding.updated_at = utcnow()
+        uow.audit("holdings.reject_link",
+                  after={"holding_id": holding.holding_id, "work_id": work_id})
     return holding

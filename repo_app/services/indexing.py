@@ -1,9 +1,10 @@
 """Keeping the search index derived from the database and the file store.
 
 ``document_for`` is the one pure function from a work to its index
-document. Changes reach the index through the durable queue: services call
-``enqueue`` before their commit and ``drain`` after it. ``drain`` reads the
-works and writes the index while holding one lock, so two processes can
+document, ``record_document`` the one from a harvested record to its. Changes
+reach the index only through the durable queue: a service's unit of work
+calls ``enqueue`` before its commit and ``drain`` after it. ``drain`` reads
+the rows and writes the index while holding one lock, so two processes can
 never write an older state over a newer one, and nothing queued is lost if
 a process dies in between (the next drain takes it up).
 """
@@ -18,15 +19,23 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from repo_app import resources
-from repo_app.access import document_audiences
-from repo_app.models import File, IndexQueueItem, Work
+from repo_app.access import CATALOGUE_RECORD, level_schedule, owner_key
+from repo_app.config import LOCALES
+from repo_app.models import File, HarvestedRecord, IndexQueueItem, Work
 from repo_app.models.types import utcnow
-from repo_app.services import harvest
-from repo_app.vocab import SEARCHABLE_EXTRACTION, WorkStatus
+from repo_app.services import document_ids
+from repo_app.vocab import (
+    DEGREE_LEVEL_LABELS,
+    SEARCHABLE_EXTRACTION,
+    TYPE_LABELS,
+    DegreeLevel,
+    WorkStatus,
+)
 from search.documents import WorkDocument
 
 
@@ -51,31 +60,63 @@ def document_version(work: Work) -> str:
 
 
 def document_for(work: Work, text: str) -> WorkDocument:
-    """The index document of a work (pure: everything comes from its arguments)."""
-    audiences = document_audiences(work, resources.policy())
+    """The index document of a work (pure: everything comes from its arguments).
+
+    It holds facts, never a policy's outcome: the level, its scheduled
+    change and the owner are judged per search by ``access.search_scope``.
+    """
+    schedule = level_schedule(work)
     return WorkDocument(
-        id=str(work.id),
+        id=document_ids.of_work(work.id),
         title=work.title,
-        url=f"/works/{work.id}",
+        url="",  # a local work's address is made by the web layer (serialize.hit_url)
         alt_title=work.alt_title,
         creators=tuple(work.creators),
         advisors=tuple(work.advisors),
         abstract=work.abstract,
         keywords=tuple(work.keywords),
         fulltext=text,
+        labels=labels_of(work),
+        discipline=work.discipline,
+        grantor=work.grantor,
+        identifier=work.identifier or "",
         faculty=work.faculty_name,
         type=work.type,
         degree_level=work.degree_level,
         year=work.year,
         language=work.language,
-        access=work.access_level,
+        access=schedule.level,
         embargo_until=work.embargo_until,
-        owner=f"user:{work.depositor_id}" if work.depositor_id else "",
-        meta_audience=audiences.meta,
-        text_audience=audiences.text,
-        text_audience_after=audiences.text_after_embargo,
+        access_changes_on=schedule.changes_on,
+        access_after=schedule.level_after,
+        owner=owner_key(work.depositor_id),
         version=document_version(work),
     )
+
+
+def labels_of(work: Work) -> tuple[str, ...]:
+    """The names of the work's type, degree and faculty in every language the site speaks.
+
+    A reader searches "luận văn thạc sĩ", "master thesis" or "Khoa Kinh tế",
+    never ``master_thesis``; a work that is no degree work has no degree label.
+    """
+    labels = [TYPE_LABELS.get(work.type)]
+    if work.degree_level != DegreeLevel.NONE:
+        labels.append(DEGREE_LEVEL_LABELS.get(work.degree_level))
+    names = [name for label in labels if label is not None for name in in_every_locale(label)]
+    names.append(work.degree_name)
+    if work.collection is not None:
+        names += [work.collection.name, work.collection.name_en]
+    return tuple(dict.fromkeys(name for name in names if name))
+
+
+def in_every_locale(label: object) -> list[str]:
+    """A translatable label as each of the site's languages says it."""
+    names = []
+    for locale in LOCALES:
+        with force_locale(locale):
+            names.append(str(label))
+    return names
 
 
 def work_text(work: Work) -> str:
@@ -89,9 +130,35 @@ def indexable(work: Work) -> bool:
     return work.status == WorkStatus.PUBLISHED
 
 
-def enqueue(db: Session, work: Work) -> None:
-    """Queue ``work`` for (re)indexing in the caller's transaction."""
-    db.add(IndexQueueItem(work_id=work.id))
+def record_document(row: HarvestedRecord) -> WorkDocument:
+    """A harvested record's index document: metadata for anyone, no text, the partner's name."""
+    return WorkDocument(
+        id=document_ids.of_record(row.id),
+        title=row.title or row.oai_identifier,
+        url=row.url,
+        creators=tuple(row.creators),
+        abstract=row.description,
+        keywords=tuple(row.subjects),
+        type=row.type,
+        year=row.year,
+        access=CATALOGUE_RECORD,
+        source=row.source.name,
+        version=row.datestamp,
+    )
+
+
+def enqueue(db: Session, target: Work | HarvestedRecord) -> None:
+    """Queue ``target`` for (re)indexing in the caller's transaction (``UnitOfWork.index``)."""
+    if isinstance(target, HarvestedRecord):
+        db.flush()  # a new record needs its id
+        enqueue_document(db, document_ids.of_record(target.id))
+    else:
+        enqueue_document(db, document_ids.of_work(target.id))
+
+
+def enqueue_document(db: Session, document_id: str) -> None:
+    """Queue one index document by id: rewritten from its row, or removed if it has none."""
+    db.add(IndexQueueItem(document_id=document_id))
 
 
 @contextmanager
@@ -111,8 +178,7 @@ def drain(db: Session) -> int:
         items = db.scalars(select(IndexQueueItem).order_by(IndexQueueItem.id)).all()
         if not items:
             return 0
-        work_ids = {item.work_id for item in items}
-        _write(db, work_ids)
+        _write(db, {item.document_id for item in items})
         db.execute(delete(IndexQueueItem).where(IndexQueueItem.id <= items[-1].id))
         db.commit()
         return len(items)
@@ -125,18 +191,33 @@ def _load(db: Session, work_ids: set[int]) -> list[Work]:
     return list(db.scalars(query))
 
 
-def _write(db: Session, work_ids: set[int]) -> None:
-    works = _load(db, work_ids)
-    docs = [document_for(w, work_text(w)) for w in works if indexable(w)]
-    gone = {str(i) for i in work_ids} - {d.id for d in docs}
-    resources.index().write(docs, delete_ids=gone)
+def _write(db: Session, wanted: set[str]) -> None:
+    """Write the current state of these documents; those with no indexable row are removed."""
+    work_ids = {i for d in wanted if (i := document_ids.local_work_id(d)) is not None}
+    record_ids = {i for d in wanted if (i := document_ids.record_id(d)) is not None}
+    docs = [document_for(w, work_text(w)) for w in _load(db, work_ids) if indexable(w)]
+    docs += [record_document(r) for r in _load_records(db, record_ids) if not r.deleted]
+    resources.index().write(docs, delete_ids=wanted - {d.id for d in docs})
+
+
+def _load_records(db: Session, record_ids: set[int]) -> list[HarvestedRecord]:
+    query = select(HarvestedRecord).where(HarvestedRecord.id.in_(record_ids)).options(
+        selectinload(HarvestedRecord.source))
+    return list(db.scalars(query))
 
 
 def all_documents(db: Session) -> Iterator[WorkDocument]:
     """Every indexable document, streamed in batches for a rebuild: local works, then
     the union catalogue's harvested records."""
     yield from _work_documents(db)
-    yield from harvest.all_documents(db)
+    yield from _record_documents(db)
+
+
+def _record_documents(db: Session) -> Iterator[WorkDocument]:
+    query = select(HarvestedRecord).where(HarvestedRecord.deleted.is_(False)).order_by(
+        HarvestedRecord.id).options(selectinload(HarvestedRecord.source))
+    for row in db.scalars(query):
+        yield record_document(row)
 
 
 def _work_documents(db: Session) -> Iterator[WorkDocument]:
@@ -158,7 +239,10 @@ def reindex(db: Session, procs: int = 1) -> int:
     started = utcnow() - timedelta(seconds=1)
     count = resources.index().rebuild(all_documents(db), procs=procs)
     with _drain_lock():
-        changed = set(db.scalars(select(Work.id).where(Work.updated_at >= started)))
+        changed = {document_ids.of_work(i) for i in
+                   db.scalars(select(Work.id).where(Work.updated_at >= started))}
+        changed |= {document_ids.of_record(i) for i in db.scalars(
+            select(HarvestedRecord.id).where(HarvestedRecord.harvested_at >= started))}
         if changed:
             _write(db, changed)
     return count

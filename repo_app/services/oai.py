@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, or_, select
@@ -26,6 +26,7 @@ from repo_app import resources
 from repo_app.access import ANONYMOUS, Action, decide
 from repo_app.models import Collection, Work
 from repo_app.models.types import utcnow
+from repo_app.services.addresses import Addresses
 from repo_app.services.public_works import ACCESS_COLUMNS, visible_to_anyone
 from repo_app.vocab import ACCESS_LABELS, TYPE_LABELS, WorkStatus, WorkType
 
@@ -37,8 +38,6 @@ FORMATS = {
     OAI_ETDMS: ("http://www.ndltd.org/standards/metadata/etdms/1.0/etdms.xsd",
                 "http://www.ndltd.org/standards/metadata/etdms/1.0/"),
 }
-DEFAULT_PAGE_SIZE = 100
-LIST_VERBS = ("ListIdentifiers", "ListRecords")
 # verb → (required arguments, optional arguments); resumptionToken is exclusive where allowed.
 VERBS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "Identify": (frozenset(), frozenset()),
@@ -251,7 +250,7 @@ ETDMS_LEVELS = {"bachelor": "Undergraduate", "master": "Masters", "doctoral": "D
 
 def domain() -> str:
     """The repository's domain in identifiers: REPO_OAI_DOMAIN, else BASE_URL's host."""
-    configured = current_app.config.get("OAI_DOMAIN")
+    configured = current_app.config["OAI_DOMAIN"]
     return configured or urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
 
 
@@ -265,14 +264,14 @@ def work_id_of(identifier: str) -> int | None:
     return int(local) if local.isdigit() and not local.startswith("0") else None
 
 
-def identify(db: Session) -> IdentifyInfo:
+def identify(db: Session, base_url: str) -> IdentifyInfo:
     earliest = db.scalar(select(func.min(Work.datestamp)).where(
         or_(Work.status == WorkStatus.PUBLISHED, Work.was_public.is_(True))))
     name = domain()
     return IdentifyInfo(
         name=current_app.config["INSTITUTION_NAME"],
-        base_url=url_for("oai.endpoint", _external=True),
-        admin_email=current_app.config.get("ADMIN_EMAIL") or f"library@{name}",
+        base_url=base_url,
+        admin_email=current_app.config["ADMIN_EMAIL"] or f"library@{name}",
         earliest=format_datestamp(earliest or utcnow()),
         domain=name,
         sample_identifier=f"oai:{name}:1",
@@ -295,19 +294,19 @@ def _sets_of(work: Work) -> tuple[str, ...]:
     return (*sets, f"type.{work.type}")
 
 
-def _file_urls(work: Work) -> tuple[str, ...]:
+def _file_urls(work: Work, addresses: Addresses) -> tuple[str, ...]:
     policy = resources.policy()
     return tuple(
-        url_for("public.download", work_id=work.id, file_id=f.id, _external=True)
+        addresses.file(work.id, f.id)
         for f in work.files
         if decide(ANONYMOUS, Action.DOWNLOAD, work, f, policy=policy)
     )
 
 
-def metadata_of(work: Work) -> Metadata:
+def metadata_of(work: Work, addresses: Addresses) -> Metadata:
     """What anonymous harvesters may know: descriptive fields, file links only if downloadable."""
-    page = url_for("public.work", work_id=work.id, _external=True)
-    ids = (page, *([work.identifier] if work.identifier else []), *_file_urls(work))
+    page = addresses.work(work.id)
+    ids = (page, *([work.identifier] if work.identifier else []), *_file_urls(work, addresses))
     with force_locale("vi"):
         type_label = str(TYPE_LABELS.get(WorkType(work.type), work.type))
         rights = str(ACCESS_LABELS.get(work.access_level, work.access_level))
@@ -323,14 +322,14 @@ def metadata_of(work: Work) -> Metadata:
     )
 
 
-def _record(work: Work, state: str, with_metadata: bool) -> Record:
+def _record(work: Work, state: str, with_metadata: bool, addresses: Addresses) -> Record:
     deleted = state == "deleted"
     return Record(
         identifier=oai_identifier(work.id),
         datestamp=format_datestamp(work.datestamp),
         sets=_sets_of(work),
         deleted=deleted,
-        metadata=metadata_of(work) if with_metadata and not deleted else None,
+        metadata=metadata_of(work, addresses) if with_metadata and not deleted else None,
     )
 
 
@@ -343,10 +342,10 @@ def _shown_work(db: Session, identifier: str) -> tuple[Work, str]:
     return work, state
 
 
-def get_record(db: Session, identifier: str, prefix: str) -> Record:
+def get_record(db: Session, identifier: str, prefix: str, addresses: Addresses) -> Record:
     work, state = _shown_work(db, identifier)
     require_format(prefix)
-    return _record(work, state, with_metadata=True)
+    return _record(work, state, True, addresses)
 
 
 def metadata_formats(db: Session, identifier: str | None) -> list[tuple[str, str, str]]:
@@ -376,7 +375,7 @@ def _candidates(db: Session, query: ListQuery) -> list[int]:
     stmt = _set_filter(stmt, query.set_spec)
     if stmt is None:
         return []
-    return [row.id for row in db.execute(stmt) if row.was_public or visible_to_anyone(tuple(row))]
+    return [row.id for row in db.execute(stmt) if row.was_public or visible_to_anyone(row)]
 
 
 def _set_filter(stmt, set_spec: str):
@@ -392,7 +391,8 @@ def _set_filter(stmt, set_spec: str):
     return None
 
 
-def list_records(db: Session, args: Mapping[str, str], *, with_metadata: bool) -> Page:
+def list_records(db: Session, args: Mapping[str, str], addresses: Addresses, *,
+                 with_metadata: bool) -> Page:
     """One page of ListRecords/ListIdentifiers, from fresh arguments or a resumption token."""
     if "resumptionToken" in args:
         query, after_id, cursor = decode_token(args["resumptionToken"])
@@ -405,9 +405,10 @@ def list_records(db: Session, args: Mapping[str, str], *, with_metadata: bool) -
     remaining = [i for i in ids if i > after_id]
     if not remaining:
         raise OaiError("noRecordsMatch", "No records match the request.")
-    size = int(current_app.config.get("OAI_PAGE_SIZE", DEFAULT_PAGE_SIZE))
+    size = int(current_app.config["OAI_PAGE_SIZE"])
     chunk = remaining[:size]
-    records = [_record(w, _state(w) or "deleted", with_metadata) for w in _load(db, chunk)]
+    records = [_record(w, _state(w) or "deleted", with_metadata, addresses)
+               for w in _load(db, chunk)]
     more = len(remaining) > size
     token = encode_token(query, chunk[-1], cursor + len(chunk)) if more else None
     return Page(query.prefix, records, complete_size=len(ids), cursor=cursor, token=token,

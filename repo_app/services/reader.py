@@ -23,7 +23,7 @@ from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ingest.sample_pdf import find_font
+from ingest.fonts import find_font
 from repo_app import resources
 from repo_app.access import Action, Actor, decide
 from repo_app.errors import Forbidden, NotFound, UserError
@@ -31,7 +31,6 @@ from repo_app.models import File, ReaderPageView, Work
 from repo_app.models.types import utcnow
 from repo_app.services import files, works
 
-DEFAULT_PAGES_PER_MINUTE = 30
 PAGE_WIDTH_PX = 1100
 MAX_PAGE_HEIGHT_PX = 4000
 # Vietnam has one time zone and no daylight saving: the watermark shows the reader's clock.
@@ -66,7 +65,7 @@ class ReadableFile:
 
 def pages_per_minute() -> int:
     """``REPO_READER_PAGES_PER_MINUTE``: pages one reader may turn in a minute."""
-    return int(current_app.config.get("READER_PAGES_PER_MINUTE", DEFAULT_PAGES_PER_MINUTE))
+    return int(current_app.config["READER_PAGES_PER_MINUTE"])
 
 
 def readable_files(db: Session, actor: Actor, work_id: int) -> tuple[Work, list[File]]:
@@ -77,12 +76,19 @@ def readable_files(db: Session, actor: Actor, work_id: int) -> tuple[Work, list[
     return work, readable
 
 
+def first_readable(db: Session, actor: Actor, work_id: int) -> File:
+    """Where the reader opens: the first file the actor may read (404 with no files, else 403)."""
+    work, readable = readable_files(db, actor, work_id)
+    if not work.files:
+        raise NotFound()
+    if not readable:
+        raise Forbidden("nothing readable")
+    return readable[0]
+
+
 def open_for_reading(db: Session, actor: Actor, work_id: int, file_id: int) -> ReadableFile:
     """A file of that work the actor may read online (404 if hidden or another work's; else 403)."""
-    work, file = files.file_of_work(db, actor, work_id, file_id)
-    decision = decide(actor, Action.READ_ONLINE, work, file, policy=resources.policy())
-    if not decision:
-        raise Forbidden(decision.reason)
+    work, file = files.file_of_work(db, actor, work_id, file_id, Action.READ_ONLINE)
     return ReadableFile(work, file, file.pages or _count_pages(_pdf_path(file)))
 
 

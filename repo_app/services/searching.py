@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from repo_app import resources
 from repo_app.access import Actor, search_scope
 from repo_app.models import Work
 from repo_app.services.indexing import work_text
-from search.results import Hit, SearchRequest, SearchResults
-
-FACETS = ("faculty", "type", "degree_level", "year", "language", "access", "source")
-SORTS = ("relevance", "newest", "title")
-MAX_QUERY_CHARS = 1000
+from search.documents import Scope
+from search.errors import IndexMissingError
+from search.results import FACETS, MAX_QUERY_CHARS, SORTS, Hit, SearchRequest, SearchResults
 
 
 def build_request(args: dict[str, list[str]]) -> SearchRequest:
@@ -25,24 +25,43 @@ def build_request(args: dict[str, list[str]]) -> SearchRequest:
         page = int(first("page", "1"))
     except ValueError:
         page = 1
-    sort = first("sort", "relevance")
+    sort = first("sort")
     filters = {name: [v for v in args.get(name, []) if v] for name in FACETS}
     return SearchRequest(
         q=first("q")[:MAX_QUERY_CHARS],
         page=page,
-        sort=sort if sort in SORTS else "relevance",
+        sort=sort if sort in SORTS else "",
         filters={k: v for k, v in filters.items() if v},
     )
 
 
 def search(db: Session, actor: Actor, request: SearchRequest) -> SearchResults:
-    """Results the actor may see; full text matches and snippets only where they may read."""
+    """Results the actor may see; full text matches and snippets only where they may read.
+
+    An index that is missing or must be rebuilt answers with no results and
+    a notice (the error is logged for the librarians), never an error page.
+    """
     def text_for(work_id: str) -> str:
         work = db.get(Work, int(work_id))
         return work_text(work) if work is not None else ""
 
-    return resources.index().search(request, search_scope(actor), text_for=text_for)
+    try:
+        return resources.index().search(request, scope_of(actor), text_for=text_for)
+    except IndexMissingError as error:
+        current_app.logger.error("search unavailable: %s", error)
+        notice = _("Search is unavailable while the index is rebuilt; please try again later.")
+        return SearchResults(total=0, page=1, per_page=request.per_page, hits=[],
+                             facets={name: [] for name in FACETS}, notice=notice)
 
 
 def more_like_this(actor: Actor, work: Work, limit: int = 5) -> list[Hit]:
-    return resources.index().more_like_this(str(work.id), search_scope(actor), limit=limit)
+    """Visible works like ``work``; none while the index is unavailable."""
+    try:
+        return resources.index().more_like_this(str(work.id), scope_of(actor), limit=limit)
+    except IndexMissingError:
+        return []
+
+
+def scope_of(actor: Actor) -> Scope:
+    """What ``actor`` may find, under the policy configured now (never the one indexed under)."""
+    return search_scope(actor, resources.policy())

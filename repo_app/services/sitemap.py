@@ -20,8 +20,6 @@ from repo_app.services.public_works import ACCESS_COLUMNS, visible_to_anyone
 from repo_app.vocab import WorkStatus
 
 MAX_URLS = 50_000
-# Paths crawlers may not enter: personal, staff and machine areas.
-DISALLOWED = ("/deposit", "/review", "/my", "/api", "/reports", "/audit", "/login", "/oai")
 
 
 @dataclass(frozen=True)
@@ -31,13 +29,13 @@ class Entry:
 
 
 def page_size() -> int:
-    return min(int(current_app.config.get("SITEMAP_PAGE_SIZE", MAX_URLS)), MAX_URLS)
+    return min(int(current_app.config["SITEMAP_PAGE_SIZE"]), MAX_URLS)
 
 
 def public_entries(db: Session) -> list[Entry]:
     stmt = select(*ACCESS_COLUMNS, Work.datestamp).where(
         Work.status == WorkStatus.PUBLISHED).order_by(Work.id)
-    return [Entry(r.id, r.datestamp) for r in db.execute(stmt) if visible_to_anyone(tuple(r))]
+    return [Entry(r.id, r.datestamp) for r in db.execute(stmt) if visible_to_anyone(r)]
 
 
 def page_count(db: Session) -> int:

@@ -12,12 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ingest.extract import Extraction
-from repo_app import resources
+from repo_app import access, resources
 from repo_app.access import ANONYMOUS, Action, Actor, decide
-from repo_app.errors import Forbidden, NotFound, UserError
+from repo_app.errors import LoginRequired, NotFound, UserError
 from repo_app.models import Collection, Work
 from repo_app.models.types import utcnow
-from repo_app.services import audit, files, indexing
+from repo_app.services import files
+from repo_app.services.unit_of_work import UnitOfWork
 from repo_app.vocab import DEGREE_LEVEL_OF_TYPE, AccessLevel, WorkStatus, WorkType
 
 
@@ -59,39 +60,33 @@ def access_snapshot(work: Work) -> dict[str, Any]:
     }
 
 
-def _require(decision_ok: bool, reason: str = "") -> None:
-    if not decision_ok:
-        raise Forbidden(reason)
+def get(db: Session, actor: Actor, work_id: int, action: Action = Action.VIEW_METADATA) -> Work:
+    """The work, if the actor may do ``action`` to it: 404 when missing or hidden, else 403."""
+    work = db.get(Work, work_id)
+    if work is None:
+        raise NotFound()
+    access.require(actor, action, work, policy=resources.policy())
+    return work
 
 
 def get_visible(db: Session, actor: Actor, work_id: int) -> Work:
     """A work the actor may see; hidden and missing works are the same 404."""
-    work = db.get(Work, work_id)
-    if work is None or not decide(actor, Action.VIEW_METADATA, work, policy=resources.policy()):
-        raise NotFound()
-    return work
+    return get(db, actor, work_id)
 
 
 def require_depositor(actor: Actor) -> None:
     """Refuse the deposit form to anyone who may not deposit."""
-    decision = decide(actor, Action.DEPOSIT)
-    _require(decision.allowed, decision.reason)
+    access.require(actor, Action.DEPOSIT)
 
 
 def get_editable(db: Session, actor: Actor, work_id: int) -> Work:
     """A work the actor may edit (403 when visible but not editable, 404 when hidden)."""
-    work = get_visible(db, actor, work_id)
-    decision = decide(actor, Action.EDIT, work, policy=resources.policy())
-    _require(decision.allowed, decision.reason)
-    return work
+    return get(db, actor, work_id, Action.EDIT)
 
 
 def get_reviewable(db: Session, actor: Actor, work_id: int) -> Work:
     """A work the actor may review and manage (staff)."""
-    work = get_visible(db, actor, work_id)
-    decision = decide(actor, Action.REVIEW, work, policy=resources.policy())
-    _require(decision.allowed, decision.reason)
-    return work
+    return get(db, actor, work_id, Action.REVIEW)
 
 
 def validate_fields(fields: WorkFields) -> None:
@@ -144,40 +139,41 @@ def create(db: Session, actor: Actor, fields: WorkFields, staged: list[files.Sta
     ``extracted`` passes in extraction results already computed (by the
     batch importer's worker processes), keyed by checksum.
     """
-    _require(decide(actor, Action.DEPOSIT).allowed, "deposit")
-    validate_fields(fields)
-    if submit and not staged:
-        raise UserError("file_required", "Attach at least one PDF before submitting.",
-                        field="files")
-    work = Work(status=WorkStatus.DRAFT, depositor_id=actor.user_id, title=fields.title,
-                type=fields.type)
-    _apply_fields(work, fields)
-    db.add(work)
-    db.flush()
-    _attach_all(db, work, staged, extracted)
-    audit.record(db, actor, "work.create", work, after={"status": work.status})
-    if submit:
-        _transition(db, actor, work, WorkStatus.SUBMITTED)
-    db.commit()
+    with UnitOfWork(db, actor) as uow:
+        uow.require(Action.DEPOSIT)
+        validate_fields(fields)
+        if submit and not staged:
+            raise UserError("file_required", "Attach at least one PDF before submitting.",
+                            field="files")
+        work = Work(status=WorkStatus.DRAFT, depositor_id=actor.user_id, title=fields.title,
+                    type=fields.type)
+        _apply_fields(work, fields)
+        db.add(work)
+        db.flush()
+        _attach_all(db, work, staged, extracted)
+        uow.audit("work.create", work, after={"status": work.status})
+        if submit:
+            _transition(uow, work, WorkStatus.SUBMITTED)
     return work
 
 
 def update(db: Session, actor: Actor, work: Work, fields: WorkFields,
            staged: list[files.StagedFile], *, submit: bool = False) -> Work:
     """Edit the description (depositor on a draft, or staff at any time) and add files."""
-    _require(decide(actor, Action.EDIT, work, policy=resources.policy()).allowed, "edit")
-    validate_fields(fields)
-    _apply_fields(work, fields)
-    _attach_all(db, work, staged)
-    work.touch()
-    if submit:
-        if not work.files:
-            raise UserError("file_required", "Attach at least one PDF before submitting.",
-                            field="files")
-        _transition(db, actor, work, WorkStatus.SUBMITTED)
-    else:
-        audit.record(db, actor, "work.edit", work)
-    _commit_and_index(db, work)
+    with UnitOfWork(db, actor) as uow:
+        uow.require(Action.EDIT, work)
+        validate_fields(fields)
+        _apply_fields(work, fields)
+        _attach_all(db, work, staged)
+        work.touch()
+        if submit:
+            if not work.files:
+                raise UserError("file_required", "Attach at least one PDF before submitting.",
+                                field="files")
+            _transition(uow, work, WorkStatus.SUBMITTED)
+        else:
+            uow.audit("work.edit", work)
+        uow.index(work)
     return work
 
 
@@ -187,21 +183,20 @@ def _lock(db: Session, work: Work) -> None:
     db.refresh(work, with_for_update=True)
 
 
-def _transition(db: Session, actor: Actor, work: Work, status: WorkStatus,
-                reason: str = "") -> None:
+def _transition(uow: UnitOfWork, work: Work, status: WorkStatus, reason: str = "") -> None:
     before = work.status
     work.status = status
     work.touch()
-    audit.record(db, actor, f"work.{status.value}", work,
-                 before={"status": before}, after={"status": status.value}, reason=reason)
+    uow.audit(f"work.{status.value}", work, before={"status": before},
+              after={"status": status.value}, reason=reason)
 
 
 def submit(db: Session, actor: Actor, work: Work) -> Work:
-    _require(decide(actor, Action.EDIT, work, policy=resources.policy()).allowed, "submit")
-    if not work.files:
-        raise UserError("file_required", "Attach at least one PDF before submitting.")
-    _transition(db, actor, work, WorkStatus.SUBMITTED)
-    db.commit()
+    with UnitOfWork(db, actor) as uow:
+        uow.require(Action.EDIT, work)
+        if not work.files:
+            raise UserError("file_required", "Attach at least one PDF before submitting.")
+        _transition(uow, work, WorkStatus.SUBMITTED)
     return work
 
 
@@ -212,56 +207,61 @@ def publish(db: Session, actor: Actor, work: Work, settings: AccessSettings | No
     ``drain=False`` leaves the work queued for indexing, so a batch import
     can write the index once per batch instead of once per work.
     """
-    _require(decide(actor, Action.REVIEW, work, policy=resources.policy()).allowed, "review")
-    _lock(db, work)
-    if work.status == WorkStatus.PUBLISHED:
-        raise UserError("already_published", "This work is already published.")
-    if settings is not None:
-        _change_access(db, actor, work, settings)
-    work.identifier = work.identifier or f"{current_app.config['IDENTIFIER_PREFIX']}/{work.id}"
-    work.published_at = work.published_at or utcnow()
-    work.review_comment = comment
-    _transition(db, actor, work, WorkStatus.PUBLISHED, comment)
-    _note_if_public(work)
-    _commit_and_index(db, work, drain=drain)
+    with UnitOfWork(db, actor, drain_index=drain) as uow:
+        uow.require(Action.REVIEW, work)
+        _lock(db, work)
+        if work.status == WorkStatus.PUBLISHED:
+            raise UserError("already_published", "This work is already published.")
+        if settings is not None:
+            _change_access(uow, work, settings)
+        work.identifier = work.identifier or f"{current_app.config['IDENTIFIER_PREFIX']}/{work.id}"
+        work.published_at = work.published_at or utcnow()
+        work.review_comment = comment
+        _transition(uow, work, WorkStatus.PUBLISHED, comment)
+        _note_if_public(work)
+        uow.index(work)
     return work
 
 
 def return_to_depositor(db: Session, actor: Actor, work: Work, comment: str) -> Work:
     """Send a work back with a comment the depositor sees."""
-    _require(decide(actor, Action.REVIEW, work, policy=resources.policy()).allowed, "review")
-    _lock(db, work)
-    if not comment.strip():
-        raise UserError("comment_required", "Say what the depositor should change.",
+    missing = UserError("comment_required", "Say what the depositor should change.",
                         field="comment")
-    work.review_comment = comment
-    _transition(db, actor, work, WorkStatus.RETURNED, comment)
-    _commit_and_index(db, work)
-    return work
+    return _close_review(db, actor, work, WorkStatus.RETURNED, comment, missing)
 
 
 def withdraw(db: Session, actor: Actor, work: Work, reason: str) -> Work:
     """Take a published work down; OAI-PMH reports it as deleted from now on."""
-    _require(decide(actor, Action.REVIEW, work, policy=resources.policy()).allowed, "review")
-    _lock(db, work)
-    if not reason.strip():
-        raise UserError("reason_required", "Give a reason for withdrawing the work.",
+    missing = UserError("reason_required", "Give a reason for withdrawing the work.",
                         field="reason")
-    _transition(db, actor, work, WorkStatus.WITHDRAWN, reason)
-    _commit_and_index(db, work)
+    return _close_review(db, actor, work, WorkStatus.WITHDRAWN, reason, missing)
+
+
+def _close_review(db: Session, actor: Actor, work: Work, status: WorkStatus, why: str,
+                  missing: UserError) -> Work:
+    """A librarian's move that must say why (``missing`` when it does not)."""
+    with UnitOfWork(db, actor) as uow:
+        uow.require(Action.REVIEW, work)
+        _lock(db, work)
+        if not why.strip():
+            raise missing
+        if status == WorkStatus.RETURNED:
+            work.review_comment = why
+        _transition(uow, work, status, why)
+        uow.index(work)
     return work
 
 
 def set_access(db: Session, actor: Actor, work: Work, settings: AccessSettings) -> Work:
     """Change a work's access level (audited with before, after and why) and re-index it."""
-    _require(decide(actor, Action.CHANGE_ACCESS, work, policy=resources.policy()).allowed,
-             "change access")
-    _change_access(db, actor, work, settings)
-    _commit_and_index(db, work)
+    with UnitOfWork(db, actor) as uow:
+        uow.require(Action.CHANGE_ACCESS, work)
+        _change_access(uow, work, settings)
+        uow.index(work)
     return work
 
 
-def _change_access(db: Session, actor: Actor, work: Work, settings: AccessSettings) -> None:
+def _change_access(uow: UnitOfWork, work: Work, settings: AccessSettings) -> None:
     validate_access(settings)
     before = access_snapshot(work)
     work.access_level = settings.level
@@ -273,8 +273,7 @@ def _change_access(db: Session, actor: Actor, work: Work, settings: AccessSettin
     if after != before:
         work.touch()
         _note_if_public(work)
-        audit.record(db, actor, "access.change", work, before=before, after=after,
-                     reason=settings.reason)
+        uow.audit("access.change", work, before=before, after=after, reason=settings.reason)
 
 
 def _note_if_public(work: Work) -> None:
@@ -283,33 +282,27 @@ def _note_if_public(work: Work) -> None:
     work.was_public = work.was_public or visible.allowed
 
 
-def _commit_and_index(db: Session, work: Work, *, drain: bool = True) -> None:
-    indexing.enqueue(db, work)
-    db.commit()
-    if drain:
-        indexing.drain(db)
-
-
 def reextract(db: Session, actor: Actor, work: Work) -> Work:
     """Run text extraction again on every file of the work (librarians)."""
-    _require(decide(actor, Action.REVIEW, work, policy=resources.policy()).allowed, "review")
-    for file in work.files:
-        files.run_extraction(file)
-    work.touch()
-    audit.record(db, actor, "work.reextract", work)
-    _commit_and_index(db, work)
+    with UnitOfWork(db, actor) as uow:
+        uow.require(Action.REVIEW, work)
+        for file in work.files:
+            files.run_extraction(file)
+        work.touch()
+        uow.audit("work.reextract", work)
+        uow.index(work)
     return work
 
 
 def my_works(db: Session, actor: Actor) -> list[Work]:
     if actor.user_id is None:
-        raise Forbidden("login")
+        raise LoginRequired()
     query = select(Work).where(Work.depositor_id == actor.user_id).order_by(Work.updated_at.desc())
     return list(db.scalars(query))
 
 
 def review_queue(db: Session, actor: Actor) -> list[Work]:
-    _require(decide(actor, Action.REVIEW).allowed, "review")
+    access.require(actor, Action.REVIEW)
     query = select(Work).where(Work.status == WorkStatus.SUBMITTED).order_by(Work.updated_at)
     return list(db.scalars(query))
 

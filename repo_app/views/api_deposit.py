@@ -22,7 +22,6 @@ from repo_app.services import api_tokens, files, searching, works
 
 bp = Blueprint("api_deposit", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
-LIST_PAGE_SIZE = 20
 
 
 @bp.errorhandler(UserError)

@@ -24,7 +24,7 @@ from repo_app import db
 from repo_app.actors import current_actor
 from repo_app.errors import UserError
 from repo_app.forms import REQUIRED, access_choices
-from repo_app.services import audit_log, searching, works
+from repo_app.services import audit_log, bulk_access, searching, works
 from repo_app.vocab import AccessLevel
 
 bp = Blueprint("audit", __name__)
@@ -90,36 +90,25 @@ def _chain(first: str, rest):
 def bulk():
     """Preview a search's works, then change all their access levels (one audited change each)."""
     actor = current_actor()
-    audit_log.require_staff(actor)
     search_args = {k: v for k, v in request.args.to_dict(flat=False).items() if k != "page"}
     req = searching.build_request(search_args)
     form = BulkAccessForm()
     if form.validate_on_submit():
         try:
-            result = audit_log.bulk_set_access(db.session(), actor, req, _settings(form),
+            result = bulk_access.set_access(db.session(), actor, req, _settings(form),
                                                _int(form.expected.data))
             flash(_("Access changed for %(changed)s works (%(same)s already had it).",
                     changed=len(result.changed), same=len(result.unchanged)))
             return redirect(url_for("audit.log", action="access.change"))
         except UserError as exc:
-            db.session().rollback()
             _flash_user_error(exc)
-    targets = _targets(actor, req)
-    form.expected.data = str(len(targets))
-    preview = searching.search(db.session(), actor, req) if targets else None
+    preview = bulk_access.preview(db.session(), actor, req)
+    if preview.problem is not None:
+        _flash_user_error(preview.problem)
+    form.expected.data = str(len(preview.targets))
     status = 400 if request.method == "POST" else 200
-    return render_template("audit/bulk.html", form=form, req=req, targets=targets,
-                           preview=preview), status
-
-
-def _targets(actor, req) -> list[int]:
-    if not (req.q.strip() or req.filters):
-        return []
-    try:
-        return audit_log.bulk_targets(db.session(), actor, req)
-    except UserError as exc:
-        _flash_user_error(exc)
-        return []
+    return render_template("audit/bulk.html", form=form, req=req, targets=preview.targets,
+                           preview=preview.results), status
 
 
 def _flash_user_error(exc: UserError) -> None:

@@ -7,7 +7,8 @@ from flask import Blueprint, Response, request
 from repo_app import db
 from repo_app.actors import current_actor
 from repo_app.errors import NotFound
-from repo_app.services import citations, searching, works
+from repo_app.services import citations, document_ids, searching, works
+from repo_app.views.links import REQUESTED
 
 bp = Blueprint("citations", __name__)
 EXPORT_PAGE_SIZE = 100
@@ -26,7 +27,8 @@ def work(work_id: int, fmt: str) -> Response:
     if fmt not in citations.FORMATS:
         raise NotFound()
     item = works.get_visible(db.session(), current_actor(), work_id)
-    return _send(citations.render([citations.citation_of(item)], fmt), fmt, f"work-{work_id}")
+    return _send(citations.render([citations.citation_of(item, REQUESTED)], fmt), fmt,
+                 f"work-{work_id}")
 
 
 @bp.get("/search/cite.<fmt>")
@@ -38,11 +40,12 @@ def results(fmt: str) -> Response:
     req = searching.build_request(request.args.to_dict(flat=False))
     req.per_page = EXPORT_PAGE_SIZE
     hits = searching.search(session, actor, req).hits
-    local = [int(h.id) for h in hits if h.id.isdigit()]
-    return _send(citations.render(citations.citable(session, actor, local), fmt), fmt, "results")
+    local = [i for h in hits if (i := document_ids.local_work_id(h.id)) is not None]
+    cited = citations.citable(session, actor, local, REQUESTED)
+    return _send(citations.render(cited, fmt), fmt, "results")
 
 
 @bp.app_template_global()
 def citation_meta_tags(work) -> list[tuple[str, str]]:
     """The work page's Google Scholar and Dublin Core tags (templates/public/_meta_tags.html)."""
-    return citations.meta_tags(work)
+    return citations.meta_tags(work, REQUESTED)

@@ -10,6 +10,8 @@ from repo_app.services import sitemap
 
 bp = Blueprint("crawlers", __name__)
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+# Paths crawlers may not enter: personal, staff and machine areas.
+DISALLOWED = ("/deposit", "/review", "/my", "/api", "/reports", "/audit", "/login", "/oai")
 
 
 def _xml(root: etree._Element) -> Response:
@@ -20,7 +22,7 @@ def _xml(root: etree._Element) -> Response:
 @bp.get("/robots.txt")
 def robots() -> Response:
     lines = ["User-agent: *", "Allow: /works/", "Allow: /search"]
-    lines += [f"Disallow: {path}" for path in sitemap.DISALLOWED]
+    lines += [f"Disallow: {path}" for path in DISALLOWED]
     lines += ["", f"Sitemap: {url_for('crawlers.sitemap_index', _external=True)}", ""]
     return Response("\n".join(lines), content_type="text/plain; charset=utf-8")
 

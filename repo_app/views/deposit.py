@@ -71,7 +71,6 @@ def _save(form: WorkForm, work=None):
         else:
             works.update(db.session(), current_actor(), work, _fields(form), staged, submit=submit)
     except UserError as exc:
-        db.session().rollback()
         target = getattr(form, exc.field, form.files) if exc.field else form.files
         target.errors = [*target.errors, exc.translated()]
         return None, staged

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, request, url_for
 from repo_app import db, oai_xml
 from repo_app.extensions import csrf
 from repo_app.services import oai
+from repo_app.views.links import REQUESTED
 
 bp = Blueprint("oai", __name__)
 csrf.exempt(bp)
@@ -36,7 +37,7 @@ def endpoint() -> Response:
 def _answer(root, parsed: oai.OaiRequest) -> None:
     session, args, verb = db.session(), parsed.args, parsed.verb
     if verb == "Identify":
-        oai_xml.identify(root, oai.identify(session))
+        oai_xml.identify(root, oai.identify(session, url_for("oai.endpoint", _external=True)))
     elif verb == "ListMetadataFormats":
         oai_xml.metadata_formats(root, oai.metadata_formats(session, args.get("identifier")))
     elif verb == "ListSets":
@@ -44,10 +45,10 @@ def _answer(root, parsed: oai.OaiRequest) -> None:
             raise oai.OaiError("badResumptionToken", "Sets are sent in one list.")
         oai_xml.sets(root, oai.list_sets(session))
     elif verb == "GetRecord":
-        record = oai.get_record(session, args["identifier"], args["metadataPrefix"])
+        record = oai.get_record(session, args["identifier"], args["metadataPrefix"], REQUESTED)
         oai_xml.get_record(root, record, args["metadataPrefix"])
     else:
-        page = oai.list_records(session, args, with_metadata=verb == "ListRecords")
+        page = oai.list_records(session, args, REQUESTED, with_metadata=verb == "ListRecords")
         oai_xml.list_page(root, verb, page)
 
 

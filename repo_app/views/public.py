@@ -12,12 +12,10 @@ from flask import (
     send_file,
     url_for,
 )
-from sqlalchemy import text
 
-from repo_app import db, resources
-from repo_app.access import Action, decide
+from repo_app import db
 from repo_app.actors import current_actor
-from repo_app.services import files, searching, works
+from repo_app.services import files, health, pages, searching
 
 bp = Blueprint("public", __name__)
 
@@ -38,20 +36,10 @@ def search():
 
 @bp.get("/works/<int:work_id>")
 def work(work_id: int):
-    actor = current_actor()
-    item = works.get_visible(db.session(), actor, work_id)
-    policy = resources.policy()
-    rights = {
-        f.id: {
-            "download": decide(actor, Action.DOWNLOAD, item, f, policy=policy).allowed,
-            "read": decide(actor, Action.READ_ONLINE, item, f, policy=policy).allowed,
-        }
-        for f in item.files
-    }
-    similar = searching.more_like_this(actor, item) if item.status == "published" else []
-    return render_template("public/work.html", work=item, rights=rights, similar=similar,
-                           can_review=decide(actor, Action.REVIEW, item, policy=policy).allowed,
-                           can_edit=decide(actor, Action.EDIT, item, policy=policy).allowed)
+    page = pages.work_page(db.session(), current_actor(), work_id)
+    return render_template("public/work.html", work=page.work, page=page, rights=page.rights,
+                           similar=page.similar, can_review=page.can_review,
+                           can_edit=page.can_edit)
 
 
 @bp.get("/works/<int:work_id>/files/<int:file_id>")
@@ -77,9 +65,8 @@ def set_language(code: str):
 
 @bp.get("/healthz")
 def healthz():
-    db.session().execute(text("SELECT 1"))
-    healthy = resources.index().healthy()
-    return {"database": "ok", "index": "ok" if healthy else "error"}, 200 if healthy else 503
+    state = health.check(db.session())
+    return state, 200 if state["index"] == "ok" else 503
 
 
 @bp.app_template_global()

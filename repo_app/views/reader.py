@@ -6,11 +6,10 @@ browser's disk must not keep pages a reader was only allowed to look at.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from repo_app import db
 from repo_app.actors import current_actor
-from repo_app.errors import Forbidden
 from repo_app.services import reader
 
 bp = Blueprint("reader", __name__)
@@ -29,12 +28,8 @@ def _no_store(response: Response) -> Response:
 @bp.get("/works/<int:work_id>/read")
 def start(work_id: int):
     """Open the first file the actor may read (403 when there is none, 404 when hidden)."""
-    work, readable = reader.readable_files(db.session(), current_actor(), work_id)
-    if not readable:
-        if not work.files:
-            abort(404)
-        raise Forbidden("nothing readable")
-    return redirect(url_for("reader.read", work_id=work.id, file_id=readable[0].id))
+    file = reader.first_readable(db.session(), current_actor(), work_id)
+    return redirect(url_for("reader.read", work_id=work_id, file_id=file.id))
 
 
 @bp.get("/works/<int:work_id>/read/<int:file_id>")

@@ -12,7 +12,6 @@ from datetime import date
 from flask import (
     Blueprint,
     Response,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -23,7 +22,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from markupsafe import Markup
@@ -32,7 +31,8 @@ from wtforms import SubmitField
 from repo_app import db
 from repo_app.actors import current_actor
 from repo_app.errors import UserError
-from repo_app.services import charts, coverage, holdings
+from repo_app.services import coverage, coverage_exports, holdings
+from repo_app.views import charts
 from repo_app.vocab import TYPE_LABELS
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -101,8 +101,6 @@ def common_due(report: coverage.CoverageReport) -> date | None:
 @bp.get("/coverage")
 def coverage_page():
     actor = current_actor()
-    if not current_user.is_authenticated and not coverage.public_summary_enabled():
-        return current_app.login_manager.unauthorized()
     report = coverage.public_summary(db.session(), actor)
     full = coverage.may_view(actor)
     return render_template(
@@ -129,7 +127,7 @@ def _csv(body: str, name: str) -> Response:
 @login_required
 def coverage_csv():
     report = coverage.report(db.session(), current_actor())
-    return _csv(coverage.as_csv(report), f"coverage-{report.date.isoformat()}.csv")
+    return _csv(coverage_exports.as_csv(report), f"coverage-{report.date.isoformat()}.csv")
 
 
 def _missing_filter() -> coverage.MissingFilter:
@@ -156,7 +154,7 @@ def missing_page():
 @login_required
 def missing_csv():
     rows = coverage.missing(db.session(), current_actor(), _missing_filter())
-    return _csv(coverage.missing_as_csv(rows), "holdings-not-digitized.csv")
+    return _csv(coverage_exports.missing_as_csv(rows), "holdings-not-digitized.csv")
 
 
 @bp.route("/holdings/import", methods=["GET", "POST"])
@@ -170,7 +168,6 @@ def holdings_import():
         try:
             result = holdings.import_csv(db.session(), actor, form.file.data.read())
         except UserError as exc:
-            db.session().rollback()
             form.file.errors = [*form.file.errors, exc.translated()]
     # Bad rows are part of a successful import (the good rows are kept): 200 with the list.
     status = 400 if form.file.errors else 200

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -38,26 +40,37 @@ def queue():
     return render_template("review/queue.html", works=works.review_queue(db.session(), current_actor()))
 
 
+def _form_page(template: str, work, form, change: Callable[[], str]):
+    """Show the form; on a valid submission make the change and go back to the work.
+
+    ``change`` returns the message to flash; a refusal lands on its field.
+    """
+    if form.validate_on_submit():
+        try:
+            flash(change())
+            return redirect(url_for("public.work", work_id=work.id))
+        except UserError as exc:
+            _field_error(form, exc)
+    status = 400 if request.method == "POST" else 200
+    return render_template(template, work=work, form=form), status
+
+
 @bp.route("/review/<int:work_id>", methods=["GET", "POST"])
 @login_required
 def decide_work(work_id: int):
     actor = current_actor()
     work = works.get_reviewable(db.session(), actor, work_id)
     form = ReviewForm(obj=work)
-    if form.validate_on_submit():
-        try:
-            if form.return_work.data:
-                works.return_to_depositor(db.session(), actor, work, form.comment.data or "")
-                flash(_("The work was returned to its depositor."))
-            else:
-                works.publish(db.session(), actor, work, _settings(form), form.comment.data or "")
-                flash(_("The work is published."))
-            return redirect(url_for("public.work", work_id=work.id))
-        except UserError as exc:
-            db.session().rollback()
-            _field_error(form, exc)
-    status = 400 if request.method == "POST" else 200
-    return render_template("review/work.html", work=work, form=form), status
+
+    def review() -> str:
+        comment = form.comment.data or ""
+        if form.return_work.data:
+            works.return_to_depositor(db.session(), actor, work, comment)
+            return _("The work was returned to its depositor.")
+        works.publish(db.session(), actor, work, _settings(form), comment)
+        return _("The work is published.")
+
+    return _form_page("review/work.html", work, form, review)
 
 
 @bp.route("/works/<int:work_id>/access", methods=["GET", "POST"])
@@ -66,16 +79,12 @@ def change_access(work_id: int):
     actor = current_actor()
     work = works.get_reviewable(db.session(), actor, work_id)
     form = AccessForm(obj=work)
-    if form.validate_on_submit():
-        try:
-            works.set_access(db.session(), actor, work, _settings(form))
-            flash(_("Access level changed."))
-            return redirect(url_for("public.work", work_id=work.id))
-        except UserError as exc:
-            db.session().rollback()
-            _field_error(form, exc)
-    status = 400 if request.method == "POST" else 200
-    return render_template("review/access.html", work=work, form=form), status
+
+    def change() -> str:
+        works.set_access(db.session(), actor, work, _settings(form))
+        return _("Access level changed.")
+
+    return _form_page("review/access.html", work, form, change)
 
 
 @bp.post("/works/<int:work_id>/reextract")

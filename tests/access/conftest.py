@@ -17,10 +17,10 @@ from access.world import (
     Published,
     deposit,
     file_ids,
-    make_accounts,
     make_app,
     write_pdf,
 )
+from conftest import make_accounts
 from flask import Flask
 from flask.testing import FlaskClient
 

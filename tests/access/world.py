@@ -9,16 +9,16 @@ from pathlib import Path
 
 import databases
 import pytest
-from conftest import ROLES, actor_for
+from conftest import actor_for, make_accounts  # noqa: F401  (tests build their own worlds with it)
 from flask import Flask
 from flask.testing import FlaskClient
 
-from helpers import PASSWORD, login
+from helpers import login
 from repo_app import create_app
 from repo_app.db import standalone_session
 from repo_app.models import Work
 from repo_app.resources import initialize
-from repo_app.services import files, indexing, users, works
+from repo_app.services import files, indexing, works
 
 OFF_CAMPUS, CAMPUS, READING_ROOM = "203.0.113.7", "10.10.3.4", "10.20.0.15"
 
@@ -63,16 +63,6 @@ def make_app(data_dir: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.Fi
     with app.app_context():
         initialize(app)
     return app
-
-
-def make_accounts(app: Flask) -> dict[str, int]:
-    ids = {}
-    with app.app_context(), standalone_session(app) as db:
-        for role in ROLES:
-            ids[role] = users.create_user(db, f"{role}@test.vn", PASSWORD, role, role.title()).id
-        ids["other_depositor"] = users.create_user(
-            db, "other@test.vn", PASSWORD, "depositor", "Other").id
-    return ids
 
 
 def deposit(app: Flask, accounts: dict[str, int], pdfs: list[Path], title: str, level: str,

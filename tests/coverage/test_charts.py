@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from xml.etree import ElementTree
 
-from repo_app.services import charts
+from repo_app.views import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 

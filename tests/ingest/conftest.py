@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
 
 from ingest.storage import FileStore
+
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -26,3 +30,24 @@ def slow_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from ingest.sample_pdf import write_pdf
 
     return write_pdf(tmp_path_factory.mktemp("slow") / "long-thesis.pdf", [LONG_PARAGRAPH] * 40)
+
+
+@pytest.fixture(scope="session")
+def viwiki_texts() -> list[str]:
+    """The article texts of the shared Vietnamese Wikipedia sample (REPO_TEST_VI, ../shared/vi)."""
+    folder = Path(os.environ.get("REPO_TEST_VI", PROJECT.parent / "shared" / "vi"))
+    path = folder / "viwiki_sample.jsonl"
+    if not path.exists():
+        pytest.skip(f"Vietnamese sample not found at {path}")
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line)["text"] for line in lines]
+
+
+@pytest.fixture
+def tesseract_vie() -> None:
+    """Skip unless tesseract with Vietnamese data is installed (CI installs both)."""
+    from ingest.ocr import available_languages
+
+    if "vie" not in available_languages():
+        pytest.skip("tesseract with Vietnamese data is not installed "
+                    "(apt-get install tesseract-ocr tesseract-ocr-vie)")

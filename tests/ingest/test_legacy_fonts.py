@@ -12,7 +12,6 @@ from ingest.legacy_fonts import (
     guess_legacy_encoding,
     is_legacy_font,
     is_uppercase_font,
-    is_vietnamese_syllable,
     tcvn3_to_unicode,
     vni_to_unicode,
 )
@@ -117,11 +116,3 @@ def test_guess_has_no_false_positives(text):
 
 def test_guess_needs_more_than_a_stray_word():
     assert guess_legacy_encoding("Price: 5 ± 1 °C, see «Hµ»") is None
-
-
-@pytest.mark.parametrize(("word", "valid"), [
-    ("trường", True), ("nghiêng", True), ("khuya", True), ("quốc", True), ("gì", True),
-    ("ộtộ", False), ("fỹr", False), ("trốs", False), ("hóà", False), ("ngư", True),
-])
-def test_vietnamese_syllable_shape(word, valid):
-    assert is_vietnamese_syllable(word) is valid

@@ -105,7 +105,6 @@ POTTERY = WorkDocument(
     language="vi",
     access="campus",
     owner="u-42",
-    text_audience=("campus",),
 )
 SECRET = WorkDocument(
     id="secret",
@@ -118,8 +117,6 @@ SECRET = WorkDocument(
     year=2023,
     language="vi",
     access="confidential",
-    meta_audience=("staff",),
-    text_audience=("staff",),
 )
 WORKS = (LAND, UNIVERSITY, BUSINESS, STAFFING, MEDICINE, WATER, POTTERY, SECRET)
 TEXTS = {work.id: work.fulltext for work in WORKS}
@@ -129,8 +126,25 @@ ScopeFactory = Callable[..., Scope]
 Find = Callable[..., SearchResults]
 
 
-def _scope(*tokens: str, owner: str = "", work_ids: tuple[str, ...] = ()) -> Scope:
-    return Scope(tokens=frozenset(tokens), today=TODAY, owner=owner, work_ids=frozenset(work_ids))
+# Levels whose records are public under the default policy ("" is a harvested record).
+PUBLIC_RECORDS = ("", "open", "campus", "restricted", "embargoed")
+EVERY_LEVEL = (*PUBLIC_RECORDS, "confidential")
+
+
+def _scope(
+    *,
+    read: tuple[str, ...] = ("open",),
+    see: tuple[str, ...] = PUBLIC_RECORDS,
+    owner: str = "",
+    work_ids: tuple[str, ...] = (),
+) -> Scope:
+    return Scope(
+        metadata_levels=frozenset(see),
+        text_levels=frozenset(read),
+        today=TODAY,
+        owner=owner,
+        work_ids=frozenset(work_ids),
+    )
 
 
 @pytest.fixture
@@ -141,20 +155,29 @@ def today() -> date:
 
 @pytest.fixture
 def make_scope() -> ScopeFactory:
-    """``make_scope(*tokens, owner=, work_ids=)``: a searcher's scope on the fixed day."""
+    """``make_scope(read=levels, see=levels, owner=, work_ids=)``: a searcher on the fixed day.
+
+    By default an anonymous visitor off campus: public records, open texts.
+    """
     return _scope
 
 
 @pytest.fixture
 def anyone() -> Scope:
     """An anonymous visitor off campus."""
-    return _scope("anyone")
+    return _scope()
+
+
+@pytest.fixture
+def campus() -> Scope:
+    """A visitor on the campus network."""
+    return _scope(read=("open", "campus"))
 
 
 @pytest.fixture
 def staff() -> Scope:
-    """A librarian: every audience token."""
-    return _scope("anyone", "campus", "staff")
+    """A librarian: every level."""
+    return _scope(read=EVERY_LEVEL, see=EVERY_LEVEL)
 
 
 @pytest.fixture

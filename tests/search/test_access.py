@@ -8,6 +8,7 @@ keeps restricted text out of matches and snippets.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -30,16 +31,14 @@ def test_word_only_in_restricted_text_is_not_found_anonymously(find) -> None:
 @pytest.mark.parametrize(
     "grant",
     [
-        {"tokens": ("anyone", "campus")},
-        {"tokens": ("anyone",), "owner": "u-42"},
-        {"tokens": ("anyone",), "work_ids": ("pottery",)},
+        {"read": ("open", "campus")},
+        {"owner": "u-42"},
+        {"work_ids": ("pottery",)},
     ],
-    ids=["campus-token", "owner", "granted-work"],
+    ids=["campus-level", "owner", "granted-work"],
 )
 def test_word_only_in_text_is_found_with_the_right_to_read(find, make_scope, grant) -> None:
-    scope = make_scope(
-        *grant["tokens"], owner=grant.get("owner", ""), work_ids=grant.get("work_ids", ())
-    )
+    scope = make_scope(**grant)
     results = find(TEXT_ONLY_WORD, scope)
     assert hit_ids(results) == ["pottery"]
     assert results.hits[0].text_matched
@@ -47,7 +46,7 @@ def test_word_only_in_text_is_found_with_the_right_to_read(find, make_scope, gra
 
 
 def test_another_owner_does_not_read_the_text(find, make_scope) -> None:
-    assert find(TEXT_ONLY_WORD, make_scope("anyone", owner="u-7")).total == 0
+    assert find(TEXT_ONLY_WORD, make_scope(owner="u-7")).total == 0
 
 
 def test_metadata_still_finds_a_work_with_restricted_text(find) -> None:
@@ -60,18 +59,18 @@ def test_metadata_still_finds_a_work_with_restricted_text(find) -> None:
 
 
 def test_snippet_of_readable_text_quotes_the_text(find, make_scope) -> None:
-    hit = find("gốm", make_scope("anyone", "campus")).hits[0]
+    hit = find("gốm", make_scope(read=("open", "campus"))).hits[0]
     assert TEXT_ONLY_WORD in hit.snippet
 
 
 def test_exclusion_does_not_probe_restricted_text(find, make_scope) -> None:
     assert hit_ids(find(f"gốm -{TEXT_ONLY_WORD}")) == ["pottery"]
-    assert find(f"gốm -{TEXT_ONLY_WORD}", make_scope("anyone", "campus")).total == 0
+    assert find(f"gốm -{TEXT_ONLY_WORD}", make_scope(read=("open", "campus"))).total == 0
 
 
 def test_phrase_in_restricted_text_is_not_found(find, make_scope) -> None:
     assert find('"công thức men"').total == 0
-    assert hit_ids(find('"cong thuc men"', make_scope("anyone", "campus"))) == ["pottery"]
+    assert hit_ids(find('"cong thuc men"', make_scope(read=("open", "campus")))) == ["pottery"]
 
 
 def test_hidden_record_is_never_found_or_counted(find, staff) -> None:
@@ -92,8 +91,8 @@ def test_totals_and_facets_count_only_visible_works(find, staff) -> None:
     assert sum(v.count for v in find("doanh nghiệp", staff).facets["type"]) == 3
 
 
-def test_scope_without_tokens_sees_nothing(find, make_scope) -> None:
-    results = find("", make_scope())
+def test_scope_without_levels_sees_nothing(find, make_scope) -> None:
+    results = find("", make_scope(read=(), see=()))
     assert results.total == 0
     assert all(values == [] for values in results.facets.values())
 
@@ -104,13 +103,12 @@ def test_owner_sees_their_hidden_record(index: SearchIndex, make_scope) -> None:
         title="Bản thảo luận án",
         url="/works/draft",
         owner="u-9",
-        meta_audience=(),
-        text_audience=(),
+        access="confidential",
         fulltext="nội dung chưa công bố",
     )
     index.write([draft])
-    assert index.search(SearchRequest(q="công bố"), make_scope("anyone")).total == 0
-    assert index.search(SearchRequest(q="công bố"), make_scope("anyone", owner="u-9")).total == 1
+    assert index.search(SearchRequest(q="công bố"), make_scope()).total == 0
+    assert index.search(SearchRequest(q="công bố"), make_scope(owner="u-9")).total == 1
 
 
 @pytest.mark.parametrize(
@@ -131,21 +129,21 @@ def test_embargoed_text_opens_on_its_end_date(
                 fulltext="Chủng vi tảo quasarion cho năng suất cao.",
                 access="embargoed",
                 embargo_until=today + timedelta(days=days_from_today),
-                text_audience=(),
-                text_audience_after=("anyone",),
+                access_changes_on=today + timedelta(days=days_from_today),
+                access_after="open",
             )
         ]
     )
     text_for = {"embargoed": "Chủng vi tảo quasarion cho năng suất cao."}.get
-    by_text = index.search(SearchRequest(q="quasarion"), make_scope("anyone"), text_for)
+    by_text = index.search(SearchRequest(q="quasarion"), make_scope(), text_for)
     assert (by_text.total == 1) is found
-    by_metadata = index.search(SearchRequest(q="vi tảo"), make_scope("anyone"), text_for)
+    by_metadata = index.search(SearchRequest(q="vi tảo"), make_scope(), text_for)
     assert hit_ids(by_metadata) == ["embargoed"]
     assert ("quasarion" in by_metadata.hits[0].snippet) is found
     assert by_metadata.hits[0].embargo_until == today + timedelta(days=days_from_today)
 
 
-def test_embargo_after_audience_needs_its_token(index: SearchIndex, make_scope, today) -> None:
+def test_after_the_embargo_the_later_level_decides(index: SearchIndex, make_scope, today) -> None:
     index.write(
         [
             WorkDocument(
@@ -153,14 +151,16 @@ def test_embargo_after_audience_needs_its_token(index: SearchIndex, make_scope, 
                 title="Luận văn",
                 url="/works/campus-later",
                 fulltext="từ khoá quasarion",
+                access="embargoed",
                 embargo_until=today - timedelta(days=30),
-                text_audience=(),
-                text_audience_after=("campus",),
+                access_changes_on=today - timedelta(days=30),
+                access_after="campus",
             )
         ]
     )
-    assert index.search(SearchRequest(q="quasarion"), make_scope("anyone")).total == 0
-    assert index.search(SearchRequest(q="quasarion"), make_scope("campus", "anyone")).total == 1
+    assert index.search(SearchRequest(q="quasarion"), make_scope()).total == 0
+    campus = make_scope(read=("open", "campus"))
+    assert index.search(SearchRequest(q="quasarion"), campus).total == 1
 
 
 def test_markup_in_titles_and_texts_is_escaped(index: SearchIndex, anyone) -> None:
@@ -183,3 +183,36 @@ def test_markup_in_titles_and_texts_is_escaped(index: SearchIndex, anyone) -> No
         assert snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0
     snippet = index.search(SearchRequest(q="script"), anyone, {"xss": text}.get).hits[0].snippet
     assert "&lt;<mark>script</mark>&gt;" in snippet
+
+
+def test_a_record_is_judged_by_the_scope_and_day_of_each_search(
+    index: SearchIndex, make_scope, today
+) -> None:
+    """Nothing is decided at indexing: the same document, different policies and days."""
+    ends = today + timedelta(days=1)
+    index.write(
+        [
+            WorkDocument(
+                id="embargoed",
+                title="Vi tảo biển Cần Giờ",
+                url="/works/embargoed",
+                fulltext="Chủng quasarion.",
+                access="embargoed",
+                embargo_until=ends,
+                access_changes_on=ends,
+                access_after="open",
+            )
+        ]
+    )
+    private = make_scope(see=("", "open", "campus", "restricted"))
+    texts = {"embargoed": "Chủng quasarion."}.get
+    for scope, sees, reads in [
+        (make_scope(), True, False),
+        (private, False, False),
+        (replace(private, today=ends), True, True),
+    ]:
+        by_title = index.search(SearchRequest(q="vi tảo"), scope, texts)
+        assert by_title.total == int(sees)
+        assert sum(v.count for v in by_title.facets["type"] + by_title.facets["access"]) == int(sees)
+        assert index.search(SearchRequest(q="quasarion"), scope, texts).total == int(reads)
+        assert all("quasarion" not in hit.snippet for hit in by_title.hits) or reads

@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from search import SearchIndex, SearchRequest, WorkDocument
+from search import Scope, SearchIndex, SearchRequest, WorkDocument
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -179,32 +179,27 @@ def test_only_the_search_package_imports_whoosh() -> None:
     assert offenders == []
 
 
-def test_cached_filters_and_facets_follow_writes_and_deletions(index: SearchIndex) -> None:
-    from datetime import date
-
-    from search import Scope
-
-    anyone = Scope(tokens=frozenset({"anyone"}), today=date(2025, 1, 1))
-    staff = Scope(tokens=frozenset({"anyone", "staff"}), today=date(2025, 1, 1))
-
+def test_cached_filters_and_facets_follow_writes_and_deletions(
+    index: SearchIndex, anyone: Scope, staff: Scope
+) -> None:
     def found(scope: Scope) -> tuple[set[str], dict[str, int]]:
         results = index.search(SearchRequest(q="luận văn"), scope)
         faculties = {v.value: v.count for v in results.facets["faculty"]}
         return {hit.id for hit in results.hits}, faculties
 
-    def faculty_work(work_id: str, faculty: str, audience: tuple[str, ...]) -> WorkDocument:
+    def faculty_work(work_id: str, faculty: str, level: str) -> WorkDocument:
         return WorkDocument(
             id=work_id,
             title="Luận văn thạc sĩ",
             url=f"/works/{work_id}",
             faculty=faculty,
-            meta_audience=audience,
+            access=level,
         )
 
-    index.write([faculty_work("a", "law", ("anyone",)), faculty_work("b", "law", ("anyone",))])
+    index.write([faculty_work("a", "law", "open"), faculty_work("b", "law", "open")])
     assert found(anyone) == ({"a", "b"}, {"law": 2})
     index.delete(["a"])
     assert found(anyone) == ({"b"}, {"law": 1})
-    index.write([faculty_work("b", "economics", ("staff",)), faculty_work("c", "law", ("anyone",))])
+    index.write([faculty_work("b", "economics", "confidential"), faculty_work("c", "law", "open")])
     assert found(anyone) == ({"c"}, {"law": 1})
     assert found(staff) == ({"b", "c"}, {"law": 1, "economics": 1})

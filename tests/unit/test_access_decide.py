@@ -13,10 +13,13 @@ from repo_app.access import (
     Actor,
     Policy,
     decide,
-    document_audiences,
     effective_level,
+    level_schedule,
+    owner_key,
+    require,
     search_scope,
 )
+from repo_app.errors import Forbidden, NotFound
 from repo_app.vocab import Role
 
 TODAY = date(2026, 11, 25)
@@ -143,19 +146,63 @@ def test_embargoed_metadata_can_be_private() -> None:
     assert decide(ANONYMOUS, Action.VIEW_METADATA, work, policy=policy, today=TODAY).hidden
 
 
+POLICIES = {
+    "default": Policy(),
+    "reading_room_only": Policy(restricted_readers=frozenset({"reading_room"})),
+    "members_only": Policy(restricted_readers=frozenset({"member"})),
+    "embargo_private": Policy(embargo_metadata_public=False),
+}
+SEARCHED_WORKS = {
+    **{level: FakeWork(level) for level in ("open", "campus", "restricted", "confidential")},
+    "embargo_running": FakeWork("embargoed", embargo_until=TODAY + timedelta(days=1),
+                                access_after_embargo="campus"),
+    "embargo_ends_today": FakeWork("embargoed", embargo_until=TODAY,
+                                   access_after_embargo="restricted"),
+    "embargo_over": FakeWork("embargoed", embargo_until=TODAY - timedelta(days=1),
+                             access_after_embargo="campus"),
+    "embargo_without_end": FakeWork("embargoed"),
+}
+
+
+def _level_as_the_index_judges(work: FakeWork, today: date) -> str:
+    """The level ``search.visibility.at_level`` finds in force from the stored facts."""
+    schedule = level_schedule(work)
+    if schedule.changes_on is not None and schedule.changes_on <= today:
+        return schedule.level_after
+    return schedule.level
+
+
+@pytest.mark.parametrize("policy_name", list(POLICIES))
 @pytest.mark.parametrize("actor_name", list(ACTORS))
-@pytest.mark.parametrize("level", ["open", "campus", "restricted", "confidential"])
-def test_search_scope_agrees_with_decide(actor_name: str, level: str) -> None:
-    """The index filter and the decision come from the same table."""
-    work = FakeWork(level)
-    actor = ACTORS[actor_name]
-    scope = search_scope(actor, TODAY)
-    audiences = document_audiences(work)
-    owner = scope.owner == f"user:{work.depositor_id}"
-    sees = bool(scope.tokens & set(audiences.meta)) or owner
-    reads = bool(scope.tokens & set(audiences.text)) or owner
-    assert sees == decide(actor, Action.VIEW_METADATA, work, today=TODAY).allowed
-    assert reads == decide(actor, Action.READ_ONLINE, work, today=TODAY).allowed
+@pytest.mark.parametrize("work_name", list(SEARCHED_WORKS))
+def test_search_scope_agrees_with_decide(policy_name: str, actor_name: str, work_name: str) -> None:
+    """Judged from the index's facts, the scope gives every decision ``decide`` gives."""
+    policy, actor, work = POLICIES[policy_name], ACTORS[actor_name], SEARCHED_WORKS[work_name]
+    scope = search_scope(actor, policy, TODAY)
+    level = _level_as_the_index_judges(work, TODAY)
+    owner = scope.owner == owner_key(work.depositor_id)
+    sees = level in scope.metadata_levels or owner
+    reads = level in scope.text_levels or owner
+    assert sees == decide(actor, Action.VIEW_METADATA, work, policy=policy, today=TODAY).allowed
+    assert reads == decide(actor, Action.SEARCH_FULLTEXT, work, policy=policy, today=TODAY).allowed
+
+
+@pytest.mark.parametrize(("level", "sees"), [("restricted", True), ("confidential", False)])
+def test_a_grant_opens_the_text_never_the_record(level: str, sees: bool) -> None:
+    """``search.visibility`` reads granted works' text only where their record is visible."""
+    granted = Actor(user_id=2, role=Role.READER, granted_work_ids=frozenset({1}))
+    scope = search_scope(granted, Policy(), TODAY)
+    assert scope.work_ids == {"1"}
+    assert (level in scope.metadata_levels) is sees
+    assert decide(granted, Action.VIEW_METADATA, FakeWork(level), today=TODAY).allowed is sees
+    assert decide(granted, Action.SEARCH_FULLTEXT, FakeWork(level), today=TODAY).allowed is sees
+
+
+def test_every_level_of_the_policy_is_judged() -> None:
+    """A level added to the policy's tables reaches search with no change there."""
+    scope = search_scope(ACTORS["librarian"], Policy(), TODAY)
+    assert set(Policy().metadata) <= scope.metadata_levels
+    assert scope.text_levels == set(Policy().metadata)
 
 
 def test_global_permissions() -> None:
@@ -166,3 +213,20 @@ def test_global_permissions() -> None:
     assert decide(ACTORS["librarian"], Action.REVIEW)
     assert not decide(ACTORS["librarian"], Action.MANAGE_USERS)
     assert decide(ACTORS["admin"], Action.MANAGE_USERS)
+
+
+@pytest.mark.parametrize(("work", "actor", "error"), [
+    (FakeWork("confidential"), ANONYMOUS, NotFound),  # hidden: as if it did not exist
+    (FakeWork("open", status="draft"), ANONYMOUS, NotFound),
+    (FakeWork("restricted"), ANONYMOUS, Forbidden),  # seen, but not downloadable
+])
+def test_require_refuses_hidden_works_as_missing_and_the_rest_as_forbidden(work, actor, error):
+    with pytest.raises(error):
+        require(actor, Action.DOWNLOAD, work, policy=Policy())
+
+
+def test_require_passes_silently_when_allowed():
+    assert require(ANONYMOUS, Action.DOWNLOAD, FakeWork("open"), policy=Policy()) is None
+    assert require(Actor(user_id=2, role=Role.LIBRARIAN), Action.REVIEW) is None
+    with pytest.raises(Forbidden):
+        require(Actor(user_id=3, role=Role.READER), Action.REVIEW)

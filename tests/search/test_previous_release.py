@@ -1,0 +1,45 @@
+"""An index written by the previous release (``fixtures/index-0.1.0``, made by its code).
+
+Its fields mean something else (audience tokens decided when it was written),
+so this release refuses to search it and says to rebuild, instead of giving
+wrong results; what it holds still opens, and a rebuild replaces it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from search import IndexOutdatedError, Scope, SearchIndex, SearchRequest, WorkDocument
+
+FIXTURE = Path(__file__).parent / "fixtures" / "index-0.1.0"
+
+
+@pytest.fixture
+def previous(tmp_path: Path) -> SearchIndex:
+    """A copy of the previous release's index (the fixture itself is never written to)."""
+    root = tmp_path / "index"
+    shutil.copytree(FIXTURE, root, symlinks=True)
+    return SearchIndex(root)
+
+
+def test_searching_it_asks_for_a_rebuild(previous: SearchIndex, anyone: Scope) -> None:
+    assert "repo-app reindex" in (previous.outdated() or "")
+    with pytest.raises(IndexOutdatedError, match="rebuild"):
+        previous.search(SearchRequest(q="cá tra"), anyone)
+    with pytest.raises(IndexOutdatedError):
+        previous.more_like_this("1", anyone)
+    assert not previous.healthy()
+
+
+def test_writing_to_it_asks_for_a_rebuild(previous: SearchIndex) -> None:
+    with pytest.raises(IndexOutdatedError):
+        previous.write([WorkDocument(id="9", title="Luận văn mới", url="/works/9")])
+
+
+def test_a_rebuild_replaces_it(previous: SearchIndex, anyone: Scope) -> None:
+    assert previous.rebuild([WorkDocument(id="2", title="Nuôi cá tra", url="/works/2")]) == 1
+    assert previous.outdated() is None
+    assert [hit.id for hit in previous.search(SearchRequest(q="ca tra"), anyone).hits] == ["2"]
