@@ -168,7 +168,8 @@ with app.app_context(), standalone_session(app) as db:
     in_db, in_store, in_queue = (int(x) for x in run([sys.executable, "-c", code], env).stdout.split())
     check = subprocess.run([REPO_APP, "check"], env=env, capture_output=True, text=True)
     return {"acknowledged": len(deposits), "in_database": in_db, "in_store": in_store,
-            "in_review_queue": in_queue, "check_exit": check.returncode}
+            "in_review_queue": in_queue, "check_exit": check.returncode,
+            "check_output": check.stdout.strip().splitlines()[-6:] + check.stderr.strip().splitlines()[-3:]}
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -253,6 +254,9 @@ def print_report(reports: list[dict[str, object]], database: str) -> None:
               f"{'clean' if r['check_exit'] == 0 else 'FAIL':>5}")
         for sample in [*r["error_samples"], *r["deposit_errors"]]:
             print(f"        {sample}")
+        if r["check_exit"]:
+            for line in r["check_output"]:
+                print(f"        check: {line}")
     if len(reports) == 2:
         base, new = reports
         print(f"p95 ratio {new['workers']} workers / {base['workers']}: {new['p95'] / base['p95']:.2f}x; "

@@ -32,6 +32,9 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict[s
         "worker_class": "gthread" if threads > 1 else "sync",
         "timeout": REQUEST_TIMEOUT,
         "graceful_timeout": 30,
+        # Longer than a reader's pause between clicks, so a kept-alive connection is not
+        # closed just as the next request goes out on it.
+        "keepalive": 5,
         # Replace a worker now and then, so no slow leak (pdfminer, caches) grows for months.
         "max_requests": 5000,
         "max_requests_jitter": 500,
