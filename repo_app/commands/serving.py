@@ -12,9 +12,12 @@ starts, so a weak secret stops the command with a message, not N tracebacks.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 import click
+from flask import Flask
+from flask.cli import ScriptInfo
 
 from repo_app.commands.common import fail
 
@@ -52,29 +55,27 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict[s
 def serve_command(workers: int, threads: int, host: str, port: int) -> None:
     """Serve the site with gunicorn (production: REPO_ENV defaults to production)."""
     os.environ.setdefault("REPO_ENV", "production")
-    from repo_app import create_app
     from repo_app.config import ConfigError
 
+    factory = click.get_current_context().ensure_object(ScriptInfo).create_app
     try:
-        create_app()  # checked once here, not by every worker
+        factory()  # the configuration is checked once here, not by every worker
     except ConfigError as exc:
         fail(str(exc))
-    _run_gunicorn(gunicorn_options(host, port, workers, threads))
+    _run_gunicorn(gunicorn_options(host, port, workers, threads), factory)
 
 
-def _run_gunicorn(options: dict[str, Any]) -> None:
-    """gunicorn driven from Python: our options, and ``create_app`` in each worker."""
+def _run_gunicorn(options: dict[str, Any], factory: Callable[[], Flask]) -> None:
+    """gunicorn driven from Python: our options, and the app factory run in each worker."""
     from gunicorn.app.base import BaseApplication
-
-    from repo_app import create_app
 
     class Server(BaseApplication):
         def load_config(self) -> None:
             for key, value in options.items():
                 self.cfg.set(key, value)
 
-        def load(self):
-            return create_app()
+        def load(self) -> Flask:
+            return factory()
 
     Server().run()
 
