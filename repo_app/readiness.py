@@ -1,5 +1,8 @@
 """Is this data directory ready to serve? Asked before any command but ``init``.
 
+Only the database is required: a missing or damaged index is something
+``check`` reports and ``reindex`` rebuilds, so they must still run.
+
 A command run on a data directory (or database) that ``repo-app init`` has
 not prepared would otherwise fail deep inside with an SQL traceback; this
 answers first, in one sentence that says what to do.
@@ -13,8 +16,6 @@ from flask import Flask
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
-
-from search.rebuild import current_generation
 
 NOT_INITIALISED = ("The data directory {data_dir} is not initialised (no {what}): "
                    "run `repo-app init` first.")
@@ -34,8 +35,6 @@ def missing_part(app: Flask) -> str:
         return "database"
     finally:
         engine.dispose()
-    if current_generation(app.config["DATA_DIR"] / "index") is None:
-        return "search index"
     return ""
 
 
