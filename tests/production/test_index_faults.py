@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+
 def _current(app) -> Path:
     root = app.config["DATA_DIR"] / "index"
     return root / (root / "current").readlink()
