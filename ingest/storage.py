@@ -12,10 +12,12 @@ because the same bytes always give the same text.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -43,6 +45,14 @@ class TooLarge(Exception):
         super().__init__(f"file is larger than the limit of {limit} bytes (read {size})")
         self.limit = limit
         self.size = size
+
+
+class StoreFull(Exception):
+    """The filesystem refused the bytes (no space, quota, file size limit); nothing was stored."""
+
+
+# errno values that mean "no room for these bytes", not "something is broken".
+NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
 class EmptyFile(Exception):
@@ -79,7 +89,7 @@ class FileStore:
         handle, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix="upload-")
         tmp = Path(tmp_name)
         try:
-            with os.fdopen(handle, "wb") as out:
+            with _no_room_is_store_full(), os.fdopen(handle, "wb") as out:
                 for chunk in iter_chunks(stream):
                     size += len(chunk)
                     if max_bytes is not None and size > max_bytes:
@@ -91,9 +101,11 @@ class FileStore:
                 out.flush()
                 os.fsync(out.fileno())
             blob = StoredBlob(digest.hexdigest(), size)
-            self._move_into_place(tmp, self.path(blob.sha256))
+            with _no_room_is_store_full():
+                self._move_into_place(tmp, self.path(blob.sha256))
             return blob
         finally:
+            # A half-written temporary file never stays, whatever stopped the write.
             tmp.unlink(missing_ok=True)
 
     def put_path(self, path: Path, max_bytes: int | None = None) -> StoredBlob:
@@ -166,6 +178,16 @@ class FileStore:
         os.chmod(tmp, OBJECT_MODE)
         os.replace(tmp, target)
         _fsync_directory(target.parent)
+
+
+@contextmanager
+def _no_room_is_store_full() -> Iterator[None]:
+    try:
+        yield
+    except OSError as error:
+        if error.errno in NO_ROOM:
+            raise StoreFull(os.strerror(error.errno)) from error
+        raise
 
 
 def _fsync_directory(folder: Path) -> None:
