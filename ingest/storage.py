@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import socket
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -69,9 +70,24 @@ class FileStore:
         self.tmp = self.root / "tmp"
 
     def init(self) -> None:
-        """Create the directories; safe to call again."""
+        """Create the directories and sweep what dead writers left; safe to call again."""
         for folder in (self.objects, self.texts, self.tmp):
             folder.mkdir(parents=True, exist_ok=True)
+        self.sweep_abandoned()
+
+    def sweep_abandoned(self) -> int:
+        """Delete temporary files whose writer died (``kill -9``, a crash); returns how many.
+
+        A temporary file is named after its writer's host and process id, so a
+        file of a live writer, or of another host sharing the store, is kept.
+        """
+        swept = 0
+        for candidate in self.tmp.glob("*-*-*-*"):
+            _kind, host, pid, _rest = candidate.name.split("-", 3)
+            if host == _HOST and pid.isdigit() and not _alive(int(pid)):
+                candidate.unlink(missing_ok=True)
+                swept += 1
+        return swept
 
     def path(self, sha256: str) -> Path:
         """Where the object lives; ``ValueError`` unless ``sha256`` is a real checksum."""
@@ -86,7 +102,7 @@ class FileStore:
         self.init()
         digest = hashlib.sha256()
         size = 0
-        handle, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix="upload-")
+        handle, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix=_temp_prefix("upload"))
         tmp = Path(tmp_name)
         try:
             with _no_room_is_store_full(), os.fdopen(handle, "wb") as out:
@@ -145,7 +161,7 @@ class FileStore:
         """Keep the text extracted from an object, replacing it atomically."""
         self.init()
         target = self.text_path(sha256)
-        handle, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix="text-")
+        handle, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix=_temp_prefix("text"))
         tmp = Path(tmp_name)
         try:
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
@@ -178,6 +194,24 @@ class FileStore:
         os.chmod(tmp, OBJECT_MODE)
         os.replace(tmp, target)
         _fsync_directory(target.parent)
+
+
+_HOST = socket.gethostname().replace("-", "_")
+
+
+def _temp_prefix(kind: str) -> str:
+    """``kind-host-pid-``: whose temporary file this is, for ``sweep_abandoned``."""
+    return f"{kind}-{_HOST}-{os.getpid()}-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @contextmanager
