@@ -32,6 +32,18 @@ CJK_LINE_BREAK = re.compile(f"(?<=[{_CJK}])\n(?=[{_CJK}])")
 # U+FFFD and the private-use areas (exactly Unicode category Co): what a
 # glyph without a usable character map becomes.
 UNDECODABLE = re.compile("[\ufffd\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
+TOKEN_EDGES = "\"'()[]{}.,;:!?/*-–—…“”‘’«»"
+MIN_JUDGED_CHARS = 20
+MAX_WORD_LENGTH = 30
+# Vowel letters, plain or marked (Latin-1, Latin Extended-A, ơ/ư, Vietnamese ạ…ỹ).
+LATIN_VOWEL = re.compile("[aeiouyAEIOUY\u00c0-\u00c6\u00c8-\u00cf\u00d2-\u00d6\u00d8-\u00dd"
+                         "\u00e0-\u00e6\u00e8-\u00ef\u00f2-\u00f6\u00f8-\u00fd\u0100-\u0105"
+                         "\u0112-\u011b\u0128-\u0131\u014c-\u0153\u0168-\u0177\u01a0\u01a1"
+                         "\u01af\u01b0\u1ea0-\u1ef9]")
+ORDINAL = re.compile(r"\d+(st|nd|rd|th|er|e|ème)", re.IGNORECASE)
+# Latin letters as NFC writes them (Vietnamese included) and digits: the script judged.
+LATIN_TOKEN = re.compile("[0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]+")
+CASE_BOUNDARY = re.compile(r"(?<=[^\W\d_])(?=[A-Z][a-z])")
 SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 BLANK_LINES = re.compile(r"\n{3,}")
 DIGITS = re.compile(r"\d+")
@@ -40,12 +52,15 @@ MIN_PAGES_FOR_REPEATS = 3
 REPEAT_SHARE = 0.6
 
 
-def normalize_text(text: str, *, drop_repeated_lines: bool = False) -> str:
+def normalize_text(text: str, *, drop_repeated_lines: bool = False,
+                   keep_pages: bool = False) -> str:
     """Clean extracted text; pages may be separated by form feeds (``\\f``).
 
     With ``drop_repeated_lines`` a line that starts or ends most pages (a
     running header, a footer with the page number) is removed, so it does
-    not dominate search results and snippets.
+    not dominate search results and snippets. With ``keep_pages`` the pages
+    stay separated by form feeds, empty ones included, so page ``i`` of the
+    result is page ``i`` of the input; otherwise they are joined as paragraphs.
     """
     text = CID_PLACEHOLDER.sub("", text)
     text = unicodedata.normalize("NFKC", text).translate(LOOKALIKES)
@@ -55,7 +70,22 @@ def normalize_text(text: str, *, drop_repeated_lines: bool = False) -> str:
     pages = [_tidy_page(page) for page in text.split(PAGE_BREAK)]
     if drop_repeated_lines:
         pages = _drop_repeated_lines(pages)
+    if keep_pages:
+        return PAGE_BREAK.join(pages)
     return "\n\n".join(page for page in pages if page)
+
+
+def splice_pages(text: str, replacements: dict[int, str]) -> str:
+    """``text`` (pages separated by form feeds) with page ``i`` replaced by ``replacements[i]``.
+
+    An extraction without any text is an empty string: it grows the empty
+    pages it needs.
+    """
+    pages = text.split(PAGE_BREAK)
+    pages += [""] * (max(replacements, default=-1) + 1 - len(pages))
+    for index, page in replacements.items():
+        pages[index] = page.replace(PAGE_BREAK, "\n")
+    return PAGE_BREAK.join(pages)
 
 
 def garbled_ratio(raw: str) -> float:
@@ -71,6 +101,42 @@ def garbled_ratio(raw: str) -> float:
     if total == 0:
         return 0.0
     return (placeholders + len(UNDECODABLE.findall(visible))) / total
+
+
+def gibberish_ratio(text: str) -> float:
+    """Share of the letters in words that no language writes: ``mnopDetrst``, ``2nu2tDen4vD``.
+
+    A font whose character codes map to the wrong letters gives text that
+    decodes without a single undecodable character and still means
+    nothing: letters and digits mixed inside a word, capitals in the middle
+    of lowercase, long runs without a vowel. Tokens with other characters
+    (addresses, formulas with symbols) are not judged, nor is a text with
+    fewer than :data:`MIN_JUDGED_CHARS` characters in judged tokens (0.0).
+    Tokens count by length: a wrong map often turns spaces into
+    placeholders too, leaving a page of a few very long "words".
+    """
+    judged = implausible = 0
+    for raw, count in Counter(CID_PLACEHOLDER.sub(" ", text).split()).items():
+        token = raw.strip(TOKEN_EDGES)
+        if LATIN_TOKEN.fullmatch(token):
+            judged += count * len(token)
+            implausible += 0 if _plausible(token) else count * len(token)
+    return implausible / judged if judged >= MIN_JUDGED_CHARS else 0.0
+
+
+def _plausible(token: str) -> bool:
+    """Digits, an ordinal, or words in one case each (``worldHello`` is two run together)."""
+    if token.isdigit() or ORDINAL.fullmatch(token):
+        return True
+    if not token.isalpha() or len(token) > MAX_WORD_LENGTH:
+        return False
+    return all(_plausible_word(part) for part in CASE_BOUNDARY.split(token))
+
+
+def _plausible_word(word: str) -> bool:
+    if not (word.islower() or word.isupper() or word.istitle()):
+        return False
+    return len(word) <= 3 or LATIN_VOWEL.search(word) is not None
 
 
 def _tidy_page(page: str) -> str:

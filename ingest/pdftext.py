@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pdfminer import settings as pdfminer_settings
 from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import LAParams, LTAnno, LTChar, LTContainer, LTText, LTTextBox
+from pdfminer.layout import LAParams, LTAnno, LTChar, LTContainer, LTImage, LTText, LTTextBox
 from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfexceptions import PDFException
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
@@ -37,49 +37,66 @@ Kind = tuple[str, bool] | None  # (legacy encoding, capitals only), or None for 
 
 @dataclass
 class PdfText:
-    """The text layer of a PDF: one string per interpreted page."""
+    """The text layer of a PDF: one string per interpreted page, in page order.
+
+    A damaged page's string is empty and its index is in ``failed``;
+    ``with_images`` holds the indexes of pages that show a picture (where a
+    scanned page's text would be).
+    """
 
     pages: list[str]
     page_count: int
-    failed_pages: int = 0
+    failed: list[int] = field(default_factory=list)
+    with_images: set[int] = field(default_factory=set)
     legacy_chars: Counter[str] = field(default_factory=Counter)
 
 
-def read_pdf(path: Path, max_pages: int | None = None) -> PdfText:
+class TooManyPages(Exception):
+    """The PDF has more pages than allowed; raised before any page is interpreted."""
+
+    def __init__(self, page_count: int) -> None:
+        super().__init__(f"{page_count} pages")
+        self.page_count = page_count
+
+
+def read_pdf(path: Path, max_pages: int | None = None, page_limit: int | None = None) -> PdfText:
     """Interpret every page (or the first ``max_pages``) and count them all.
 
-    Raises pdfminer's ``PDFPasswordIncorrect`` when the empty password does
-    not open the file, and ``PSException``s when not even the page tree can
-    be read; a failure on one page only counts that page as failed.
+    Raises :class:`TooManyPages` when there are more than ``page_limit``,
+    pdfminer's ``PDFPasswordIncorrect`` when the empty password does not
+    open the file, and ``PSException``s when not even the page tree can be
+    read; a failure on one page only counts that page as failed.
     """
     with Path(path).open("rb") as stream:
         document = PDFDocument(PDFParser(stream), password="")
         resources = PDFResourceManager(caching=True)
         device = PDFPageAggregator(resources, laparams=LAParams())
         interpreter = PDFPageInterpreter(resources, device)
-        result = PdfText(pages=[], page_count=0)
-        for page in _pages_while_readable(document, result):
-            result.page_count += 1
-            if max_pages is None or result.page_count <= max_pages:
-                _interpret(page, interpreter, device, result)
+        pages = _pages_while_readable(document)
+        if page_limit is not None and len(pages) > page_limit:
+            raise TooManyPages(len(pages))
+        result = PdfText(pages=[], page_count=len(pages))
+        for page in pages[:max_pages]:
+            _interpret(page, interpreter, device, result)
         return result
 
 
-def _pages_while_readable(document: PDFDocument, result: PdfText) -> Iterator[PDFPage]:
-    """The document's pages; a broken page tree ends the list once some pages were read."""
+def _pages_while_readable(document: PDFDocument) -> list[PDFPage]:
+    """The document's pages (not yet interpreted); a broken page tree ends the list once
+    some pages were found."""
+    found: list[PDFPage] = []
     pages = PDFPage.create_pages(document)
     while True:
         try:
-            page = next(pages)
+            found.append(next(pages))
         except StopIteration:
-            return
+            return found
         except MemoryError:
             raise
         except Exception:
-            if result.page_count == 0:
+            if not found:
                 raise
-            return
-        yield page
+            return found
 
 
 def _interpret(page: PDFPage, interpreter: PDFPageInterpreter,
@@ -87,24 +104,36 @@ def _interpret(page: PDFPage, interpreter: PDFPageInterpreter,
     # pdfminer raises many exception types on damaged content streams;
     # one damaged page must not cost the text of the others.
     try:
-        pieces = _page_pieces(page, interpreter, device)
+        layout = _page_layout(page, interpreter, device)
     except MemoryError:
         raise
     except Exception:
-        pieces = None
-    if pieces is None:
-        result.failed_pages += 1
-    else:
-        result.pages.append(_join_runs(pieces, result.legacy_chars))
+        layout = None
+    index = len(result.pages)
+    if layout is None:
+        result.failed.append(index)
+        result.pages.append("")
+        return
+    if _shows_image(layout):
+        result.with_images.add(index)
+    result.pages.append(_join_runs(list(_pieces(layout)), result.legacy_chars))
 
 
-def _page_pieces(page: PDFPage, interpreter: PDFPageInterpreter,
-                 device: PDFPageAggregator) -> list[tuple[str, str | None]] | None:
-    """The page's text pieces, or None when its content is damaged."""
+def _page_layout(page: PDFPage, interpreter: PDFPageInterpreter,
+                 device: PDFPageAggregator) -> LTContainer | None:
+    """The page's layout, or None when its content is damaged."""
     if not _contents_readable(page):
         return None
     interpreter.process_page(page)
-    return list(_pieces(device.get_result()))
+    return device.get_result()
+
+
+def _shows_image(item: LTContainer) -> bool:
+    """Whether the layout holds a picture anywhere (images sit inside figures)."""
+    return any(isinstance(child, LTImage)
+               or (isinstance(child, LTContainer) and not isinstance(child, LTTextBox)
+                   and _shows_image(child))
+               for child in item)
 
 
 def _contents_readable(page: PDFPage) -> bool:

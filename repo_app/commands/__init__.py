@@ -12,8 +12,10 @@ from __future__ import annotations
 import click
 
 from repo_app.commands import (
+    agency,
     coverage,
     embargoes,
+    exporting,
     harvest,
     importing,
     index,
@@ -33,6 +35,8 @@ COMMANDS: tuple[click.Command, ...] = (
     *harvest.COMMANDS,
     *tokens.COMMANDS,
     *serving.COMMANDS,
+    *exporting.COMMANDS,
+    *agency.COMMANDS,
 )
 
 

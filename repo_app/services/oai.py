@@ -1,24 +1,24 @@
-"""OAI-PMH 2.0: argument checking, which works a harvester sees, and resumption tokens.
+"""OAI-PMH 2.0: the verbs' answers, that is which works a harvester sees and how.
 
 Visibility is the anonymous visitor's: a work is a record when
 ``access.decide(ANONYMOUS, VIEW_METADATA, work)`` allows it, and a work that
 was once public but no longer is (withdrawn, confidential, embargoed with
 hidden metadata) is a *deleted* record, kept forever ("persistent"), so a
 harvester learns to remove it. Everything here returns plain data; the
-XML is written by ``repo_app.oai_xml``.
+protocol's rules for a request are ``services.oai_requests``, the XML is
+written by ``repo_app.oai_xml``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
 from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import force_locale
-from itsdangerous import BadSignature, URLSafeSerializer
+from pymarc import Record as PymarcRecord
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -26,77 +26,30 @@ from repo_app import resources
 from repo_app.access import ANONYMOUS, Action, decide
 from repo_app.models import Collection, Work
 from repo_app.models.types import utcnow
+from repo_app.routing import parse_id
+from repo_app.services import marc
 from repo_app.services.addresses import Addresses
+from repo_app.services.oai_requests import (
+    ListQuery,
+    OaiError,
+    decode_token,
+    encode_token,
+    format_datestamp,
+)
 from repo_app.services.public_works import ACCESS_COLUMNS, visible_to_anyone
 from repo_app.vocab import ACCESS_LABELS, TYPE_LABELS, WorkStatus, WorkType
 
 OAI_DC = "oai_dc"
 OAI_ETDMS = "oai_etdms"
+MARC21 = "marc21"
 FORMATS = {
     OAI_DC: ("http://www.openarchives.org/OAI/2.0/oai_dc.xsd",
              "http://www.openarchives.org/OAI/2.0/oai_dc/"),
     OAI_ETDMS: ("http://www.ndltd.org/standards/metadata/etdms/1.0/etdms.xsd",
                 "http://www.ndltd.org/standards/metadata/etdms/1.0/"),
+    MARC21: (marc.MARC_SCHEMA, marc.MARC_NS),
 }
-# verb → (required arguments, optional arguments); resumptionToken is exclusive where allowed.
-VERBS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "Identify": (frozenset(), frozenset()),
-    "ListMetadataFormats": (frozenset(), frozenset({"identifier"})),
-    "ListSets": (frozenset(), frozenset()),
-    "GetRecord": (frozenset({"identifier", "metadataPrefix"}), frozenset()),
-    "ListIdentifiers": (frozenset({"metadataPrefix"}), frozenset({"from", "until", "set"})),
-    "ListRecords": (frozenset({"metadataPrefix"}), frozenset({"from", "until", "set"})),
-}
-TOKEN_VERBS = frozenset({"ListIdentifiers", "ListRecords", "ListSets"})
-DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-SECOND = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
-# The OAI-PMH schema's patterns: a value outside them cannot even be echoed in <request>.
-PREFIX_PATTERN = re.compile(r"[A-Za-z0-9\-_.!~*'()]+")
-SET_PATTERN = re.compile(r"[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*")
-# xs:anyURI as libxml2 checks it: a scheme, then URI characters and %-escapes only.
-URI_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:([A-Za-z0-9\-._~!$&'()*+,;=:@/?#\[\]]|%[0-9A-Fa-f]{2})*")
-NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 DOMAIN_PATTERN = re.compile(r"[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+")
-
-
-class OaiError(Exception):
-    """An OAI-PMH error condition: ``code`` is one of the protocol's error codes."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-    @property
-    def echo_arguments(self) -> bool:
-        """badVerb and badArgument responses must not echo the request's arguments."""
-        return self.code not in ("badVerb", "badArgument")
-
-
-@dataclass(frozen=True)
-class OaiRequest:
-    """A checked request: the verb and its arguments, each given once."""
-
-    verb: str
-    args: Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class ListQuery:
-    """What a list request selects; a resumption token carries exactly this plus a position."""
-
-    prefix: str
-    from_raw: str = ""
-    until_raw: str = ""
-    set_spec: str = ""
-
-    @property
-    def start(self) -> datetime | None:
-        return parse_datestamp(self.from_raw, end_of_day=False) if self.from_raw else None
-
-    @property
-    def end(self) -> datetime | None:
-        return parse_datestamp(self.until_raw, end_of_day=True) if self.until_raw else None
 
 
 @dataclass(frozen=True)
@@ -120,6 +73,9 @@ class Metadata:
     degree_level: str
     discipline: str
     grantor: str
+    title_en: str = ""
+    abstract_en: str = ""
+    subjects_en: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -131,6 +87,7 @@ class Record:
     sets: tuple[str, ...]
     deleted: bool
     metadata: Metadata | None = None
+    marc: PymarcRecord | None = None
 
 
 @dataclass(frozen=True)
@@ -154,86 +111,6 @@ class IdentifyInfo:
     domain: str
     sample_identifier: str
     describe_identifiers: bool = field(default=True)
-
-
-# --- requests -----------------------------------------------------------------------------
-
-
-def parse_request(args: Mapping[str, Sequence[str]]) -> OaiRequest:
-    """Check the verb and its arguments: every one allowed, required ones present, none twice."""
-    verbs = args.get("verb") or []
-    if len(verbs) != 1 or verbs[0] not in VERBS:
-        raise OaiError("badVerb", "Illegal or missing verb.")
-    verb = verbs[0]
-    given = {name: values for name, values in args.items() if name != "verb"}
-    if any(len(values) != 1 for values in given.values()):
-        raise OaiError("badArgument", "An argument was given more than once.")
-    values = {name: v[0] for name, v in given.items()}
-    if any(NOT_XML.search(name) or NOT_XML.search(value) for name, value in values.items()):
-        raise OaiError("badArgument", "An argument holds characters XML cannot carry.")
-    if "resumptionToken" in values and verb in TOKEN_VERBS:
-        if len(values) != 1:
-            raise OaiError("badArgument", "resumptionToken is an exclusive argument.")
-        return OaiRequest(verb, values)
-    required, optional = VERBS[verb]
-    unknown = set(values) - required - optional
-    if unknown:
-        raise OaiError("badArgument", f"Illegal argument: {sorted(unknown)[0]}.")
-    missing = required - set(values)
-    if missing:
-        raise OaiError("badArgument", f"Missing argument: {sorted(missing)[0]}.")
-    _check_values(values)
-    return OaiRequest(verb, values)
-
-
-def _check_values(values: Mapping[str, str]) -> None:
-    if "identifier" in values and not URI_PATTERN.fullmatch(values["identifier"]):
-        raise OaiError("badArgument", "Malformed identifier.")
-    prefix = values.get("metadataPrefix")
-    if prefix is not None and not PREFIX_PATTERN.fullmatch(prefix):
-        raise OaiError("badArgument", "Malformed metadataPrefix.")
-    if "set" in values and not SET_PATTERN.fullmatch(values["set"]):
-        raise OaiError("badArgument", "Malformed set.")
-    check_dates(values.get("from", ""), values.get("until", ""))
-
-
-def check_dates(from_raw: str, until_raw: str) -> None:
-    """from/until: same granularity, a real date, and from not after until."""
-    for raw in (from_raw, until_raw):
-        if raw and _granularity(raw) is None:
-            raise OaiError("badArgument", "Dates are YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ.")
-    if from_raw and until_raw:
-        if _granularity(from_raw) != _granularity(until_raw):
-            raise OaiError("badArgument", "from and until have different granularities.")
-        if parse_datestamp(from_raw, end_of_day=False) > parse_datestamp(until_raw,
-                                                                          end_of_day=False):
-            raise OaiError("badArgument", "from is later than until.")
-
-
-def _granularity(raw: str) -> str | None:
-    try:
-        if DAY.fullmatch(raw):
-            datetime.strptime(raw, "%Y-%m-%d")
-            return "day"
-        if SECOND.fullmatch(raw):
-            datetime.strptime(raw, "%Y-%m-%dT%H:%M:%SZ")
-            return "second"
-    except ValueError:
-        return None
-    return None
-
-
-def parse_datestamp(raw: str, *, end_of_day: bool) -> datetime:
-    """A UTC datetime; a day means its first second (from) or its last (until)."""
-    if DAY.fullmatch(raw):
-        day = datetime.strptime(raw, "%Y-%m-%d").date()
-        return datetime.combine(day, time.max if end_of_day else time.min, UTC).replace(
-            microsecond=0)
-    return datetime.strptime(raw, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-
-
-def format_datestamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def require_format(prefix: str) -> None:
@@ -261,7 +138,7 @@ def oai_identifier(work_id: int) -> str:
 def work_id_of(identifier: str) -> int | None:
     prefix = f"oai:{domain()}:"
     local = identifier[len(prefix):] if identifier.startswith(prefix) else ""
-    return int(local) if local.isdigit() and not local.startswith("0") else None
+    return parse_id(local)
 
 
 def identify(db: Session, base_url: str) -> IdentifyInfo:
@@ -294,6 +171,13 @@ def _sets_of(work: Work) -> tuple[str, ...]:
     return (*sets, f"type.{work.type}")
 
 
+def marc_source(work: Work, addresses: Addresses) -> marc.MarcSource:
+    """The work for ``services.marc``: its page, the files anyone may download, its pages."""
+    pages = sum(f.pages or 0 for f in work.files)
+    return marc.MarcSource(work, addresses.work(work.id), _file_urls(work, addresses),
+                           pages or None)
+
+
 def _file_urls(work: Work, addresses: Addresses) -> tuple[str, ...]:
     policy = resources.policy()
     return tuple(
@@ -318,18 +202,22 @@ def metadata_of(work: Work, addresses: Addresses) -> Metadata:
         type=work.type, type_label=type_label, language=work.language, identifiers=ids,
         rights=rights, degree_name=work.degree_name,
         degree_level=ETDMS_LEVELS.get(work.degree_level, work.degree_level),
-        discipline=work.discipline, grantor=work.grantor,
+        discipline=work.discipline, grantor=work.grantor, title_en=work.title_en,
+        abstract_en=work.abstract_en, subjects_en=tuple(work.keywords_en),
     )
 
 
-def _record(work: Work, state: str, with_metadata: bool, addresses: Addresses) -> Record:
+def _record(work: Work, state: str, with_metadata: bool, addresses: Addresses,
+            prefix: str = OAI_DC) -> Record:
     deleted = state == "deleted"
+    shown = with_metadata and not deleted
     return Record(
         identifier=oai_identifier(work.id),
         datestamp=format_datestamp(work.datestamp),
         sets=_sets_of(work),
         deleted=deleted,
-        metadata=metadata_of(work, addresses) if with_metadata and not deleted else None,
+        metadata=metadata_of(work, addresses) if shown and prefix != MARC21 else None,
+        marc=marc.record_of(marc_source(work, addresses)) if shown and prefix == MARC21 else None,
     )
 
 
@@ -345,7 +233,7 @@ def _shown_work(db: Session, identifier: str) -> tuple[Work, str]:
 def get_record(db: Session, identifier: str, prefix: str, addresses: Addresses) -> Record:
     work, state = _shown_work(db, identifier)
     require_format(prefix)
-    return _record(work, state, True, addresses)
+    return _record(work, state, True, addresses, prefix)
 
 
 def metadata_formats(db: Session, identifier: str | None) -> list[tuple[str, str, str]]:
@@ -356,11 +244,23 @@ def metadata_formats(db: Session, identifier: str | None) -> list[tuple[str, str
 
 
 def list_sets(db: Session) -> list[tuple[str, str]]:
-    """Faculties (their Vietnamese names) and types of work."""
-    faculties = [(f"faculty.{c.code}", c.name)
-                 for c in db.scalars(select(Collection).order_by(Collection.code))]
+    """Faculties (their Vietnamese names) and types of work that hold a record harvesters see.
+
+    A set is listed only when one of its works is a record (public, or deleted
+    after being public): a faculty with only confidential or unpublished works
+    is not named. An empty list is ``noSetHierarchy`` (the schema wants a set).
+    """
+    stmt = select(*ACCESS_COLUMNS, Work.was_public, Work.collection_id, Work.type).where(
+        or_(Work.status == WorkStatus.PUBLISHED, Work.was_public.is_(True)))
+    shown = [r for r in db.execute(stmt) if r.was_public or visible_to_anyone(r)]
+    faculty_ids = {r.collection_id for r in shown if r.collection_id is not None}
+    type_codes = {r.type for r in shown}
+    faculties = [(f"faculty.{c.code}", c.name) for c in db.scalars(
+        select(Collection).where(Collection.id.in_(faculty_ids)).order_by(Collection.code))]
     with force_locale("vi"):
-        types = [(f"type.{t.value}", str(TYPE_LABELS[t])) for t in WorkType]
+        types = [(f"type.{t.value}", str(TYPE_LABELS[t])) for t in WorkType if t in type_codes]
+    if not faculties and not types:
+        raise OaiError("noSetHierarchy", "No set holds a record yet.")
     return faculties + types
 
 
@@ -395,7 +295,7 @@ def list_records(db: Session, args: Mapping[str, str], addresses: Addresses, *,
                  with_metadata: bool) -> Page:
     """One page of ListRecords/ListIdentifiers, from fresh arguments or a resumption token."""
     if "resumptionToken" in args:
-        query, after_id, cursor = decode_token(args["resumptionToken"])
+        query, after_id, cursor = decode_token(args["resumptionToken"], FORMATS)
     else:
         query = ListQuery(args["metadataPrefix"], args.get("from", ""), args.get("until", ""),
                           args.get("set", ""))
@@ -407,7 +307,7 @@ def list_records(db: Session, args: Mapping[str, str], addresses: Addresses, *,
         raise OaiError("noRecordsMatch", "No records match the request.")
     size = int(current_app.config["OAI_PAGE_SIZE"])
     chunk = remaining[:size]
-    records = [_record(w, _state(w) or "deleted", with_metadata, addresses)
+    records = [_record(w, _state(w) or "deleted", with_metadata, addresses, query.prefix)
                for w in _load(db, chunk)]
     more = len(remaining) > size
     token = encode_token(query, chunk[-1], cursor + len(chunk)) if more else None
@@ -419,45 +319,3 @@ def _load(db: Session, ids: list[int]) -> list[Work]:
     stmt = select(Work).where(Work.id.in_(ids)).order_by(Work.id).options(
         selectinload(Work.files), selectinload(Work.collection))
     return list(db.scalars(stmt))
-
-
-# --- resumption tokens --------------------------------------------------------------------
-
-TOKEN_VERSION = 1
-
-
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="oai-resumption")
-
-
-def encode_token(query: ListQuery, after_id: int, cursor: int) -> str:
-    """The query, the last id sent and how many were sent, signed so it cannot be forged."""
-    return _serializer().dumps([TOKEN_VERSION, query.prefix, query.from_raw, query.until_raw,
-                                query.set_spec, after_id, cursor])
-
-
-def decode_token(token: str) -> tuple[ListQuery, int, int]:
-    """The query and position in a token; anything malformed or altered is badResumptionToken."""
-    bad = OaiError("badResumptionToken", "The resumption token is invalid.")
-    try:
-        payload = _serializer().loads(token)
-    except (BadSignature, ValueError, UnicodeError):
-        raise bad from None
-    if not (isinstance(payload, list) and len(payload) == 7 and payload[0] == TOKEN_VERSION):
-        raise bad
-    _, prefix, from_raw, until_raw, set_spec, after_id, cursor = payload
-    strings = (prefix, from_raw, until_raw, set_spec)
-    numbers = (after_id, cursor)
-    if not all(isinstance(s, str) for s in strings) or not all(
-            isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in numbers):
-        raise bad
-    try:
-        check_dates(from_raw, until_raw)
-        require_format(prefix)
-    except OaiError:
-        raise bad from None
-    return ListQuery(prefix, from_raw, until_raw, set_spec), after_id, cursor
-
-
-def response_date() -> str:
-    return format_datestamp(utcnow())

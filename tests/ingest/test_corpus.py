@@ -6,11 +6,14 @@ import csv
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from ingest.extract import extract
+from ingest.extract import complete_with_ocr, extract
+from ingest.ocr import recognise_page
+from ingest.searchable_pdf import build
 
 PROJECT = Path(__file__).resolve().parents[2]
 CORPUS_ENV = "REPO_TEST_CORPUS"
@@ -73,3 +76,34 @@ def test_corpus_file(corpus, row):
         assert squeeze(row["must_contain"]) in squeeze(result.text)
     if row["expected_class"] == "needs_password":
         assert result.text == ""
+
+
+def scan_params() -> list:
+    """The corpus's scans without a text layer; one skipped case without a corpus."""
+    rows = [row for row in corpus_rows() if row["expected_class"] == "no_text_layer"]
+    if not rows:
+        return [pytest.param(None, id="no-scans", marks=pytest.mark.skip(
+            reason=f"no scans in the shared corpus at {corpus_dir()} (set {CORPUS_ENV})"))]
+    return [pytest.param(row, id=row["file"]) for row in rows]
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+@pytest.mark.parametrize("row", scan_params())
+def test_a_real_scan_goes_the_whole_ocr_path(corpus, row, tesseract_vie, tmp_path):
+    """extract without OCR, recognise each listed page, splice, graft a searchable copy."""
+    original = corpus / row["file"]
+    pending = extract(original, ocr=False)
+    assert pending.status == "empty" and pending.needs_ocr
+    pages = {i: recognise_page(original, i, tmp_path, timeout=120) for i in pending.needs_ocr}
+    done = complete_with_ocr(pending, {i: page.text for i, page in pages.items()})
+    assert done.status == "ocr" and done.needs_ocr == ()
+    copy = build(original, {i: page.pdf_page for i, page in pages.items()},
+                 tmp_path / "searchable.pdf")
+    searchable = subprocess.run(["pdftotext", str(copy.path), "-"], capture_output=True,
+                                text=True, check=True).stdout
+    recognised = squeeze(done.text).split()
+    assert recognised and set(recognised) & set(squeeze(searchable).split())
+    if row["must_contain"]:
+        assert squeeze(row["must_contain"]) in squeeze(done.text)
+        assert squeeze(row["must_contain"]) in squeeze(searchable)

@@ -271,12 +271,14 @@ def test_western_text_is_not_mistaken_for_a_legacy_encoding(tmp_path):
     assert "Señor Müller à Zürich" in result.text
 
 
-def test_a_text_layer_of_undecodable_characters_is_garbled(tmp_path):
+def test_a_text_layer_of_undecodable_characters_is_garbled_and_asks_for_ocr(tmp_path):
     pdf = write_pdf(tmp_path / "garbled.pdf", ["\ufffd" * 300 + " ok"])
-    result = extract(pdf)
+    result = extract(pdf, ocr=False)
     assert_consistent(result)
     assert result.status == "garbled"
-    assert "could not be decoded" in result.message
+    assert result.message == ("Most characters could not be decoded (unusual font encoding): "
+                              "OCR is needed to make it searchable.")
+    assert result.needs_ocr == (0,)
 
 
 def test_extract_many_yields_every_key_once_with_its_own_limits(tmp_path, slow_pdf):

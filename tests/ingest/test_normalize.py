@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from ingest.normalize import garbled_ratio, normalize_text
+from ingest.normalize import garbled_ratio, gibberish_ratio, normalize_text
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -73,3 +73,22 @@ def test_short_documents_keep_their_first_lines():
 ])
 def test_garbled_ratio(raw, low, high):
     assert low <= garbled_ratio(raw) <= high
+
+
+@pytest.mark.parametrize("text", [
+    "mnopDetrst nopDet2nu2tDen4vDtaxctynIPtn at5áty4Dnt3êtDôDet3nôD",
+    "xqzv bcdfgh mnpqrs tvwxz bcdfg hjklm npqrs",
+])
+def test_letters_that_spell_nothing_are_gibberish(text):
+    assert gibberish_ratio(text) > 0.5
+
+
+@pytest.mark.parametrize("text", [
+    "Hello worldHello world, the 21st century and the 3rd page of 1999.",
+    "Trường Đại học Cần Thơ, luận văn thạc sĩ kinh tế năm 2024.",
+    "NASA and the USA published the report in English.",
+    "みんなのおのおの 你好世界 مرحبا بالعالم",
+    "short",
+])
+def test_real_words_are_not_gibberish(text):
+    assert gibberish_ratio(text) < 0.2

@@ -8,6 +8,8 @@ import os
 import re
 import shutil
 import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import img2pdf
@@ -179,3 +181,40 @@ def test_an_original_that_is_not_a_pdf_is_refused(tmp_path):
     with pytest.raises(DerivativeFailed, match="cannot be opened"):
         build(fake, {}, tmp_path / "searchable.pdf")
 
+
+
+def big_scan(path: Path, pages: int, megabytes: int) -> Path:
+    """A PDF of ``pages`` grey images of incompressible noise, ``megabytes`` each."""
+    side = int((megabytes * 1024 * 1024) ** 0.5)
+    with pikepdf.new() as pdf:
+        for _ in range(pages):
+            pdf.add_blank_page(page_size=(595, 842))
+            image = pikepdf.Stream(pdf, os.urandom(side * side), Type=pikepdf.Name.XObject,
+                                   Subtype=pikepdf.Name.Image, Width=side, Height=side,
+                                   ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8)
+            page = pdf.pages[-1]
+            name = page.add_resource(image, pikepdf.Name.XObject)
+            page.contents_add(b"q 595 0 0 842 0 0 cm %s Do Q" % str(name).encode())
+        pdf.save(path)
+    return path
+
+
+@pytest.mark.slow
+def test_a_huge_scan_is_never_held_in_memory(tmp_path):
+    scan = big_scan(tmp_path / "huge.pdf", pages=6, megabytes=25)
+    layer = write_pdf(tmp_path / "layer.pdf", ["Trường Đại học Cần Thơ"])
+    # The peak resident size of a fresh process (VmHWM starts anew at exec; ru_maxrss does not).
+    program = textwrap.dedent(f"""
+        import re
+        from pathlib import Path
+        from ingest.searchable_pdf import build
+        build(Path({str(scan)!r}), {{0: Path({str(layer)!r})}},
+              Path({str(tmp_path / "searchable.pdf")!r}), pdfa=False)
+        status = Path("/proc/self/status").read_text()
+        print(int(re.search(r"VmHWM:\\s+(\\d+) kB", status).group(1)) * 1024)
+    """)
+    peak = int(subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                              check=True, cwd=Path(__file__).parents[2]).stdout)
+    assert scan.stat().st_size > 150 * 1024 * 1024
+    assert peak < 100 * 1024 * 1024  # the interpreter and pikepdf, not the images
+    assert "Cần" in pdftotext(tmp_path / "searchable.pdf", 1)
