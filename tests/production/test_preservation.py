@@ -8,10 +8,10 @@ from pathlib import Path
 import bagit
 import databases
 import pytest
+from conftest import actor_for
 from flask import Flask
 from sqlalchemy import select
 
-from conftest import actor_for
 from repo_app import create_app
 from repo_app.db import standalone_session
 from repo_app.models import AuditEvent, User, Work
