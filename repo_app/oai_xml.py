@@ -10,7 +10,8 @@ from collections.abc import Mapping
 
 from lxml import etree
 
-from repo_app.services.oai import NOT_XML, IdentifyInfo, Metadata, OaiError, Page, Record
+from repo_app.services.oai import IdentifyInfo, Metadata, Page, Record
+from repo_app.services.oai_requests import NOT_XML, OaiError
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"

@@ -25,7 +25,7 @@ from repo_app.access import Action, Actor
 from repo_app.errors import UserError
 from repo_app.models import HarvestedRecord, HarvestSource
 from repo_app.models.types import utcnow
-from repo_app.services.oai import format_datestamp
+from repo_app.services.oai_requests import format_datestamp
 from repo_app.services.unit_of_work import UnitOfWork
 
 YEAR = re.compile(r"\b(1[5-9]\d\d|2\d\d\d)\b")

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, request, url_for
 
 from repo_app import db, oai_xml
 from repo_app.extensions import csrf
-from repo_app.services import oai
+from repo_app.services import oai, oai_requests
 from repo_app.views.links import REQUESTED
 
 bp = Blueprint("oai", __name__)
@@ -22,19 +22,19 @@ def endpoint() -> Response:
     args = request.values.to_dict(flat=False)
     base_url = request.base_url
     try:
-        parsed = oai.parse_request(args)
-    except oai.OaiError as exc:
+        parsed = oai_requests.parse_request(args)
+    except oai_requests.OaiError as exc:
         return _send(_error(base_url, {}, exc))
     echoed = {"verb": parsed.verb, **parsed.args}
-    root = oai_xml.envelope(oai.response_date(), base_url, echoed)
+    root = oai_xml.envelope(oai_requests.response_date(), base_url, echoed)
     try:
         _answer(root, parsed)
-    except oai.OaiError as exc:
+    except oai_requests.OaiError as exc:
         return _send(_error(base_url, echoed if exc.echo_arguments else {}, exc))
     return _send(root)
 
 
-def _answer(root, parsed: oai.OaiRequest) -> None:
+def _answer(root, parsed: oai_requests.OaiRequest) -> None:
     session, args, verb = db.session(), parsed.args, parsed.verb
     if verb == "Identify":
         oai_xml.identify(root, oai.identify(session, url_for("oai.endpoint", _external=True)))
@@ -42,7 +42,7 @@ def _answer(root, parsed: oai.OaiRequest) -> None:
         oai_xml.metadata_formats(root, oai.metadata_formats(session, args.get("identifier")))
     elif verb == "ListSets":
         if "resumptionToken" in args:
-            raise oai.OaiError("badResumptionToken", "Sets are sent in one list.")
+            raise oai_requests.OaiError("badResumptionToken", "Sets are sent in one list.")
         oai_xml.sets(root, oai.list_sets(session))
     elif verb == "GetRecord":
         record = oai.get_record(session, args["identifier"], args["metadataPrefix"], REQUESTED)
@@ -52,8 +52,8 @@ def _answer(root, parsed: oai.OaiRequest) -> None:
         oai_xml.list_page(root, verb, page)
 
 
-def _error(base_url: str, echoed: dict[str, str], exc: oai.OaiError):
-    root = oai_xml.envelope(oai.response_date(), base_url, echoed)
+def _error(base_url: str, echoed: dict[str, str], exc: oai_requests.OaiError):
+    root = oai_xml.envelope(oai_requests.response_date(), base_url, echoed)
     oai_xml.error(root, exc)
     return root
 

@@ -9,9 +9,11 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from repo_app import db
+from repo_app.access import Actor
 from repo_app.actors import current_actor
 from repo_app.errors import UserError
 from repo_app.forms import AccessForm, ActionForm, ReviewForm
+from repo_app.models import Work
 from repo_app.services import works
 
 bp = Blueprint("review", __name__)
@@ -40,6 +42,11 @@ def queue():
     return render_template("review/queue.html", works=works.review_queue(db.session(), current_actor()))
 
 
+def _reviewable(work_id: int) -> tuple[Actor, Work]:
+    actor = current_actor()
+    return actor, works.get_reviewable(db.session(), actor, work_id)
+
+
 def _form_page(template: str, work, form, change: Callable[[], str]):
     """Show the form; on a valid submission make the change and go back to the work.
 
@@ -58,8 +65,7 @@ def _form_page(template: str, work, form, change: Callable[[], str]):
 @bp.route("/review/<int:work_id>", methods=["GET", "POST"])
 @login_required
 def decide_work(work_id: int):
-    actor = current_actor()
-    work = works.get_reviewable(db.session(), actor, work_id)
+    actor, work = _reviewable(work_id)
     form = ReviewForm(obj=work)
 
     def review() -> str:
@@ -76,8 +82,7 @@ def decide_work(work_id: int):
 @bp.route("/works/<int:work_id>/access", methods=["GET", "POST"])
 @login_required
 def change_access(work_id: int):
-    actor = current_actor()
-    work = works.get_reviewable(db.session(), actor, work_id)
+    actor, work = _reviewable(work_id)
     form = AccessForm(obj=work)
 
     def change() -> str:
@@ -90,8 +95,7 @@ def change_access(work_id: int):
 @bp.post("/works/<int:work_id>/reextract")
 @login_required
 def reextract(work_id: int):
-    actor = current_actor()
-    work = works.get_reviewable(db.session(), actor, work_id)
+    actor, work = _reviewable(work_id)
     if ActionForm().validate_on_submit():
         works.reextract(db.session(), actor, work)
         flash(_("Text extraction was run again."))
@@ -101,8 +105,7 @@ def reextract(work_id: int):
 @bp.post("/works/<int:work_id>/withdraw")
 @login_required
 def withdraw(work_id: int):
-    actor = current_actor()
-    work = works.get_reviewable(db.session(), actor, work_id)
+    actor, work = _reviewable(work_id)
     form = ActionForm()
     if form.validate_on_submit():
         try:
