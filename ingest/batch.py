@@ -20,7 +20,7 @@ from typing import Any
 
 COLUMNS = ("file", "title", "creators", "advisors", "year", "type", "faculty", "degree",
            "discipline", "language", "abstract", "keywords", "access", "embargo_until",
-           "holding_id")
+           "holding_id", "title_en", "abstract_en", "keywords_en")
 REQUIRED_COLUMNS = ("file", "title", "type", "access")
 EMBARGOED = "embargoed"
 LIST_SEPARATOR = ";"
@@ -62,6 +62,10 @@ class ManifestRow:
     access: str
     embargo_until: date | None
     holding_id: str
+    # The optional English version of a bilingual record.
+    title_en: str = ""
+    abstract_en: str = ""
+    keywords_en: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -151,7 +155,8 @@ class _RowChecker:
             year=year, type=value["type"], faculty=value["faculty"], degree=value["degree"],
             discipline=value["discipline"], language=language, abstract=value["abstract"],
             keywords=_split(value["keywords"]), access=value["access"],
-            embargo_until=embargo, holding_id=value["holding_id"],
+            embargo_until=embargo, holding_id=value["holding_id"], title_en=value["title_en"],
+            abstract_en=value["abstract_en"], keywords_en=_split(value["keywords_en"]),
         ), errors
 
     def _files(self, value: str, fail: Fail) -> tuple[Path, ...]:

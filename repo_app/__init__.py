@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    from repo_app import cli, config, db, errors, extensions, resources, views
+    from repo_app import cli, config, db, errors, extensions, resources, routing, views
     from repo_app.services import embargoes
 
     app = Flask(
@@ -31,6 +31,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     extensions.init_app(app)
     db.init_app(app)
     resources.init_app(app)
+    routing.init_app(app)
     views.register(app)
     cli.register(app)
     errors.register(app)

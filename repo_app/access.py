@@ -44,6 +44,8 @@ class Action(StrEnum):
     MANAGE_USERS = "manage_users"
     HARVEST = "harvest"
     REQUEST_COPY = "request_copy"
+    REQUEST_ONSITE = "request_onsite"
+    DECIDE_ONSITE = "decide_onsite"
 
 
 ANYONE, MEMBER, CAMPUS, READING_ROOM, STAFF = "anyone", "member", "campus", "reading_room", "staff"
@@ -60,6 +62,9 @@ class Actor:
     networks: frozenset[str] = frozenset()
     granted_work_ids: frozenset[int] = frozenset()
     name: str = ""
+    # Works the actor holds an approved, current on-site reading permit for (any network:
+    # the policy decides where a permit may be used).
+    onsite_work_ids: frozenset[int] = frozenset()
 
     @property
     def is_staff(self) -> bool:
@@ -119,6 +124,10 @@ class Policy:
     read: Mapping[str, frozenset[str]] = field(init=False)
     download: Mapping[str, frozenset[str]] = field(init=False)
     metadata: Mapping[str, frozenset[str]] = field(init=False)
+    # level → the tokens from which the holder of an on-site permit for the work reads it.
+    permit_read: Mapping[str, frozenset[str]] = field(init=False)
+    # Levels a request-a-copy grant opens (every level but on-site: no copies of those).
+    copy_grant_levels: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         staff = frozenset({STAFF})
@@ -129,6 +138,7 @@ class Policy:
             AccessLevel.RESTRICTED: self.restricted_readers | staff,
             AccessLevel.EMBARGOED: staff,
             AccessLevel.CONFIDENTIAL: staff,
+            AccessLevel.ONSITE: staff,
         }
         download = dict(read, **{AccessLevel.RESTRICTED: staff})
         embargo_meta = frozenset({ANYONE}) if self.embargo_metadata_public else staff
@@ -138,6 +148,9 @@ class Policy:
         object.__setattr__(self, "read", read)
         object.__setattr__(self, "download", download)
         object.__setattr__(self, "metadata", metadata)
+        object.__setattr__(self, "permit_read", {AccessLevel.ONSITE: frozenset({READING_ROOM})})
+        object.__setattr__(self, "copy_grant_levels",
+                           frozenset(AccessLevel) - {AccessLevel.ONSITE})
 
 
 @dataclass(frozen=True)
@@ -202,6 +215,8 @@ def decide(
         return _decide_content(actor, action, work, file, policy, today)
     if action == Action.REQUEST_COPY:
         return _decide_copy_request(actor, work, file, policy, today)
+    if action == Action.REQUEST_ONSITE:
+        return _decide_onsite_request(actor, work, policy, today)
     return Decision(False, f"unknown action {action}")
 
 
@@ -224,7 +239,7 @@ def _decide_global(actor: Actor, action: Action) -> Decision:
         ok = actor.role in DEPOSIT_ROLES
         return Decision(ok, "depositors and staff deposit" if ok else "login as a depositor")
     if action in (Action.REVIEW, Action.VIEW_REPORTS, Action.MANAGE_HOLDINGS, Action.CHANGE_ACCESS,
-                  Action.EDIT, Action.HARVEST):
+                  Action.EDIT, Action.HARVEST, Action.DECIDE_ONSITE):
         return Decision(actor.is_staff, "staff only")
     if action == Action.MANAGE_USERS:
         return Decision(actor.role == Role.ADMIN, "administrators only")
@@ -263,13 +278,32 @@ def _decide_content(
 ) -> Decision:
     if actor.is_staff or _is_owner(actor, work):
         return Decision(True, "staff and the depositor read and download")
-    if work.id in actor.granted_work_ids:
-        return Decision(True, "a current access grant")
     level = effective_level(work, file, today)
+    if work.id in actor.granted_work_ids and level in policy.copy_grant_levels:
+        return Decision(True, "a current access grant")
     table = policy.download if action == Action.DOWNLOAD else policy.read
     if actor.tokens & table[level]:
         return Decision(True, f"{level}: allowed for {sorted(actor.tokens & table[level])}")
+    if action != Action.DOWNLOAD and _permit_opens(actor, work, level, policy):
+        return Decision(True, f"{level}: an on-site permit, used in the reading room")
     return Decision(False, _denial_reason(level, action))
+
+
+def _permit_opens(actor: Actor, work: WorkLike, level: str, policy: Policy) -> bool:
+    where = policy.permit_read.get(level, frozenset())
+    return work.id in actor.onsite_work_ids and bool(actor.tokens & where)
+
+
+def _decide_onsite_request(actor: Actor, work: WorkLike, policy: Policy,
+                           today: date | None) -> Decision:
+    """A logged-in member may ask to read an on-site work in the reading room (staff decide)."""
+    if actor.user_id is None:
+        return Decision(False, "log in to request on-site reading")
+    if effective_level(work, today=today) not in policy.permit_read:
+        return Decision(False, "not an on-site work")
+    if actor.is_staff or _is_owner(actor, work):
+        return Decision(False, "already available to this actor")
+    return Decision(True, "members may ask to read on site")
 
 
 def _decide_copy_request(actor: Actor, work: WorkLike, file: FileLike | None, policy: Policy,
@@ -277,6 +311,8 @@ def _decide_copy_request(actor: Actor, work: WorkLike, file: FileLike | None, po
     """A logged-in member may ask for a copy of what they cannot download (librarians decide)."""
     if actor.user_id is None:
         return Decision(False, "log in to request a copy")
+    if effective_level(work, file, today) not in policy.copy_grant_levels:
+        return Decision(False, "on-site reading only: no copies are made")
     if _decide_content(actor, Action.DOWNLOAD, work, file, policy, today):
         return Decision(False, "already available to this actor")
     return Decision(True, "members may ask the librarians for a copy")
@@ -291,6 +327,10 @@ def _denial_reason(level: str, action: Action) -> str:
         return "restricted reading: log in or visit the reading room"
     if level == AccessLevel.EMBARGOED:
         return "embargoed"
+    if level == AccessLevel.ONSITE and action == Action.DOWNLOAD:
+        return "on-site reading only: never downloaded"
+    if level == AccessLevel.ONSITE:
+        return "on-site reading only: an approved request, in the reading room"
     return f"{level}: not allowed"
 
 
@@ -330,12 +370,16 @@ def search_scope(actor: Actor, policy: Policy | None = None, today: date | None 
         return frozenset(level for level in policy.metadata
                          if decide(actor, action, _PublishedAt(level), policy=policy, today=today))
 
+    # Whole works the actor may read besides their levels: current grants (never of on-site
+    # works, see grants.active_work_ids) and on-site permits where the policy lets them be used.
+    permits_usable = any(actor.tokens & where for where in policy.permit_read.values())
+    whole = actor.granted_work_ids | (actor.onsite_work_ids if permits_usable else frozenset())
     return Scope(
         metadata_levels=levels(Action.VIEW_METADATA) | {CATALOGUE_RECORD},
         text_levels=levels(Action.SEARCH_FULLTEXT),
         today=today,
         owner=owner_key(actor.user_id),
-        work_ids=frozenset(str(i) for i in actor.granted_work_ids),
+        work_ids=frozenset(str(i) for i in whole),
     )
 
 

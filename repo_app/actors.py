@@ -12,6 +12,7 @@ from repo_app import db
 from repo_app.access import CAMPUS, READING_ROOM, Actor
 from repo_app.config import Network
 from repo_app.services.grants import active_work_ids
+from repo_app.services.onsite import permitted_work_ids
 from repo_app.vocab import Role
 
 
@@ -57,5 +58,6 @@ def _build_actor() -> Actor:
         role=Role(current_user.role),
         networks=networks,
         granted_work_ids=frozenset(grants),
+        onsite_work_ids=permitted_work_ids(db.session(), current_user.id),
         name=current_user.display_name,
     )

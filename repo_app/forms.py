@@ -76,6 +76,11 @@ class WorkForm(FlaskForm):
     abstract = TextAreaField(_l("Abstract"), validators=[Optional(), Length(max=20000)])
     keywords = TextAreaField(_l("Keywords (separated by ; or one per line)"),
                              validators=[Optional()])
+    title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=1000)])
+    abstract_en = TextAreaField(_l("Abstract in English"),
+                                validators=[Optional(), Length(max=20000)])
+    keywords_en = TextAreaField(_l("Keywords in English (separated by ; or one per line)"),
+                                validators=[Optional()])
     files = MultipleFileField(_l("PDF files"))
     staged = HiddenField()
     save = SubmitField(_l("Save draft"))

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from lxml import etree
 
+from repo_app.services import marc
 from repo_app.services.oai import IdentifyInfo, Metadata, Page, Record
 from repo_app.services.oai_requests import NOT_XML, OaiError
 
@@ -31,9 +32,14 @@ def _q(ns: str, name: str) -> str:
     return f"{{{ns}}}{name}"
 
 
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
 def _sub(parent: etree._Element, ns: str, name: str, text: str | None = None,
-         **attrs: str) -> etree._Element:
+         lang: str = "", **attrs: str) -> etree._Element:
     element = etree.SubElement(parent, _q(ns, name), attrs)
+    if lang:
+        element.set(XML_LANG, lang)
     if text is not None:
         # A control character pasted into a title must not make the whole response fail.
         element.text = NOT_XML.sub("", text)
@@ -111,7 +117,9 @@ def _header(parent: etree._Element, record: Record) -> None:
 def _record(parent: etree._Element, record: Record, prefix: str) -> None:
     element = _sub(parent, OAI, "record")
     _header(element, record)
-    if record.metadata is not None:
+    if record.marc is not None:
+        _sub(element, OAI, "metadata").append(marc.as_xml_element(record.marc))
+    elif record.metadata is not None:
         holder = _sub(element, OAI, "metadata")
         (oai_dc if prefix == "oai_dc" else etdms)(holder, record.metadata)
 
@@ -139,17 +147,22 @@ def oai_dc(parent: etree._Element, meta: Metadata) -> None:
     root = etree.SubElement(parent, _q(OAI_DC_NS, "dc"), nsmap={"oai_dc": OAI_DC_NS, "dc": DC})
     _schema_location(root, OAI_DC_NS)
 
-    def dc(name: str, value: str) -> None:
+    def dc(name: str, value: str, lang: str = "") -> None:
         if value:
-            _sub(root, DC, name, value)
+            _sub(root, DC, name, value, lang)
 
-    dc("title", meta.title)
+    own = meta.language
+    dc("title", meta.title, own)
+    dc("title", meta.title_en, "en")
     dc("title", meta.alt_title)
     for name in meta.creators:
         dc("creator", name)
     for subject in meta.subjects:
-        dc("subject", subject)
-    dc("description", meta.abstract)
+        dc("subject", subject, own)
+    for subject in meta.subjects_en:
+        dc("subject", subject, "en")
+    dc("description", meta.abstract, own)
+    dc("description", meta.abstract_en, "en")
     dc("publisher", meta.publisher)
     for name in meta.advisors:
         dc("contributor", name)
@@ -168,18 +181,24 @@ def etdms(parent: etree._Element, meta: Metadata) -> None:
     root = etree.SubElement(parent, _q(ETDMS, "thesis"), nsmap={None: ETDMS})
     _schema_location(root, ETDMS)
 
-    def el(name: str, value: str, into: etree._Element = root, **attrs: str) -> None:
+    def el(name: str, value: str, into: etree._Element = root, lang: str = "",
+           **attrs: str) -> None:
         if value:
-            _sub(into, ETDMS, name, value, **attrs)
+            _sub(into, ETDMS, name, value, lang, **attrs)
 
-    el("title", meta.title)
+    own = meta.language
+    el("title", meta.title, lang=own)
+    el("title", meta.title_en, lang="en")
     el("alternativeTitle", meta.alt_title)
     for name in meta.creators or ("",):
         _sub(root, ETDMS, "creator", name)
     # subject is required: keywords, else the discipline, else the kind of work.
     for subject in meta.subjects or (meta.discipline or meta.type_label,):
-        _sub(root, ETDMS, "subject", subject)
-    el("description", meta.abstract)
+        _sub(root, ETDMS, "subject", subject, own if meta.subjects else "")
+    for subject in meta.subjects_en:
+        _sub(root, ETDMS, "subject", subject, "en")
+    el("description", meta.abstract, lang=own)
+    el("description", meta.abstract_en, lang="en")
     el("publisher", meta.publisher)
     for name in meta.advisors:
         el("contributor", name, role="advisor")

@@ -25,6 +25,9 @@ class AccessLevel(StrEnum):
     RESTRICTED = "restricted"
     EMBARGOED = "embargoed"
     CONFIDENTIAL = "confidential"
+    # Library Law 2019 Art. 7 / Circular 02/2020 Art. 32: read only in the reading room, by a
+    # reader holding an approved on-site request; never downloaded, never copied.
+    ONSITE = "onsite"
 
 
 class Role(StrEnum):
@@ -73,6 +76,7 @@ ACCESS_LABELS = {
     AccessLevel.RESTRICTED: _l("Restricted reading"),
     AccessLevel.EMBARGOED: _l("Embargoed"),
     AccessLevel.CONFIDENTIAL: _l("Confidential"),
+    AccessLevel.ONSITE: _l("On-site reading only"),
 }
 
 ROLE_LABELS = {

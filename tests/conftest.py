@@ -65,6 +65,8 @@ def make_accounts(app: Flask) -> dict[str, int]:
             ids[role] = users.create_user(db, f"{role}@test.vn", PASSWORD, role, role.title()).id
         ids["other_depositor"] = users.create_user(
             db, "other@test.vn", PASSWORD, "depositor", "Other").id
+        # A reader who will hold an on-site reading permit (tests/access/world.py).
+        ids["permit"] = users.create_user(db, "permit@test.vn", PASSWORD, "reader", "Permit").id
     return ids
 
 

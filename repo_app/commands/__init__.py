@@ -11,7 +11,18 @@ from __future__ import annotations
 
 import click
 
-from repo_app.commands import coverage, embargoes, harvest, importing, index, site, tokens, users
+from repo_app.commands import (
+    agency,
+    coverage,
+    embargoes,
+    exporting,
+    harvest,
+    importing,
+    index,
+    site,
+    tokens,
+    users,
+)
 
 COMMANDS: tuple[click.Command, ...] = (
     *site.COMMANDS,
@@ -22,6 +33,8 @@ COMMANDS: tuple[click.Command, ...] = (
     *coverage.COMMANDS,
     *harvest.COMMANDS,
     *tokens.COMMANDS,
+    *exporting.COMMANDS,
+    *agency.COMMANDS,
 )
 
 

@@ -18,16 +18,20 @@ def holdings_group() -> None:
 
 @holdings_group.command("import")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--category", default="endogenous", show_default=True,
+              help="The category of every holding in a MARC file (MARC records carry none).")
 @with_appcontext
-def holdings_import_command(csv_file: Path) -> None:
-    """Load or update the register from a holdings CSV; bad rows go to a report file."""
+def holdings_import_command(csv_file: Path, category: str) -> None:
+    """Load or update the register from a holdings CSV, or from the catalogue's MARC 21 export
+    (ISO 2709 or MARCXML, from Koha or Libol); bad rows go to a report file."""
     from repo_app import db
     from repo_app.access import SYSTEM
     from repo_app.errors import UserError
     from repo_app.services import holdings
 
     try:
-        result = holdings.import_csv(db.session(), SYSTEM, csv_file.read_bytes())
+        result = holdings.import_file(db.session(), SYSTEM, csv_file.read_bytes(),
+                                      category=category)
     except UserError as exc:
         fail(f"{csv_file}: {exc}")
     for error in result.errors:

@@ -43,6 +43,11 @@ class Work(Base):
     advisors: Mapped[list[str]] = mapped_column(JSON, default=list)
     abstract: Mapped[str] = mapped_column(Text, default="")
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The English version of the description, for bilingual records (the fields above
+    # are in the work's own ``language``, usually Vietnamese).
+    title_en: Mapped[str] = mapped_column(Text, default="")
+    abstract_en: Mapped[str] = mapped_column(Text, default="")
+    keywords_en: Mapped[list[str]] = mapped_column(JSON, default=list)
     year: Mapped[int | None] = mapped_column(Integer)
     language: Mapped[str] = mapped_column(String(8), default="vi")
     type: Mapped[str] = mapped_column(String(40))

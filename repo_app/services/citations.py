@@ -68,6 +68,31 @@ class Citation:
     abstract: str
     keywords: tuple[str, ...]
     language: str
+    title_en: str = ""
+    abstract_en: str = ""
+    keywords_en: tuple[str, ...] = ()
+
+
+def family_given(name: str) -> tuple[str, str]:
+    """A name split into family and given names, the way reference managers want them.
+
+    Vietnamese names are written family name first ("Lê Minh Tuấn": family
+    Lê); a name typed with a comma ("Smith, John", as DSpace and EPrints
+    write them) says where the family name ends. A single word is a family
+    name alone (or an organisation).
+    """
+    name = " ".join(name.split())
+    if "," in name:
+        family, _, given = name.partition(",")
+        return family.strip(), given.strip()
+    family, _, given = name.partition(" ")
+    return family, given
+
+
+def inverted(name: str) -> str:
+    """ "Lê Minh Tuấn" → "Lê, Minh Tuấn": the form RIS, BibTeX and citation_author expect."""
+    family, given = family_given(name)
+    return f"{family}, {given}" if given else family
 
 
 def public(work: Work) -> bool:
@@ -93,36 +118,51 @@ def citation_of(work: Work, addresses: Addresses) -> Citation:
         genre=genre, url=addresses.work(work.id),
         identifier=work.identifier or "", pdf_url=_pdf_url(work, addresses),
         abstract=work.abstract, keywords=tuple(work.keywords), language=work.language,
+        title_en=work.title_en, abstract_en=work.abstract_en, keywords_en=tuple(work.keywords_en),
     )
 
 
-def meta_tags(work: Work, addresses: Addresses) -> list[tuple[str, str]]:
-    """(name, content) pairs for the work page's <head>; none unless the work is public."""
+def meta_tags(work: Work, addresses: Addresses) -> list[tuple[str, str, str]]:
+    """(name, content, language) for the work page's <head>; none unless the work is public.
+
+    Names are "Family, Given"; the English title, abstract and keywords of a
+    bilingual record carry ``lang="en"``, the others the work's language.
+    """
     if not public(work):
         return []
     c = citation_of(work, addresses)
-    tags = [("citation_title", c.title)]
-    tags += [("citation_author", name) for name in c.authors]
+    own = c.language
+    tags = [("citation_title", c.title, own)]
+    tags += [("citation_author", inverted(name), "") for name in c.authors]
     if c.year:
-        tags.append(("citation_publication_date", str(c.year)))
+        tags.append(("citation_publication_date", str(c.year), ""))
     if work.type in (WorkType.BACHELOR_THESIS, WorkType.MASTER_THESIS,
                      WorkType.DOCTORAL_DISSERTATION):
-        tags.append(("citation_dissertation_institution", c.institution))
+        tags.append(("citation_dissertation_institution", c.institution, ""))
     elif work.type == WorkType.RESEARCH_REPORT:
-        tags.append(("citation_technical_report_institution", c.institution))
-    tags.append(("citation_language", c.language))
-    tags += [("citation_keywords", k) for k in c.keywords]
-    tags.append(("citation_abstract_html_url", c.url))
+        tags.append(("citation_technical_report_institution", c.institution, ""))
+    tags.append(("citation_language", c.language, ""))
+    tags += [("citation_keywords", k, own) for k in c.keywords]
+    tags += [("citation_keywords", k, "en") for k in c.keywords_en]
+    tags.append(("citation_abstract_html_url", c.url, ""))
     if c.pdf_url:
-        tags.append(("citation_pdf_url", c.pdf_url))
-    tags.append(("DC.title", c.title))
-    tags += [("DC.creator", name) for name in c.authors]
+        tags.append(("citation_pdf_url", c.pdf_url, ""))
+    tags.append(("DC.title", c.title, own))
+    if c.title_en:
+        tags.append(("DC.title", c.title_en, "en"))
+    tags += [("DC.creator", inverted(name), "") for name in c.authors]
+    tags += [("DC.subject", k, own) for k in c.keywords]
+    tags += [("DC.subject", k, "en") for k in c.keywords_en]
+    if c.abstract:
+        tags.append(("DC.description", c.abstract, own))
+    if c.abstract_en:
+        tags.append(("DC.description", c.abstract_en, "en"))
     if c.year:
-        tags.append(("DC.date", str(c.year)))
-    tags.append(("DC.identifier", c.url))
+        tags.append(("DC.date", str(c.year), ""))
+    tags.append(("DC.identifier", c.url, ""))
     if c.identifier:
-        tags.append(("DC.identifier", c.identifier))
-    tags.append(("DC.language", c.language))
+        tags.append(("DC.identifier", c.identifier, ""))
+    tags.append(("DC.language", c.language, ""))
     return tags
 
 
@@ -146,15 +186,15 @@ def _bib_escape(text: str) -> str:
 
 
 def _bib_key(c: Citation) -> str:
-    family = fold(c.authors[0].split()[0]) if c.authors else "anon"
+    family = fold(family_given(c.authors[0])[0]) if c.authors else "anon"
     return f"{re.sub(r'[^a-z0-9]', '', family) or 'anon'}{c.year or ''}_{c.id}"
 
 
 def bibtex(c: Citation) -> str:
     entry_type = BIBTEX_TYPES.get(WorkType(c.type), "misc")
-    # Each name in braces: BibTeX would otherwise take the given name for the family name.
+    # "Family, Given": BibTeX would otherwise take the last word for the family name.
     fields = [("title", "{" + _bib_escape(c.title) + "}"),
-              ("author", " and ".join("{" + _bib_escape(a) + "}" for a in c.authors))]
+              ("author", " and ".join(_bib_escape(inverted(a)) for a in c.authors))]
     if c.year:
         fields.append(("year", str(c.year)))
     place = {"techreport": "institution", "article": "publisher"}.get(entry_type, "school")
@@ -163,8 +203,8 @@ def bibtex(c: Citation) -> str:
         fields.append(("type", "Bachelor's thesis"))
     if c.abstract:
         fields.append(("abstract", _bib_escape(c.abstract)))
-    if c.keywords:
-        fields.append(("keywords", _bib_escape(", ".join(c.keywords))))
+    if c.keywords or c.keywords_en:
+        fields.append(("keywords", _bib_escape(", ".join(c.keywords + c.keywords_en))))
     fields += [("language", c.language), ("url", c.url)]
     if c.identifier:
         fields.append(("note", _bib_escape(f"Identifier: {c.identifier}")))
@@ -173,12 +213,12 @@ def bibtex(c: Citation) -> str:
 
 
 def ris(c: Citation) -> str:
-    lines = [("TY", RIS_TYPES.get(WorkType(c.type), "GEN")), ("TI", c.title)]
-    lines += [("AU", name) for name in c.authors]
+    lines = [("TY", RIS_TYPES.get(WorkType(c.type), "GEN")), ("TI", c.title), ("TT", c.title_en)]
+    lines += [("AU", inverted(name)) for name in c.authors]
     if c.year:
         lines.append(("PY", str(c.year)))
     lines += [("PB", c.institution), ("M3", c.genre), ("AB", c.abstract)]
-    lines += [("KW", k) for k in c.keywords]
+    lines += [("KW", k) for k in c.keywords + c.keywords_en]
     lines += [("LA", c.language), ("UR", c.url), ("L1", c.pdf_url), ("ID", c.identifier),
               ("ER", "")]
     return "".join(f"{tag}  - {value}".rstrip() + "\r\n" for tag, value in lines
@@ -187,7 +227,7 @@ def ris(c: Citation) -> str:
 
 def _csl_name(name: str) -> dict[str, str]:
     """Vietnamese order: the family name comes first ("Nguyễn Thị Hằng")."""
-    family, _, given = name.strip().partition(" ")
+    family, given = family_given(name)
     return {"family": family, "given": given} if given else {"literal": name}
 
 

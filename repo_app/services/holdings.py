@@ -16,6 +16,7 @@ import csv
 import io
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -29,7 +30,7 @@ from repo_app.access import Action, Actor
 from repo_app.errors import NotFound, UserError
 from repo_app.models import Collection, Holding, Work
 from repo_app.models.types import utcnow
-from repo_app.services import coverage
+from repo_app.services import coverage, holdings_marc
 from repo_app.services.unit_of_work import UnitOfWork
 from repo_app.textfold import fold, slug
 from repo_app.vocab import WorkStatus, WorkType
@@ -174,6 +175,45 @@ def read_rows(text: str, categories: list[str]) -> tuple[Numbered, list[RowError
     return good, errors
 
 
+def read_marc_rows(data: bytes, categories: list[str], category: str
+                   ) -> tuple[Numbered, list[RowError]]:
+    """Rows from a MARC 21 catalogue export (``services.holdings_marc``), numbered by record."""
+    good: Numbered = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    for number, record in enumerate(holdings_marc.read_records(data), start=1):
+        if record is None:
+            errors.append(RowError(number, "", UserError(
+                "holdings_marc", "This record cannot be read as MARC 21.")))
+            continue
+        cell = holdings_marc.cells_of(record, category)
+        try:
+            row = parse_row(cell, categories)
+            if row.holding_id in seen:
+                raise UserError("holdings_duplicate",
+                                "holding_id %(holding_id)s already appears on line %(line)s.",
+                                holding_id=row.holding_id, line=seen[row.holding_id])
+        except UserError as exc:
+            errors.append(RowError(number, cell["holding_id"], exc))
+            continue
+        seen[row.holding_id] = number
+        good.append((number, row))
+    return good, errors
+
+
+def import_file(db: Session, actor: Actor, data: bytes, *, category: str = "endogenous",
+                report_dir: Path | None = None) -> ImportResult:
+    """Load the register from a holdings CSV or a MARC 21 export (ISO 2709 or MARCXML).
+
+    MARC records carry no category: ``category`` applies to the whole file.
+    """
+    if holdings_marc.is_marc(data):
+        return _import_rows(db, actor,
+                            lambda: read_marc_rows(data, coverage.categories(), category),
+                            report_dir)
+    return import_csv(db, actor, data, report_dir=report_dir)
+
+
 def import_csv(db: Session, actor: Actor, data: bytes, *, report_dir: Path | None = None
                ) -> ImportResult:
     """Load or update the register from a holdings CSV (CONTRACT.md columns).
@@ -182,9 +222,16 @@ def import_csv(db: Session, actor: Actor, data: bytes, *, report_dir: Path | Non
     nothing; row problems are collected, the good rows are saved, and a
     report CSV is written when some rows were bad.
     """
+    return _import_rows(db, actor, lambda: read_rows(decode(data), coverage.categories()),
+                        report_dir)
+
+
+def _import_rows(db: Session, actor: Actor, read: Callable[[], tuple[Numbered, list[RowError]]],
+                 report_dir: Path | None) -> ImportResult:
+    """Check who asks, read the rows (``read``), upsert the good ones, report the bad ones."""
     with UnitOfWork(db, actor) as uow:
         uow.require(Action.MANAGE_HOLDINGS)
-        good, errors = read_rows(decode(data), coverage.categories())
+        good, errors = read()
         result = ImportResult(rows=len(good) + len(errors), errors=errors)
         _upsert(db, good, result)
         db.flush()

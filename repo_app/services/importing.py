@@ -36,7 +36,6 @@ from repo_app.errors import UserError
 from repo_app.models import File, Work
 from repo_app.models.types import utcnow
 from repo_app.services import files, holdings, indexing, works
-from repo_app.textfold import slug
 from repo_app.vocab import AccessLevel, WorkType
 
 # The index is written while the workers extract, in batches: a Whoosh commit
@@ -313,11 +312,11 @@ class _IndexingThread:
 
 
 def _fields(db: Session, row: ManifestRow) -> works.WorkFields:
-    collection = works.collection_by_code(db, slug(row.faculty), row.faculty) if row.faculty \
-        else None
+    collection = works.faculty_named(db, row.faculty) if row.faculty else None
     return works.WorkFields(
         title=row.title, type=row.type, year=row.year, creators=list(row.creators),
         advisors=list(row.advisors), abstract=row.abstract, keywords=list(row.keywords),
+        title_en=row.title_en, abstract_en=row.abstract_en, keywords_en=list(row.keywords_en),
         language=row.language or "vi", collection_id=collection.id if collection else None,
         degree_name=row.degree, discipline=row.discipline,
     )

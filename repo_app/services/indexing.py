@@ -75,6 +75,9 @@ def document_for(work: Work, text: str) -> WorkDocument:
         advisors=tuple(work.advisors),
         abstract=work.abstract,
         keywords=tuple(work.keywords),
+        title_en=work.title_en,
+        abstract_en=work.abstract_en,
+        keywords_en=tuple(work.keywords_en),
         fulltext=text,
         labels=labels_of(work),
         discipline=work.discipline,
@@ -142,7 +145,8 @@ def record_document(row: HarvestedRecord) -> WorkDocument:
         type=row.type,
         year=row.year,
         access=CATALOGUE_RECORD,
-        source=row.source.name,
+        language=row.language,
+        source=row.partner.name,
         version=row.datestamp,
     )
 
@@ -202,7 +206,7 @@ def _write(db: Session, wanted: set[str]) -> None:
 
 def _load_records(db: Session, record_ids: set[int]) -> list[HarvestedRecord]:
     query = select(HarvestedRecord).where(HarvestedRecord.id.in_(record_ids)).options(
-        selectinload(HarvestedRecord.source))
+        selectinload(HarvestedRecord.partner))
     return list(db.scalars(query))
 
 
@@ -215,7 +219,7 @@ def all_documents(db: Session) -> Iterator[WorkDocument]:
 
 def _record_documents(db: Session) -> Iterator[WorkDocument]:
     query = select(HarvestedRecord).where(HarvestedRecord.deleted.is_(False)).order_by(
-        HarvestedRecord.id).options(selectinload(HarvestedRecord.source))
+        HarvestedRecord.id).options(selectinload(HarvestedRecord.partner))
     for row in db.scalars(query):
         yield record_document(row)
 

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import force_locale
+from pymarc import Record as PymarcRecord
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -25,6 +26,8 @@ from repo_app import resources
 from repo_app.access import ANONYMOUS, Action, decide
 from repo_app.models import Collection, Work
 from repo_app.models.types import utcnow
+from repo_app.routing import parse_id
+from repo_app.services import marc
 from repo_app.services.addresses import Addresses
 from repo_app.services.oai_requests import (
     ListQuery,
@@ -38,11 +41,13 @@ from repo_app.vocab import ACCESS_LABELS, TYPE_LABELS, WorkStatus, WorkType
 
 OAI_DC = "oai_dc"
 OAI_ETDMS = "oai_etdms"
+MARC21 = "marc21"
 FORMATS = {
     OAI_DC: ("http://www.openarchives.org/OAI/2.0/oai_dc.xsd",
              "http://www.openarchives.org/OAI/2.0/oai_dc/"),
     OAI_ETDMS: ("http://www.ndltd.org/standards/metadata/etdms/1.0/etdms.xsd",
                 "http://www.ndltd.org/standards/metadata/etdms/1.0/"),
+    MARC21: (marc.MARC_SCHEMA, marc.MARC_NS),
 }
 DOMAIN_PATTERN = re.compile(r"[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+")
 
@@ -68,6 +73,9 @@ class Metadata:
     degree_level: str
     discipline: str
     grantor: str
+    title_en: str = ""
+    abstract_en: str = ""
+    subjects_en: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,7 @@ class Record:
     sets: tuple[str, ...]
     deleted: bool
     metadata: Metadata | None = None
+    marc: PymarcRecord | None = None
 
 
 @dataclass(frozen=True)
@@ -129,7 +138,7 @@ def oai_identifier(work_id: int) -> str:
 def work_id_of(identifier: str) -> int | None:
     prefix = f"oai:{domain()}:"
     local = identifier[len(prefix):] if identifier.startswith(prefix) else ""
-    return int(local) if local.isdigit() and not local.startswith("0") else None
+    return parse_id(local)
 
 
 def identify(db: Session, base_url: str) -> IdentifyInfo:
@@ -162,6 +171,13 @@ def _sets_of(work: Work) -> tuple[str, ...]:
     return (*sets, f"type.{work.type}")
 
 
+def marc_source(work: Work, addresses: Addresses) -> marc.MarcSource:
+    """The work for ``services.marc``: its page, the files anyone may download, its pages."""
+    pages = sum(f.pages or 0 for f in work.files)
+    return marc.MarcSource(work, addresses.work(work.id), _file_urls(work, addresses),
+                           pages or None)
+
+
 def _file_urls(work: Work, addresses: Addresses) -> tuple[str, ...]:
     policy = resources.policy()
     return tuple(
@@ -186,18 +202,22 @@ def metadata_of(work: Work, addresses: Addresses) -> Metadata:
         type=work.type, type_label=type_label, language=work.language, identifiers=ids,
         rights=rights, degree_name=work.degree_name,
         degree_level=ETDMS_LEVELS.get(work.degree_level, work.degree_level),
-        discipline=work.discipline, grantor=work.grantor,
+        discipline=work.discipline, grantor=work.grantor, title_en=work.title_en,
+        abstract_en=work.abstract_en, subjects_en=tuple(work.keywords_en),
     )
 
 
-def _record(work: Work, state: str, with_metadata: bool, addresses: Addresses) -> Record:
+def _record(work: Work, state: str, with_metadata: bool, addresses: Addresses,
+            prefix: str = OAI_DC) -> Record:
     deleted = state == "deleted"
+    shown = with_metadata and not deleted
     return Record(
         identifier=oai_identifier(work.id),
         datestamp=format_datestamp(work.datestamp),
         sets=_sets_of(work),
         deleted=deleted,
-        metadata=metadata_of(work, addresses) if with_metadata and not deleted else None,
+        metadata=metadata_of(work, addresses) if shown and prefix != MARC21 else None,
+        marc=marc.record_of(marc_source(work, addresses)) if shown and prefix == MARC21 else None,
     )
 
 
@@ -213,7 +233,7 @@ def _shown_work(db: Session, identifier: str) -> tuple[Work, str]:
 def get_record(db: Session, identifier: str, prefix: str, addresses: Addresses) -> Record:
     work, state = _shown_work(db, identifier)
     require_format(prefix)
-    return _record(work, state, True, addresses)
+    return _record(work, state, True, addresses, prefix)
 
 
 def metadata_formats(db: Session, identifier: str | None) -> list[tuple[str, str, str]]:
@@ -224,11 +244,23 @@ def metadata_formats(db: Session, identifier: str | None) -> list[tuple[str, str
 
 
 def list_sets(db: Session) -> list[tuple[str, str]]:
-    """Faculties (their Vietnamese names) and types of work."""
-    faculties = [(f"faculty.{c.code}", c.name)
-                 for c in db.scalars(select(Collection).order_by(Collection.code))]
+    """Faculties (their Vietnamese names) and types of work that hold a record harvesters see.
+
+    A set is listed only when one of its works is a record (public, or deleted
+    after being public): a faculty with only confidential or unpublished works
+    is not named. An empty list is ``noSetHierarchy`` (the schema wants a set).
+    """
+    stmt = select(*ACCESS_COLUMNS, Work.was_public, Work.collection_id, Work.type).where(
+        or_(Work.status == WorkStatus.PUBLISHED, Work.was_public.is_(True)))
+    shown = [r for r in db.execute(stmt) if r.was_public or visible_to_anyone(r)]
+    faculty_ids = {r.collection_id for r in shown if r.collection_id is not None}
+    type_codes = {r.type for r in shown}
+    faculties = [(f"faculty.{c.code}", c.name) for c in db.scalars(
+        select(Collection).where(Collection.id.in_(faculty_ids)).order_by(Collection.code))]
     with force_locale("vi"):
-        types = [(f"type.{t.value}", str(TYPE_LABELS[t])) for t in WorkType]
+        types = [(f"type.{t.value}", str(TYPE_LABELS[t])) for t in WorkType if t in type_codes]
+    if not faculties and not types:
+        raise OaiError("noSetHierarchy", "No set holds a record yet.")
     return faculties + types
 
 
@@ -275,7 +307,7 @@ def list_records(db: Session, args: Mapping[str, str], addresses: Addresses, *,
         raise OaiError("noRecordsMatch", "No records match the request.")
     size = int(current_app.config["OAI_PAGE_SIZE"])
     chunk = remaining[:size]
-    records = [_record(w, _state(w) or "deleted", with_metadata, addresses)
+    records = [_record(w, _state(w) or "deleted", with_metadata, addresses, query.prefix)
                for w in _load(db, chunk)]
     more = len(remaining) > size
     token = encode_token(query, chunk[-1], cursor + len(chunk)) if more else None

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,7 +20,8 @@ from repo_app.models import Collection, Work
 from repo_app.models.types import utcnow
 from repo_app.services import files
 from repo_app.services.unit_of_work import UnitOfWork
-from repo_app.vocab import DEGREE_LEVEL_OF_TYPE, AccessLevel, WorkStatus, WorkType
+from repo_app.textfold import fold, slug
+from repo_app.vocab import DEGREE_LEVEL_OF_TYPE, AccessLevel, DegreeLevel, WorkStatus, WorkType
 
 
 @dataclass
@@ -34,6 +36,9 @@ class WorkFields:
     alt_title: str = ""
     abstract: str = ""
     keywords: list[str] = field(default_factory=list)
+    title_en: str = ""
+    abstract_en: str = ""
+    keywords_en: list[str] = field(default_factory=list)
     language: str = "vi"
     collection_id: int | None = None
     degree_name: str = ""
@@ -89,11 +94,31 @@ def get_reviewable(db: Session, actor: Actor, work_id: int) -> Work:
     return get(db, actor, work_id, Action.REVIEW)
 
 
+def _in_vocabulary(name: str, value: str, allowed: list[str]) -> None:
+    """A value from a controlled vocabulary, or a 400 that lists the allowed values."""
+    if value not in allowed:
+        raise UserError(f"bad_{name}", "%(value)s is not an allowed %(name)s; allowed: %(allowed)s.",
+                        field=name, value=repr(value), name=name,
+                        allowed=", ".join(repr(a) for a in allowed))
+
+
+def _check_language(code: str) -> None:
+    """An ISO 639-1 code babel knows (``vi``, ``en``…), not a language's name."""
+    try:
+        known = len(code) == 2 and code.islower() and Locale.parse(code) is not None
+    except (ValueError, UnknownLocaleError):
+        known = False
+    if not known:
+        raise UserError("bad_language", "%(value)s is not an ISO 639-1 language code (such as "
+                        "vi, en, fr).", field="language", value=repr(code))
+
+
 def validate_fields(fields: WorkFields) -> None:
     if not fields.title.strip():
         raise UserError("title_required", "A title is required.", field="title")
-    if fields.type not in {t.value for t in WorkType}:
-        raise UserError("bad_type", "Unknown type of work: %(type)s", field="type", type=fields.type)
+    _in_vocabulary("type", fields.type, [t.value for t in WorkType])
+    _in_vocabulary("degree_level", fields.degree_level, [d.value for d in DegreeLevel])
+    _check_language(fields.language)
     if not fields.creators:
         raise UserError("creators_required", "At least one author is required.", field="creators")
     this_year = date.today().year
@@ -301,6 +326,22 @@ def review_queue(db: Session, actor: Actor) -> list[Work]:
 
 def collections(db: Session) -> list[Collection]:
     return list(db.scalars(select(Collection).order_by(Collection.name)))
+
+
+def faculty_named(db: Session, wording: str) -> Collection:
+    """The faculty a manifest or catalogue names, by code or by name (Vietnamese or English,
+    accents and case ignored); created, with that name, only when none matches.
+
+    "Khoa Kinh tế", "khoa kinh te" and "kt" are one faculty when its code is
+    ``kt``: a faculty given by name never becomes a second set beside its code.
+    """
+    wording = " ".join(wording.split())
+    wanted = fold(wording)
+    for collection in db.scalars(select(Collection)):
+        names = (collection.code, collection.name, collection.name_en)
+        if wording == collection.code or wanted in {fold(n) for n in names if n}:
+            return collection
+    return collection_by_code(db, slug(wording), wording)
 
 
 def collection_by_code(db: Session, code: str, name: str = "") -> Collection:

@@ -26,8 +26,18 @@ def search():
     return jsonify(serialize.search_results(results))
 
 
+def api_actor():
+    """The bearer token's account when the request carries one (a script reading its own
+    drafts), else the session's visitor. A bad token is a 401, never a silent guest."""
+    if "Authorization" in request.headers:
+        from repo_app.views.api_deposit import token_actor
+
+        return token_actor()
+    return current_actor()
+
+
 @bp.get("/works/<int:work_id>")
 def work(work_id: int):
-    actor = current_actor()
+    actor = api_actor()
     item = works.get_visible(db.session(), actor, work_id)
     return jsonify(serialize.work_record(actor, item))

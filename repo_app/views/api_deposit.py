@@ -19,6 +19,7 @@ from repo_app.actors import current_actor
 from repo_app.errors import UserError
 from repo_app.extensions import csrf
 from repo_app.services import api_tokens, files, searching, works
+from repo_app.views.openapi import openapi_document
 
 bp = Blueprint("api_deposit", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -51,10 +52,12 @@ def list_works():
     body = serialize.search_results(results)
     body.pop("facets")
     body["per_page"] = results.per_page
+    if results.page < int(page):  # past the end: an empty page, not the last one again
+        body["page"], body["hits"] = int(page), []
     return jsonify(body)
 
 
-LIST_FIELDS = frozenset({"creators", "advisors", "keywords"})
+LIST_FIELDS = frozenset({"creators", "advisors", "keywords", "keywords_en"})
 # The faculty is chosen by librarians at review; a script cannot name collection rows.
 JSON_FIELDS = frozenset(f.name for f in dataclass_fields(works.WorkFields)) - {"collection_id"}
 
@@ -120,73 +123,5 @@ def submit_work(work_id: int):
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(openapi_document(url_for("api.search", _external=True).rsplit("/", 1)[0]))
-
-
-def _error_response(description: str) -> dict[str, Any]:
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-
-
-def _operation(summary: str, ok: str, *, secured: bool = False, body: dict | None = None,
-               params: list | None = None, errors: tuple[int, ...] = (404,)) -> dict[str, Any]:
-    op: dict[str, Any] = {"summary": summary, "responses": {ok: {"description": "OK"}}}
-    for status in errors:
-        op["responses"][str(status)] = _error_response(
-            {400: "Invalid input", 401: "Token missing, invalid or expired", 403: "Not allowed",
-             404: "Not found"}[status])
-    if secured:
-        op["security"] = [{"bearerAuth": []}]
-    if body is not None:
-        op["requestBody"] = {"required": True, "content": body}
-    if params:
-        op["parameters"] = params
-    return op
-
-
-def openapi_document(server: str) -> dict[str, Any]:
-    """The OpenAPI 3 description of /api/v1 (CONTRACT.md shapes)."""
-    work_id = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
-    page = {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}
-    fields = {
-        "title": {"type": "string"}, "type": {"type": "string", "enum": [
-            "bachelor_thesis", "master_thesis", "doctoral_dissertation", "research_report",
-            "article"]},
-        "year": {"type": "integer"}, "language": {"type": "string"},
-        **{name: {"type": "array", "items": {"type": "string"}} for name in sorted(LIST_FIELDS)},
-        **{name: {"type": "string"} for name in ("alt_title", "abstract", "degree_name",
-                                                 "degree_level", "discipline", "grantor")},
-    }
-    deposit = _operation("Create a draft work", "201", secured=True, errors=(400, 401, 403),
-                         body={"application/json": {"schema": {
-                             "type": "object", "required": ["title", "type", "creators"],
-                             "properties": fields, "additionalProperties": False}}})
-    upload = _operation("Attach a PDF to a draft", "201", secured=True, params=[work_id],
-                        errors=(400, 401, 403, 404), body={"multipart/form-data": {"schema": {
-                            "type": "object", "required": ["file"],
-                            "properties": {"file": {"type": "string", "format": "binary"}}}}})
-    return {
-        "openapi": "3.0.3",
-        "info": {"title": "Institutional repository API", "version": "1"},
-        "servers": [{"url": server}],
-        "paths": {
-            "/search": {"get": _operation("Search works", "200", errors=(400,), params=[
-                {"name": "q", "in": "query", "schema": {"type": "string"}}, page])},
-            "/works": {"get": _operation("Visible works, newest first", "200", errors=(400,),
-                                         params=[page]),
-                       "post": deposit},
-            "/works/{id}": {"get": _operation("A work's metadata and files", "200",
-                                              params=[work_id])},
-            "/works/{id}/files": {"post": upload},
-            "/works/{id}/submit": {"post": _operation("Submit a draft for review", "200",
-                                                      secured=True, params=[work_id],
-                                                      errors=(400, 401, 403, 404))},
-        },
-        "components": {
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Error": {"type": "object", "required": ["error"], "properties": {
-                "error": {"type": "object", "required": ["code", "message"], "properties": {
-                    "code": {"type": "string"}, "message": {"type": "string"},
-                    "field": {"type": "string"}}}}}},
-        },
-    }
+    server = url_for("api.search", _external=True).rsplit("/", 1)[0]
+    return jsonify(openapi_document(server, sorted(LIST_FIELDS)))

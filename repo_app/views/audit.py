@@ -24,6 +24,7 @@ from repo_app import db
 from repo_app.actors import current_actor
 from repo_app.errors import UserError
 from repo_app.forms import REQUIRED, access_choices
+from repo_app.routing import parse_id, parse_page
 from repo_app.services import audit_log, bulk_access, searching, works
 from repo_app.vocab import AccessLevel
 
@@ -44,8 +45,11 @@ class BulkAccessForm(FlaskForm):
 def _filter_from_args() -> audit_log.AuditFilter:
     args = request.args
     work = args.get("work", "").strip()
+    work_id = parse_id(work)
+    if work and work_id is None:
+        raise UserError("bad_work_id", "%(value)s is not a work number.", value=work[:40])
     return audit_log.AuditFilter(
-        work_id=int(work) if work.isdigit() else None,
+        work_id=work_id,
         actor=args.get("actor", "")[:200],
         action=args.get("action", "")[:60],
         date_from=_date(args.get("from", "")),
@@ -65,7 +69,7 @@ def _date(value: str) -> date | None:
 def log():
     page = request.args.get("page", "1")
     result = audit_log.events(db.session(), current_actor(), _filter_from_args(),
-                              int(page) if page.isdigit() else 1)
+                              parse_page(page))
     return render_template("audit/log.html", result=result, args=request.args)
 
 

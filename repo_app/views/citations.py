@@ -37,7 +37,9 @@ def results(fmt: str) -> Response:
     if fmt not in citations.FORMATS:
         raise NotFound()
     session, actor = db.session(), current_actor()
-    req = searching.build_request(request.args.to_dict(flat=False))
+    # Only this library's works are exported: asking the index for them (not filtering a
+    # page of mixed hits afterwards) keeps harvested records from taking the slots.
+    req = searching.build_request({**request.args.to_dict(flat=False), "source": ["local"]})
     req.per_page = EXPORT_PAGE_SIZE
     hits = searching.search(session, actor, req).hits
     local = [i for h in hits if (i := document_ids.local_work_id(h.id)) is not None]
@@ -46,6 +48,6 @@ def results(fmt: str) -> Response:
 
 
 @bp.app_template_global()
-def citation_meta_tags(work) -> list[tuple[str, str]]:
+def citation_meta_tags(work) -> list[tuple[str, str, str]]:
     """The work page's Google Scholar and Dublin Core tags (templates/public/_meta_tags.html)."""
     return citations.meta_tags(work, REQUESTED)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,6 +16,7 @@ from repo_app.errors import UserError
 from repo_app.forms import REQUIRED
 from repo_app.services import copy_requests, works
 from repo_app.views import links
+from repo_app.views.decisions import answer
 
 bp = Blueprint("copy_requests", __name__)
 
@@ -88,32 +87,17 @@ def queue():
 @login_required
 def grant(request_id: int):
     form = GrantForm()
-    return _answer(lambda: copy_requests.grant(db.session(), current_actor(), request_id,
+    return answer(lambda: copy_requests.grant(db.session(), current_actor(), request_id,
                                                form.days.data, form.reason.data or "",
                                                links.CONFIGURED),
-                   _("Access granted."))
+                  _("Access granted."), "copy_requests.queue")
 
 
 @bp.post("/requests/<int:request_id>/decline")
 @login_required
 def decline(request_id: int):
     form = DeclineForm()
-    return _answer(lambda: copy_requests.decline(db.session(), current_actor(), request_id,
+    return answer(lambda: copy_requests.decline(db.session(), current_actor(), request_id,
                                                  form.reason.data or "", links.CONFIGURED),
-                   _("The request was declined and the requester told why."))
-
-
-def _answer(decision: Callable[[], object], done: str):
-    """Run a librarian's decision; a refusal the form can show (400) becomes a message.
-
-    The service checks who asks before what they typed, so anyone but a
-    librarian gets a 403 whatever the form holds (CSRF is checked app-wide).
-    """
-    try:
-        decision()
-        flash(done)
-    except UserError as exc:
-        if exc.status != 400:
-            raise
-        flash(exc.translated(), "error")
-    return redirect(url_for("copy_requests.queue"))
+                  _("The request was declined and the requester told why."),
+                  "copy_requests.queue")

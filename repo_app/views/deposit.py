@@ -31,6 +31,9 @@ def _fields(form: WorkForm) -> works.WorkFields:
         grantor=(form.grantor.data or "").strip(),
         abstract=(form.abstract.data or "").strip(),
         keywords=split_list(form.keywords.data),
+        title_en=(form.title_en.data or "").strip(),
+        abstract_en=(form.abstract_en.data or "").strip(),
+        keywords_en=split_list(form.keywords_en.data),
     )
 
 
@@ -103,6 +106,7 @@ def edit(work_id: int):
         form.creators.data = join_list(work.creators)
         form.advisors.data = join_list(work.advisors)
         form.keywords.data = join_list(work.keywords)
+        form.keywords_en.data = join_list(work.keywords_en)
         form.collection_id.data = work.collection_id or 0
     staged: list[files.StagedFile] = []
     if request.method == "POST":

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, request, url_for
 
 from repo_app import db, oai_xml
 from repo_app.extensions import csrf
-from repo_app.services import oai, oai_requests
+from repo_app.services import oai, oai_requests, policy_changes
 from repo_app.views.links import REQUESTED
 
 bp = Blueprint("oai", __name__)
@@ -36,6 +36,7 @@ def endpoint() -> Response:
 
 def _answer(root, parsed: oai_requests.OaiRequest) -> None:
     session, args, verb = db.session(), parsed.args, parsed.verb
+    policy_changes.sync(session)  # datestamps follow a change of the access settings
     if verb == "Identify":
         oai_xml.identify(root, oai.identify(session, url_for("oai.endpoint", _external=True)))
     elif verb == "ListMetadataFormats":

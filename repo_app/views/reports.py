@@ -39,7 +39,7 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
 class HoldingsUploadForm(FlaskForm):
-    file = FileField(_l("Holdings file (CSV, UTF-8)"),
+    file = FileField(_l("Holdings file (CSV in UTF-8, or MARC 21 exported from Koha or Libol)"),
                      validators=[FileRequired(_l("Choose a file."))])
     submit = SubmitField(_l("Import"))
 
@@ -166,7 +166,7 @@ def holdings_import():
     result = None
     if form.validate_on_submit():
         try:
-            result = holdings.import_csv(db.session(), actor, form.file.data.read())
+            result = holdings.import_file(db.session(), actor, form.file.data.read())
         except UserError as exc:
             form.file.errors = [*form.file.errors, exc.translated()]
     # Bad rows are part of a successful import (the good rows are kept): 200 with the list.

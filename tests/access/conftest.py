@@ -17,6 +17,7 @@ from access.world import (
     Published,
     deposit,
     file_ids,
+    grant_onsite_permit,
     make_app,
     write_pdf,
 )
@@ -43,6 +44,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, dic
             work_id = deposit(app, accounts, [pdf], title, level, until)
             ids = file_ids(app, work_id)
             published[level] = Published(work_id, ids[0], *words, file_ids=ids)
+        grant_onsite_permit(app, accounts, published["onsite"].work_id)
         yield app, published
 
 

@@ -21,22 +21,26 @@ MATRIX: dict[str, dict[str, tuple[int, int, int]]] = {
     "open": dict.fromkeys(VISITORS, ALL_200),
     "campus": {
         "anon_off": (200, 403, 403), "anon_campus": ALL_200, "anon_reading_room": (200, 403, 403),
-        "reader": ALL_200, "other_depositor": ALL_200, **STAFF_AND_OWNER,
+        "reader": ALL_200, "reader_reading_room": ALL_200, "permit_off": ALL_200,
+        "permit_reading_room": ALL_200, "other_depositor": ALL_200, **STAFF_AND_OWNER,
     },
     "restricted": {
         "anon_off": (200, 403, 403), "anon_campus": (200, 403, 403),
         "anon_reading_room": (200, 200, 403), "reader": (200, 200, 403),
-        "other_depositor": (200, 200, 403), **STAFF_AND_OWNER,
+        "reader_reading_room": (200, 200, 403), "permit_off": (200, 200, 403),
+        "permit_reading_room": (200, 200, 403), "other_depositor": (200, 200, 403),
+        **STAFF_AND_OWNER,
     },
     "embargoed": {
-        "anon_off": (200, 403, 403), "anon_campus": (200, 403, 403),
-        "anon_reading_room": (200, 403, 403), "reader": (200, 403, 403),
-        "other_depositor": (200, 403, 403), **STAFF_AND_OWNER,
+        **dict.fromkeys(VISITORS, (200, 403, 403)), **STAFF_AND_OWNER,
     },
     "confidential": {
-        "anon_off": (404, 404, 404), "anon_campus": (404, 404, 404),
-        "anon_reading_room": (404, 404, 404), "reader": (404, 404, 404),
-        "other_depositor": (404, 404, 404), **STAFF_AND_OWNER,
+        **dict.fromkeys(VISITORS, (404, 404, 404)), **STAFF_AND_OWNER,
+    },
+    # Read only in the reading room by a holder of an approved permit; never downloaded.
+    "onsite": {
+        **dict.fromkeys(VISITORS, (200, 403, 403)), "permit_reading_room": (200, 200, 403),
+        **STAFF_AND_OWNER,
     },
 }
 CASES = [(level, name) for level in LEVELS for name in VISITORS]

@@ -28,12 +28,16 @@ VISITORS = {
     "anon_campus": (CAMPUS, None),
     "anon_reading_room": (READING_ROOM, None),
     "reader": (OFF_CAMPUS, "reader@test.vn"),
+    "reader_reading_room": (READING_ROOM, "reader@test.vn"),
+    # A reader holding an approved on-site permit for the on-site work, off site and in the room.
+    "permit_off": (OFF_CAMPUS, "permit@test.vn"),
+    "permit_reading_room": (READING_ROOM, "permit@test.vn"),
     "owner": (OFF_CAMPUS, "depositor@test.vn"),
     "other_depositor": (OFF_CAMPUS, "other@test.vn"),
     "librarian": (OFF_CAMPUS, "librarian@test.vn"),
     "admin": (OFF_CAMPUS, "admin@test.vn"),
 }
-LEVELS = ("open", "campus", "restricted", "embargoed", "confidential")
+LEVELS = ("open", "campus", "restricted", "embargoed", "confidential", "onsite")
 
 
 @dataclass
@@ -60,6 +64,22 @@ def make_app(data_dir: Path, monkeypatch: pytest.MonkeyPatch, **config) -> Flask
     with app.app_context():
         initialize(app)
     return app
+
+
+def grant_onsite_permit(app: Flask, accounts: dict[str, int], work_id: int,
+                        holder: str = "permit") -> None:
+    """An approved on-site request for ``work_id``, valid today, as a librarian approves it."""
+    import io
+    from datetime import timedelta
+
+    from repo_app.services import onsite
+
+    with app.test_request_context(), standalone_session(app) as db:
+        reader = actor_for(accounts[holder], "reader")
+        request = onsite.create(db, reader, work_id, "Nghiên cứu luận án",
+                                io.BytesIO(b"%PDF-1.4 letter of introduction"), "giay-gioi-thieu.pdf")
+        librarian = actor_for(accounts["librarian"], "librarian")
+        onsite.approve(db, librarian, request.id, date.today(), date.today() + timedelta(days=7))
 
 
 def deposit(app: Flask, accounts: dict[str, int], pdfs: list[Path], title: str, level: str,

@@ -11,7 +11,7 @@ from helpers import login
 
 
 def meta(page: str) -> list[tuple[str, str]]:
-    return re.findall(r'<meta name="([^"]+)" content="([^"]*)">', page)
+    return re.findall(r'<meta name="([^"]+)" content="([^"]*)"(?: lang="[a-z]+")?>', page)
 
 
 @pytest.mark.parametrize(("kind", "entry", "extra"), [
@@ -35,7 +35,7 @@ def test_bibtex_keeps_vietnamese_and_escapes_only_bibtex_specials(client, seed):
     work_id = seed(1, title="Đo lường R&D: 100% hiệu quả #1 với biến_x {mới}")[0]
     text = client.get(f"/works/{work_id}/cite.bib").get_data(as_text=True)
     assert r"title = {{Đo lường R\&D: 100\% hiệu quả \#1 với biến\_x \{mới\}}}" in text
-    assert "author = {{Nguyễn Thị Hằng} and {Trần Đức Anh}}" in text
+    assert "author = {Nguyễn, Thị Hằng and Trần, Đức Anh}" in text
     assert "\\'" not in text and "\\~" not in text
 
 
@@ -46,7 +46,7 @@ def test_ris_lists_every_author_in_utf8(client, seed):
     lines = response.get_data().decode("utf-8").split("\r\n")
     assert lines[0] == "TY  - THES"
     assert [line for line in lines if line.startswith("AU")] == [
-        "AU  - Nguyễn Thị Hằng", "AU  - Trần Đức Anh"]
+        "AU  - Nguyễn, Thị Hằng", "AU  - Trần, Đức Anh"]
     assert "PY  - 2021" in lines and "ER  -" in lines
 
 
@@ -100,13 +100,13 @@ def test_an_open_work_page_has_scholar_and_dublin_core_tags(client, publish):
                       grantor="Trường Đại học Cần Thơ")
     tags = meta(client.get(f"/works/{work_id}").get_data(as_text=True))
     assert ("citation_title", "Nghiên cứu xâm nhập mặn") in tags
-    assert [v for k, v in tags if k == "citation_author"] == ["Lê Thị Thu", "Võ Văn Kiệt"]
+    assert [v for k, v in tags if k == "citation_author"] == ["Lê, Thị Thu", "Võ, Văn Kiệt"]
     assert ("citation_publication_date", "2020") in tags
     assert ("citation_dissertation_institution", "Trường Đại học Cần Thơ") in tags
     pdf = [v for k, v in tags if k == "citation_pdf_url"]
     assert len(pdf) == 1 and f"/works/{work_id}/files/" in pdf[0]
     assert ("DC.title", "Nghiên cứu xâm nhập mặn") in tags
-    assert [v for k, v in tags if k == "DC.creator"] == ["Lê Thị Thu", "Võ Văn Kiệt"]
+    assert [v for k, v in tags if k == "DC.creator"] == ["Lê, Thị Thu", "Võ, Văn Kiệt"]
     assert ("DC.date", "2020") in tags
     identifiers = [v for k, v in tags if k == "DC.identifier"]
     assert f"http://repo.test/works/{work_id}" in identifiers
@@ -128,3 +128,39 @@ def test_a_confidential_page_carries_no_citation_tags(client, publish, accounts)
     response = client.get(f"/works/{work_id}")
     assert response.status_code == 200
     assert "citation_title" not in response.get_data(as_text=True)
+
+
+def test_a_name_already_written_family_comma_given_is_kept(client, seed):
+    work_id = seed(1, creators=["Smith, John Paul", "Lê Minh Tuấn", "UNESCO"])[0]
+    lines = client.get(f"/works/{work_id}/cite.ris").get_data(as_text=True).split("\r\n")
+    assert [line for line in lines if line.startswith("AU")] == [
+        "AU  - Smith, John Paul", "AU  - Lê, Minh Tuấn", "AU  - UNESCO"]
+    item = json.loads(client.get(f"/works/{work_id}/cite.json").get_data(as_text=True))[0]
+    assert item["author"][0] == {"family": "Smith", "given": "John Paul"}
+    assert item["author"][2] == {"literal": "UNESCO"}
+
+
+def test_a_bilingual_record_carries_both_languages_tagged(client, seed):
+    work_id = seed(1, title="Dự báo lũ sông Cả", title_en="Flood forecasting on the Ca River",
+                   abstract_en="We forecast floods.", keywords_en=["flood forecasting"])[0]
+    page = client.get(f"/works/{work_id}").get_data(as_text=True)
+    assert '<meta name="DC.title" content="Dự báo lũ sông Cả" lang="vi">' in page
+    assert '<meta name="DC.title" content="Flood forecasting on the Ca River" lang="en">' in page
+    assert '<meta name="DC.description" content="We forecast floods." lang="en">' in page
+    assert '<meta name="citation_keywords" content="flood forecasting" lang="en">' in page
+    ris = client.get(f"/works/{work_id}/cite.ris").get_data(as_text=True)
+    assert "TT  - Flood forecasting on the Ca River" in ris
+    assert "KW  - flood forecasting" in ris
+
+
+def test_result_citations_are_not_crowded_out_by_harvested_records(app, client, seed):
+    from repo_app import resources
+    from search.documents import WorkDocument
+
+    seed(25, title="Mạng nơ-ron đồ thị")
+    with app.app_context():
+        resources.index().write([WorkDocument(id=f"h:{i}", title="Mạng nơ-ron đồ thị ngoài",
+                                              url=f"http://partner.test/{i}", source="Đối tác",
+                                              year=2030) for i in range(150)])
+    response = client.get("/search/cite.ris", query_string={"q": "mạng nơ-ron", "sort": "newest"})
+    assert response.get_data(as_text=True).count("TY  - ") == 25

@@ -2,7 +2,7 @@
 
 The partner is a second instance of the app (its own database and index)
 behind werkzeug's server in a thread; the harvester is the app under test,
-driven through ``repo-app harvest`` with Sickle doing the HTTP.
+driven through ``repo-app harvest``.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from repo_app.models import HarvestedRecord, HarvestSource, Work
 from repo_app.models.types import utcnow
 from repo_app.resources import initialize
 from repo_app.services import harvest, works
+from repo_app.services.harvest_client import HarvestFailure, PartnerClient
 
 from .conftest import seed_into
 
@@ -156,25 +157,25 @@ def test_confidential_partner_works_are_never_harvested(app, runner, partner):
         "Luận văn số 0: Nghiên cứu đường biên", "Luận văn số 1: Nghiên cứu đường biên"]
 
 
-class InterruptedPartner(harvest.Partner):
+class InterruptedPartner(PartnerClient):
     """The partner's real endpoint, with the connection lost after ``pages`` responses."""
 
     def __init__(self, url: str, pages: int) -> None:
         super().__init__(url)
         self.left = pages
 
-    def page(self, params):
+    def list_records(self, params):
         if self.left == 0:
-            raise UserError("harvest_failed", "connection lost")
+            raise HarvestFailure("connection lost")
         self.left -= 1
-        return super().page(params)
+        return super().list_records(params)
 
 
 def test_an_interrupted_harvest_resumes_from_its_token(app, runner, partner):
     partner.seed(130)
     with app.test_request_context(), standalone_session(app) as db:
         with pytest.raises(UserError):
-            harvest.run(db, SYSTEM, partner.url, partner=InterruptedPartner(partner.url, 2))
+            harvest.run(db, SYSTEM, partner.url, client=InterruptedPartner(partner.url, 2))
     assert len(live(app)) == 100
     with standalone_session(app) as db:
         assert db.scalar(select(HarvestSource)).resumption_token

@@ -89,7 +89,7 @@ def test_every_verb_answers_a_valid_document(client, seed, oai_schema, query, me
     ("verb=ListRecords&resumptionToken=not-a-token", "badResumptionToken"),
     ("verb=ListIdentifiers&resumptionToken=WzEsIm9haV9kYyJd.forged", "badResumptionToken"),
     ("verb=ListSets&resumptionToken=anything", "badResumptionToken"),
-    ("verb=ListRecords&metadataPrefix=marc21", "cannotDisseminateFormat"),
+    ("verb=ListRecords&metadataPrefix=mods", "cannotDisseminateFormat"),
     ("verb=GetRecord&identifier=oai:repo.test:{id}&metadataPrefix=mods", "cannotDisseminateFormat"),
     ("verb=GetRecord&identifier=oai:repo.test:999999&metadataPrefix=oai_dc", "idDoesNotExist"),
     ("verb=GetRecord&identifier=oai:other.org:{id}&metadataPrefix=oai_dc", "idDoesNotExist"),
@@ -118,8 +118,8 @@ def test_bad_verb_and_bad_argument_do_not_echo_the_request(client, seed, oai_sch
 
 def test_other_errors_echo_the_valid_arguments(client, seed, oai_schema):
     seed(1)
-    doc = harvest(client, oai_schema, "verb=ListRecords&metadataPrefix=marc21")
-    assert doc.find("o:request", NS).attrib == {"verb": "ListRecords", "metadataPrefix": "marc21"}
+    doc = harvest(client, oai_schema, "verb=ListRecords&metadataPrefix=mods")
+    assert doc.find("o:request", NS).attrib == {"verb": "ListRecords", "metadataPrefix": "mods"}
 
 
 def test_identify_describes_the_repository(client, seed, oai_schema):

@@ -11,7 +11,14 @@ from repo_app import resources
 from repo_app.access import SYSTEM, Action, Actor, search_scope
 from repo_app.db import standalone_session
 from repo_app.errors import Forbidden, UserError
-from repo_app.models import AuditEvent, HarvestedRecord, HarvestSource, IndexQueueItem, Work
+from repo_app.models import (
+    AuditEvent,
+    HarvestedRecord,
+    HarvestPartner,
+    HarvestSource,
+    IndexQueueItem,
+    Work,
+)
 from repo_app.services import checking, files, works
 from repo_app.services.unit_of_work import UnitOfWork
 from repo_app.vocab import Role
@@ -25,10 +32,11 @@ def _search(app: Flask, q: str) -> list[str]:
 
 
 def _add_record(db, title: str) -> HarvestedRecord:
-    source = HarvestSource(url="http://partner.test/oai", name="Đại học Đối tác")
-    row = HarvestedRecord(source=source, oai_identifier=f"oai:partner.test:{title}",
-                          datestamp="2026-01-02T00:00:00Z", title=title)
-    db.add_all([source, row])
+    partner = HarvestPartner(key="partner.test", name="Đại học Đối tác", mapping={})
+    source = HarvestSource(url="http://partner.test/oai", name=partner.name, partner=partner)
+    row = HarvestedRecord(partner=partner, source=source, datestamp="2026-01-02T00:00:00Z",
+                          oai_identifier=f"oai:partner.test:{title}", title=title)
+    db.add_all([partner, source, row])
     return row
 
 

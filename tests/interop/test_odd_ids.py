@@ -1,0 +1,110 @@
+"""Ids an attacker types: any integer, on every route that takes one, is a 404 (or the
+protocol's own error), never a 500 — checked by hypothesis over the routes."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers import login
+
+from .conftest import NS
+
+# Around every boundary a database integer has: 2^31 (PostgreSQL), 2^63 (SQLite), 2^64.
+IDS = st.one_of(
+    st.integers(min_value=0, max_value=2**70),
+    st.sampled_from([2**31 - 1, 2**31, 2**63 - 1, 2**63, 2**64, 2**64 + 1, 10**30]),
+)
+SETTINGS = settings(max_examples=40, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+GET_ROUTES = ["/works/{id}", "/works/{id}/cite.bib", "/works/{id}/cite.ris",
+              "/works/{id}/export.marcxml", "/works/{id}/export.mrc", "/api/v1/works/{id}",
+              "/works/{id}/read", "/works/{id}/files/{id}", "/review/{id}",
+              "/works/{id}/edit"]
+POST_ROUTES = ["/api/v1/works/{id}/files", "/api/v1/works/{id}/submit"]
+
+
+@pytest.fixture
+def librarian(app, accounts):
+    client = app.test_client()
+    login(client, "librarian@test.vn")
+    return client
+
+
+@pytest.mark.parametrize("route", GET_ROUTES)
+def test_a_path_id_of_any_size_is_not_found(librarian, seed, route):
+    known = seed(1)[0]
+
+    @SETTINGS
+    @given(IDS)
+    def check(work_id: int) -> None:
+        if work_id == known:
+            return
+        response = librarian.get(route.format(id=work_id))
+        assert response.status_code == 404, (route, work_id)
+        assert b"Traceback" not in response.data
+        if route.startswith("/api/"):
+            assert response.get_json()["error"]["code"] == "not_found"
+    check()
+
+
+@pytest.mark.parametrize("route", POST_ROUTES)
+def test_an_api_post_to_any_id_is_not_found(client, route):
+    @SETTINGS
+    @given(st.integers(min_value=2**31, max_value=2**70))
+    def check(work_id: int) -> None:
+        response = client.post(route.format(id=work_id),
+                               headers={"Authorization": "Bearer nothing"})
+        assert response.status_code == 404
+        assert response.get_json()["error"]["code"] == "not_found"
+    check()
+
+
+def test_an_audit_filter_of_any_size_is_a_clear_400(librarian):
+    @SETTINGS
+    @given(st.integers(min_value=2**31, max_value=2**70))
+    def check(work_id: int) -> None:
+        response = librarian.get(f"/audit?work={work_id}")
+        assert response.status_code == 400
+        assert "Traceback" not in response.get_data(as_text=True)
+    check()
+    assert librarian.get("/audit?work=2&page=99999999999999999999999").status_code == 200
+
+
+def test_an_oai_identifier_of_any_size_does_not_exist(client, seed):
+    seed(1)
+
+    @SETTINGS
+    @given(IDS.filter(lambda i: i > 10))
+    def check(work_id: int) -> None:
+        response = client.get("/oai", query_string={
+            "verb": "GetRecord", "metadataPrefix": "oai_dc",
+            "identifier": f"oai:repo.test:{work_id}"})
+        assert response.status_code == 200
+        assert b'code="idDoesNotExist"' in response.data
+    check()
+
+
+def test_list_sets_names_no_faculty_whose_works_are_all_confidential(client, seed, oai_schema):
+    from lxml import etree
+
+    seed(1)
+    seed(2, faculty="ns", faculty_name="Khoa Nghiên cứu Mật", access_level="confidential",
+         was_public=False)
+    body = client.get("/oai?verb=ListSets").data
+    doc = etree.fromstring(body)
+    assert oai_schema.validate(doc), oai_schema.error_log.last_error
+    specs = [s.text for s in doc.findall("o:ListSets/o:set/o:setSpec", NS)]
+    assert "faculty.cntt" in specs
+    assert "faculty.ns" not in specs
+    assert "Nghiên cứu Mật".encode() not in body
+    assert "type.doctoral_dissertation" not in specs
+
+
+def test_list_sets_of_an_empty_repository_is_no_set_hierarchy(client, oai_app, oai_schema):
+    from lxml import etree
+
+    doc = etree.fromstring(client.get("/oai?verb=ListSets").data)
+    assert oai_schema.validate(doc), oai_schema.error_log.last_error
+    assert doc.find("o:error", NS).get("code") == "noSetHierarchy"
