@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -82,7 +80,14 @@ def _close_session(_exc: BaseException | None) -> None:
 
 
 def migrate(url: str) -> None:
-    """Bring the schema to the newest revision of every migration branch (idempotent)."""
+    """Bring the schema to the newest revision of every migration branch (idempotent).
+
+    Alembic is imported here, not at the top: only ``init`` and tests migrate,
+    and every other command and web process would pay for it at start-up.
+    """
+    from alembic import command
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
