@@ -35,8 +35,21 @@ from search.baseline import index_with_defaults  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 TEXT_BYTES = 50_000
 QUERIES = 200
-FACULTIES = ("law", "economics", "education", "medicine", "engineering", "agriculture")
-TYPES = ("bachelor_thesis", "master_thesis", "doctoral_dissertation", "research_report")
+# Faculty and type names in both languages, as the app indexes them (labels in meta).
+FACULTIES = {
+    "Khoa Luật": "Faculty of Law",
+    "Khoa Kinh tế": "Faculty of Economics",
+    "Khoa Sư phạm": "Faculty of Education",
+    "Khoa Y dược": "Faculty of Medicine and Pharmacy",
+    "Khoa Kỹ thuật": "Faculty of Engineering",
+    "Khoa Nông nghiệp": "Faculty of Agriculture",
+}
+TYPES = {
+    "bachelor_thesis": ("Khóa luận tốt nghiệp", "Bachelor's thesis", "Đại học", "Bachelor"),
+    "master_thesis": ("Luận văn thạc sĩ", "Master's thesis", "Thạc sĩ", "Master"),
+    "doctoral_dissertation": ("Luận án tiến sĩ", "Doctoral dissertation", "Tiến sĩ", "Doctoral"),
+    "research_report": ("Báo cáo nghiên cứu", "Research report"),
+}
 # An anonymous visitor under the default policy: public records, open texts.
 ANYONE = Scope(
     metadata_levels=frozenset({"", "open", "campus", "restricted", "embargoed"}),
@@ -77,16 +90,23 @@ class Corpus:
     def document(self, i: int) -> WorkDocument:
         rng = random.Random(-1 - i)
         title = " ".join(rng.choice(self.sentences).split()[:10])
+        abstract = " ".join(rng.choice(self.sentences) for _ in range(3))
+        keywords = tuple(rng.choice(self.sentences).split()[:2])
+        faculty = rng.choice(list(FACULTIES))
+        work_type = rng.choice(list(TYPES))
         return WorkDocument(
             id=f"w{i}",
             title=title,
             url=f"/works/w{i}",
             creators=(f"Tác giả {i % 97}",),
-            abstract=" ".join(rng.choice(self.sentences) for _ in range(3)),
-            keywords=tuple(rng.choice(self.sentences).split()[:2]),
+            abstract=abstract,
+            keywords=keywords,
             fulltext=self.text(i),
-            faculty=rng.choice(FACULTIES),
-            type=rng.choice(TYPES),
+            labels=(*TYPES[work_type], faculty, FACULTIES[faculty]),
+            grantor="Trường Đại học Mẫu",
+            identifier=f"vnir/{i}",
+            faculty=faculty,
+            type=work_type,
             year=rng.randint(2000, 2024),
             language="vi",
         )
@@ -135,14 +155,16 @@ def index_default(corpus: Corpus, folder: Path, works: int) -> None:
 def index_fts(corpus: Corpus, path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path)
     db.execute(
-        "CREATE VIRTUAL TABLE fts USING fts5(id UNINDEXED, title, abstract, keywords, fulltext,"
-        " tokenize='unicode61 remove_diacritics 2')"
+        "CREATE VIRTUAL TABLE fts USING fts5(id UNINDEXED, title, abstract, keywords, meta,"
+        " fulltext, tokenize='unicode61 remove_diacritics 2')"
     )
     db.execute("CREATE TABLE works (rowid INTEGER PRIMARY KEY, faculty TEXT, type TEXT, year INT)")
     for n, doc in enumerate(corpus.documents(), start=1):
+        meta = " ".join([*doc.creators, *doc.labels, doc.grantor, doc.identifier])
         db.execute(
-            "INSERT INTO fts (rowid, id, title, abstract, keywords, fulltext) VALUES (?,?,?,?,?,?)",
-            (n, doc.id, doc.title, doc.abstract, " ".join(doc.keywords), doc.fulltext),
+            "INSERT INTO fts (rowid, id, title, abstract, keywords, meta, fulltext)"
+            " VALUES (?,?,?,?,?,?,?)",
+            (n, doc.id, doc.title, doc.abstract, " ".join(doc.keywords), meta, doc.fulltext),
         )
         db.execute("INSERT INTO works VALUES (?,?,?,?)", (n, doc.faculty, doc.type, doc.year))
     db.commit()
@@ -153,7 +175,7 @@ def fts_search(db: sqlite3.Connection, query: str) -> None:
     """Top 20 with snippets, the total, and three facets: what one results page needs."""
     match = " ".join(f'"{w}"' for w in query.split())
     db.execute(
-        "SELECT id, snippet(fts, 4, '<mark>', '</mark>', '…', 24) FROM fts WHERE fts MATCH ?"
+        "SELECT id, snippet(fts, 5, '<mark>', '</mark>', '…', 24) FROM fts WHERE fts MATCH ?"
         " ORDER BY rank LIMIT 20",
         (match,),
     ).fetchall()

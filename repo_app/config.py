@@ -60,6 +60,11 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "MAX_UPLOAD_MB": int(env.get("REPO_MAX_UPLOAD_MB", "200")),
         "EXTRACT_TIMEOUT": float(env.get("REPO_EXTRACT_TIMEOUT", "120")),
         "EXTRACT_MEMORY_MB": int(env.get("REPO_EXTRACT_MEMORY_MB", "2048")),
+        # Search memory per process: the caches' budget (they take up to 1.625 times it),
+        # an index write's and each rebuild process's posting pool before it spills to disk.
+        "SEARCH_CACHE_MB": int(env.get("REPO_SEARCH_CACHE_MB", "256")),
+        "SEARCH_WRITER_MB": int(env.get("REPO_SEARCH_WRITER_MB", "128")),
+        "SEARCH_REBUILD_MB": int(env.get("REPO_SEARCH_REBUILD_MB", "256")),
         "EMBARGO_METADATA_PUBLIC": env.get("REPO_EMBARGO_METADATA_PUBLIC", "1") != "0",
         "RESTRICTED_READERS": frozenset(
             s.strip() for s in env.get("REPO_RESTRICTED_READERS", "member,reading_room").split(",")

@@ -16,7 +16,12 @@ from search.index import SearchIndex
 def init_app(app: Flask) -> None:
     data_dir = app.config["DATA_DIR"]
     app.extensions["repo_store"] = FileStore(data_dir / "files")
-    app.extensions["repo_index"] = SearchIndex(data_dir / "index")
+    app.extensions["repo_index"] = SearchIndex(
+        data_dir / "index",
+        cache_mb=app.config["SEARCH_CACHE_MB"],
+        writer_mb=app.config["SEARCH_WRITER_MB"],
+        rebuild_mb=app.config["SEARCH_REBUILD_MB"],
+    )
     app.extensions["repo_policy"] = policy_from_config(app.config)
 
 

@@ -17,15 +17,35 @@ from whoosh.reading import IndexReader
 
 T = TypeVar("T")
 
+# The memory budget of the caches, in MB per process (REPO_SEARCH_CACHE_MB): decoded
+# postings get all of it, and the smaller caches shares of it on top (1.625 in all).
+DEFAULT_CACHE_MB = 256
+
 
 class BoundedCache:
-    """A thread-safe least-recently-used map whose entries are weighed (in bytes, say)."""
+    """A thread-safe least-recently-used map whose entries are weighed in bytes.
 
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
+    Its limit is ``share`` of the process's cache budget (``set_budget``).
+    """
+
+    def __init__(self, share: float) -> None:
+        self.share = share
+        self.limit = int(share * DEFAULT_CACHE_MB * 2**20)
         self._items: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
+        _caches.append(self)
+
+    def resize(self, budget_mb: int) -> None:
+        """Take ``share`` of a budget of ``budget_mb``, dropping the oldest entries beyond it."""
+        with self._lock:
+            self.limit = int(self.share * budget_mb * 2**20)
+            self._shrink()
+
+    def _shrink(self) -> None:
+        while self._size > self.limit:
+            _, (_, dropped) = self._items.popitem(last=False)
+            self._size -= dropped
 
     def get(self, key: Hashable, make: Callable[[], T], weigh: Callable[[T], int]) -> T:
         """The value under ``key``, made (outside the lock) and kept if it is missing."""
@@ -40,10 +60,17 @@ class BoundedCache:
             if key not in self._items and size <= self.limit:
                 self._items[key] = (value, size)
                 self._size += size
-                while self._size > self.limit:
-                    _, (_, dropped) = self._items.popitem(last=False)
-                    self._size -= dropped
+                self._shrink()
         return value
+
+
+_caches: list[BoundedCache] = []
+
+
+def set_budget(budget_mb: int) -> None:
+    """Size every cache of this process from one budget in MB."""
+    for cache in _caches:
+        cache.resize(budget_mb)
 
 
 def segment_key(reader: IndexReader) -> str | None:

@@ -16,7 +16,7 @@ from whoosh.searching import Searcher
 
 from search.caching import BoundedCache, segment_key
 
-_columns = BoundedCache(64 * 2**20)
+_columns = BoundedCache(share=0.25)
 
 
 @dataclass(frozen=True)

@@ -14,3 +14,7 @@ class IndexOutdatedError(IndexMissingError):
     reader (no search until ``repo-app reindex``), and searching an index whose
     fields mean something else would give wrong results, not fewer.
     """
+
+
+class RebuildRunningError(RuntimeError):
+    """Another process is rebuilding the index; one rebuild at a time."""

@@ -10,10 +10,12 @@ from pathlib import Path
 from whoosh.index import EmptyIndexError, Index, open_dir
 from whoosh.searching import Searcher
 
-from search import searching
+from search import caching, journal, searching
 from search.documents import Scope, WorkDocument
 from search.errors import IndexMissingError, IndexOutdatedError
 from search.rebuild import (
+    REBUILD_LIMIT_MB,
+    Progress,
     check_format,
     current_generation,
     fill,
@@ -22,14 +24,30 @@ from search.rebuild import (
     swap_in,
 )
 from search.results import Hit, SearchRequest, SearchResults
-from search.writer import apply_changes, exclusive_writing
+from search.writer import WRITER_LIMIT_MB, apply_changes, exclusive_writing
 
 
 class SearchIndex:
-    """The full-text index under ``root``: generations, a ``current`` link and a write lock."""
+    """The full-text index under ``root``: generations, a ``current`` link and a write lock.
 
-    def __init__(self, root: Path) -> None:
+    Memory, per process: ``cache_mb`` for decoded postings (the search caches
+    take up to 1.625 times it, ``search.caching``), ``writer_mb`` for an
+    ordinary write's posting pool and ``rebuild_mb`` for each rebuild
+    process's, beyond which they spill sorted runs to disk.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        cache_mb: int = caching.DEFAULT_CACHE_MB,
+        writer_mb: int = WRITER_LIMIT_MB,
+        rebuild_mb: int = REBUILD_LIMIT_MB,
+    ) -> None:
         self.root = Path(root)
+        self.writer_mb = writer_mb
+        self.rebuild_mb = rebuild_mb
+        caching.set_budget(cache_mb)
         self._opened: tuple[Path, Index] | None = None
 
     def create_or_open(self) -> None:
@@ -52,33 +70,48 @@ class SearchIndex:
         return None
 
     def write(self, docs: Iterable[WorkDocument], delete_ids: Iterable[str] = ()) -> None:
-        """Upsert ``docs`` (keyed on id) and delete ``delete_ids``, waiting for the write lock."""
+        """Upsert ``docs`` (keyed on id) and delete ``delete_ids``, waiting for the write lock.
+
+        During a rebuild the same change is journaled, for the new generation.
+        """
+        docs, delete_ids = list(docs), list(delete_ids)
         with exclusive_writing(self.root):
             generation = current_generation(self.root)
             if generation is None:
                 raise IndexMissingError(str(self.root))
-            apply_changes(self._open(generation), docs, delete_ids)
+            apply_changes(self._open(generation), docs, delete_ids, limitmb=self.writer_mb)
+            journal.record(self.root, docs, delete_ids)
 
-    def delete(self, ids: Iterable[str]) -> None:
-        """Remove works from the index (withdrawn or deleted works)."""
-        self.write((), delete_ids=ids)
-
-    def rebuild(self, docs: Iterable[WorkDocument], *, procs: int = 1) -> int:
+    def rebuild(
+        self, docs: Iterable[WorkDocument], *, procs: int = 1, progress: Progress | None = None
+    ) -> int:
         """Index ``docs`` into a new generation, swap it in, and return how many were indexed.
 
-        Holds the write lock throughout, so a deposit made meanwhile waits and
-        then lands in the new generation instead of vanishing with the old one.
-        Searches never wait: they keep using the old generation until the swap.
+        Writes go on meanwhile: the new generation is filled without the write
+        lock, and what is written to the current one in the meantime is
+        journaled and replayed into the new one just before the swap, so a
+        deposit waits for that replay only, never for the rebuild. Searches
+        never wait: they use the old generation until the swap. ``docs`` is
+        read only once the journal has begun. One rebuild at a time
+        (``RebuildRunningError``).
         """
         self.root.mkdir(parents=True, exist_ok=True)
-        with exclusive_writing(self.root):
-            path, ix = new_generation(self.root)
+        with journal.rebuilding(self.root):
+            with exclusive_writing(self.root):
+                path, ix = new_generation(self.root)
+                journal.begin(self.root)
             try:
-                count = fill(ix, docs, procs)
+                count = fill(ix, docs, procs, limitmb=self.rebuild_mb, progress=progress)
+                with exclusive_writing(self.root):
+                    deleted, written = journal.last_changes(self.root)
+                    apply_changes(ix, written, deleted, limitmb=self.writer_mb)
+                    swap_in(self.root, path)
+                    journal.end(self.root)
             except BaseException:
+                with exclusive_writing(self.root):
+                    journal.end(self.root)
                 shutil.rmtree(path, ignore_errors=True)
                 raise
-            swap_in(self.root, path)
         return count
 
     def versions(self) -> dict[str, str]:
@@ -103,16 +136,6 @@ class SearchIndex:
         """Works like ``work_id`` by title, abstract and keywords, visible to ``scope``."""
         with self._searcher() as searcher:
             return searching.more_like(searcher, work_id, scope, limit)
-
-    def suggest(self, q: str, scope: Scope | None = None) -> str | None:
-        """A respelling of ``q``; with a scope, only one that finds works it may see."""
-        with self._searcher() as searcher:
-            return searching.suggest(searcher, q, scope)
-
-    def doc_count(self) -> int:
-        """How many works the index holds."""
-        with self._searcher() as searcher:
-            return searcher.doc_count()
 
     def healthy(self) -> bool:
         """True when the current generation opens and answers (for /healthz)."""

@@ -7,38 +7,23 @@ own matchers can run the same trees (the tests compare the two).
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left
 from collections.abc import Iterator
 
 from whoosh import query as whoosh_query
-from whoosh.matching import ListMatcher, Matcher, NullMatcher, ReadTooFar
+from whoosh.matching import Matcher, NullMatcher
 from whoosh.searching import SearchContext, Searcher
 
 from search.caching import BoundedCache, segment_state
+from search.whoosh_private import IdsMatcher
 
 
 class Require(whoosh_query.Require):
     """Matches ``a`` where ``b`` also matches, scored by ``a`` alone: a filter in the tree."""
 
 
-class _IdsMatcher(ListMatcher):
-    """A sorted list of document numbers, skipped through by bisection."""
-
-    def skip_to(self, id: int) -> None:  # noqa: A002 - Whoosh's parameter name
-        if not self.is_active():
-            raise ReadTooFar
-        self._i = bisect_left(self._ids, id, self._i)
-
-    def copy(self) -> _IdsMatcher:
-        return _IdsMatcher(self._ids, position=self._i)
-
-    def all_ids(self) -> Iterator[int]:
-        return iter(self._ids[self._i :])
-
-
 # Filters kept across searches: (segment id, deletions, filter) → sorted docnums.
 # A segment never changes except by gaining deletions, so the key is exact.
-_filters = BoundedCache(32 * 2**20)
+_filters = BoundedCache(share=0.125)
 
 
 def _cache_key(searcher: Searcher, query: whoosh_query.Query) -> tuple[str, int, str] | None:
@@ -108,4 +93,4 @@ class DocSet(whoosh_query.Query):
 
     def matcher(self, searcher: Searcher, context: SearchContext | None = None) -> Matcher:
         ids = self._ids(searcher)
-        return _IdsMatcher(ids) if ids else NullMatcher
+        return IdsMatcher(ids) if ids else NullMatcher

@@ -19,10 +19,14 @@ from dataclasses import dataclass, field
 from whoosh.query import And, Not, NumericRange, Or, Phrase, Query, Term
 
 from search.analysis import fold, has_diacritics, syllables
+from search.results import MAX_QUERY_CHARS
 from search.schema import FULLTEXT_FIELDS, SEARCH_WEIGHTS, folded
 
-MAX_QUERY_CHARS = 1000
+# A query's cost grows with its words and its depth: beyond these it is searched as
+# its first plain words. Nesting deeper than a person writes is a probe, and without
+# a limit about 330 nested "(" exhausted Python's recursion.
 MAX_WORDS = 32
+MAX_DEPTH = 8
 # An unaccented term matching the exact field gets this factor on top of the folded match.
 EXACT_BONUS = 2.0
 
@@ -52,6 +56,10 @@ class QuerySyntaxError(ValueError):
     """The query does not fit the syntax; the caller falls back to plain words."""
 
 
+class QueryTooLongError(QuerySyntaxError):
+    """The query has more words than are searched; the caller searches its first ones."""
+
+
 @dataclass
 class Highlight:
     """Query terms a snippet marks: exact syllables, and folded ones matched by folding."""
@@ -76,6 +84,8 @@ def parse(raw: str) -> ParsedQuery:
     highlight = Highlight()
     try:
         query = _Parser(raw, highlight).parse()
+    except QueryTooLongError:
+        return plain_words(raw, NOTICE_TOO_LONG)
     except QuerySyntaxError:
         return plain_words(raw, NOTICE_PLAIN_WORDS)
     if query is None and raw.strip():
@@ -84,9 +94,12 @@ def parse(raw: str) -> ParsedQuery:
 
 
 def plain_words(raw: str, notice: str) -> ParsedQuery:
-    """All syllables of ``raw`` as required words: the fallback that always works."""
+    """The syllables of ``raw`` (the first MAX_WORDS) as required words: the fallback that
+    always works, and never nests."""
     highlight = Highlight()
-    words = syllables(raw)[:MAX_WORDS]
+    words = syllables(raw)
+    if len(words) > MAX_WORDS:
+        words, notice = words[:MAX_WORDS], NOTICE_TOO_LONG
     if not words:
         return ParsedQuery(None, highlight, NOTICE_NOTHING_TO_SEARCH)
     clauses = [text_clause([w], SEARCH_WEIGHTS, highlight) for w in words]
@@ -138,12 +151,19 @@ def year_clause(value: str) -> Query:
 
 
 class _Parser:
-    """Recursive descent over lexemes: expr := group (OR group)*, group := unit+."""
+    """Recursive descent over lexemes: expr := group (OR group)*, group := unit+.
+
+    Bounded: groups nest at most MAX_DEPTH deep and the query holds at most
+    MAX_WORDS words (a phrase counts each), so odd input can neither recurse
+    without end nor build a query that costs more than a person's would.
+    """
 
     def __init__(self, raw: str, highlight: Highlight) -> None:
         self.lexemes = self._lex(raw)
         self.pos = 0
         self.highlight = highlight
+        self.depth = 0
+        self.words = 0
 
     @staticmethod
     def _lex(raw: str) -> list[re.Match[str]]:
@@ -190,11 +210,15 @@ class _Parser:
         return units[0] if len(units) == 1 else And(units)
 
     def _subgroup(self) -> Query | None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QuerySyntaxError("groups nested too deep")
         query = self._expr()
         lexeme = self._peek()
         if lexeme is None or not lexeme.group("close"):
             raise QuerySyntaxError("unbalanced parenthesis")
         self.pos += 1
+        self.depth -= 1
         return query
 
     def _clause(self, lexeme: re.Match[str]) -> Query | None:
@@ -203,15 +227,22 @@ class _Parser:
         phrase = lexeme.group("phrase")
         value = phrase if phrase is not None else lexeme.group("word")
         if prefix is not None and prefix.lower() == "year":
+            self._count(1, value)
             query: Query | None = year_clause(value)
         else:
             weights = self._weights(prefix)
             tokens = syllables(value)
+            self._count(len(tokens), value)
             highlight = None if negated else self.highlight
             query = text_clause(tokens, weights, highlight) if tokens else None
         if query is None:
             return None
         return Not(query) if negated else query
+
+    def _count(self, words: int, value: str) -> None:
+        self.words += words
+        if self.words > MAX_WORDS:
+            raise QueryTooLongError(value)
 
     @staticmethod
     def _weights(prefix: str | None) -> dict[str, float]:

@@ -18,17 +18,17 @@ import fcntl
 import os
 import shutil
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh.index import Index, create_in
 
-from search.bulk import bulk_writer
 from search.codec import SplitCodec
 from search.documents import WorkDocument
 from search.errors import IndexMissingError, IndexOutdatedError
 from search.schema import build_schema, index_format, to_fields
+from search.whoosh_private import bulk_writer
 
 CURRENT = "current"
 GENERATION_PREFIX = "gen-"
@@ -39,6 +39,10 @@ FORMAT_FILE = "format"
 OPEN_ATTEMPTS = 3
 # Rebuild writers get more memory: fewer spilled runs to merge at the end.
 REBUILD_LIMIT_MB = 256
+# How often a rebuild says how far it got.
+PROGRESS_EVERY = 100
+# Told how many documents a rebuild has indexed so far.
+Progress = Callable[[int], object]
 
 
 def current_generation(root: Path) -> Path | None:
@@ -90,18 +94,31 @@ def reading_current(root: Path) -> Iterator[Path]:
     raise IndexMissingError(f"{root}: the current generation keeps disappearing")
 
 
-def fill(ix: Index, docs: Iterable[WorkDocument], procs: int, limitmb: int = REBUILD_LIMIT_MB) -> int:
-    """Add every document to a new index and commit; returns how many were added."""
+def fill(
+    ix: Index,
+    docs: Iterable[WorkDocument],
+    procs: int,
+    limitmb: int = REBUILD_LIMIT_MB,
+    progress: Progress | None = None,
+) -> int:
+    """Add every document to a new index and commit; returns how many were added.
+
+    ``progress(count)`` is told every PROGRESS_EVERY documents and at the end.
+    """
     writer = bulk_writer(ix, procs, limitmb=limitmb, compound=False, codec=SplitCodec())
     count = 0
     try:
         for doc in docs:
             writer.add_document(**to_fields(doc))
             count += 1
+            if progress is not None and count % PROGRESS_EVERY == 0:
+                progress(count)
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
+    if progress is not None:
+        progress(count)
     return count
 
 

@@ -15,7 +15,6 @@ import numpy as np
 from whoosh.query import AndNot, Every, NullQuery, NumericRange, Or, Query, Term
 from whoosh.searching import Searcher
 
-from search.analysis import has_diacritics, syllables
 from search.columns import column
 from search.documents import Scope
 from search.operators import DocSet, Require
@@ -26,9 +25,9 @@ from search.schema import (
     NO_YEAR,
     VALUE_SEPARATOR,
     embargo_from_stored,
-    folded,
 )
 from search.snippets import highlighted, opening
+from search.suggestions import suggest
 from search.vectors import evaluate
 from search.visibility import (
     restrict_fulltext,
@@ -39,9 +38,6 @@ from search.visibility import (
 
 MAX_PER_PAGE = 100
 MLT_TERMS = 12
-SUGGEST_FIELDS = ("title", "keywords", "creators")
-# Syllables this short have too many neighbours one edit away to correct usefully.
-SUGGEST_MIN_CHARS = 3
 
 NOTICE_PAGE = "The page asked for does not exist; the nearest page is shown."
 NOTICE_SORT = "Unknown sort order; results are in the default order."
@@ -215,51 +211,3 @@ def more_like(searcher: Searcher, work_id: str, scope: Scope, limit: int) -> lis
         fields = searcher.stored_fields(docnum)
         hits.append(to_hit(fields, opening(str(fields.get("abstract", ""))), text_matched=False))
     return hits
-
-
-def suggest(searcher: Searcher, q: str, scope: Scope | None) -> str | None:
-    """A respelling of ``q`` from title, keyword and creator vocabulary, or None.
-
-    With a scope, a suggestion is offered only when it finds something the
-    searcher may see, so it never reveals words of hidden records.
-    """
-    words = syllables(q)
-    corrected = [_corrected(searcher, word) for word in words]
-    if corrected == words:
-        return None
-    suggestion = " ".join(corrected)
-    if scope is not None and count_visible(searcher, suggestion, scope) == 0:
-        return None
-    return suggestion
-
-
-def _corrected(searcher: Searcher, word: str) -> str:
-    """The nearest known word (one edit before two), the most frequent among equals.
-
-    Whoosh's MultiCorrector mixes up score and word, so the fields' own
-    correctors are asked one by one.
-    """
-    if len(word) < SUGGEST_MIN_CHARS or word.isdigit():
-        return word
-    accented = has_diacritics(word)
-    names = SUGGEST_FIELDS if accented else tuple(folded(n) for n in SUGGEST_FIELDS)
-    reader = searcher.reader()
-    if any((name, word) in reader for name in names):
-        return word
-    for distance in (1, 2):
-        found = {
-            candidate
-            for name in names
-            for candidate in searcher.corrector(name).suggest(word, limit=3, maxdist=distance)
-        }
-        if found:
-            return max(sorted(found), key=lambda c: sum(reader.doc_frequency(n, c) for n in names))
-    return word
-
-
-def count_visible(searcher: Searcher, q: str, scope: Scope) -> int:
-    """How many works ``q`` finds for ``scope``."""
-    parsed = parse(q)
-    readable = DocSet(text_readable_by(scope))
-    user_q = restrict_fulltext(parsed.query, readable) if parsed.query else Every()
-    return int(np.count_nonzero(mask_of(searcher, Require(user_q, DocSet(visible_to(scope))))))

@@ -19,20 +19,18 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.matching import FilterMatcher, Matcher
 from whoosh.reading import IndexReader
-from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from search.caching import BoundedCache, segment_key, segment_state
 from search.operators import DocSet, Require
+from search.whoosh_private import length_codes, plain_bm25, read_postings, taken
 
-# Decoded postings are kept up to this many bytes (about 8 a posting), per process.
-POSTINGS_CACHE_BYTES = 256 * 2**20
-_postings = BoundedCache(POSTINGS_CACHE_BYTES)
-_per_segment = BoundedCache(64 * 2**20)
+# Decoded postings (about 8 bytes a posting) take the whole cache budget, per process;
+# field lengths and live-document masks a quarter of it on top.
+_postings = BoundedCache(share=1.0)
+_per_segment = BoundedCache(share=0.25)
 _BYTE_TO_LENGTH = np.array([1] + [byte_to_length(b) for b in range(1, 256)], np.float64)
 
 
@@ -91,9 +89,8 @@ class _Segment:
         self.size = self.reader.doc_count_all()
         self.key = segment_key(self.reader)
         self.live = self._live()
-        weighting = top.weighting
         # Only plain BM25F is recomputed here; any other model is asked of Whoosh.
-        self.bm25 = weighting if type(weighting) is BM25F and not weighting._field_B else None
+        self.bm25 = plain_bm25(top.weighting)
 
     def nothing(self, scored: bool) -> Matches:
         return Matches(np.zeros(self.size, bool), np.zeros(self.size) if scored else None)
@@ -156,7 +153,9 @@ class _Segment:
         if text is None or (q.fieldname, text) not in self.reader:
             return self.nothing(scored)
         if scored and field.scorable and self.bm25 is None:
+            taken["vectors.term_by_matcher"] += 1
             return self._by_matcher(q, scored)
+        taken["vectors.term"] += 1
         ids, stored_weights = self._postings(q.fieldname, text)
         mask = np.zeros(self.size, bool)
         mask[ids] = True
@@ -191,12 +190,10 @@ class _Segment:
         def read() -> np.ndarray:
             # Whoosh keeps a field's length in each document as a byte; an
             # unrecorded length (0) scores as 1, as in Whoosh.
-            perdoc = self.reader._perdoc  # the column Whoosh's doc_field_length reads
-            column = _lenfield(fieldname)
-            if not perdoc.has_column(column):
+            codes = length_codes(self.reader, fieldname)
+            if codes is None:
                 return np.ones(self.size)
-            codes = np.frombuffer(perdoc.column_reader(column, LENGTHS_COLUMN).load(), np.uint8)
-            return _BYTE_TO_LENGTH[codes]
+            return _BYTE_TO_LENGTH[np.frombuffer(codes, np.uint8)]
 
         if self.key is None:
             return read()
@@ -221,6 +218,8 @@ class _Segment:
         words, and the same query comes back for the next page and the snippets.
         """
 
+        taken["vectors.by_matcher"] += 1
+
         def read() -> Matches:
             context = self.top.context(weighting=self.top.weighting) if scored else None
             matcher = q.matcher(self.sub, context or self.sub.boolean_context())
@@ -240,46 +239,6 @@ class _Segment:
             return read()
         key = (self.key, self.generation, repr(q), scored)
         return _postings.get(key, read, lambda m: m.mask.nbytes + _nbytes(m.scores))
-
-
-def read_postings(matcher: Matcher) -> tuple[np.ndarray, np.ndarray]:
-    """All docnums and weights of one term's postings, deleted documents included.
-
-    Whoosh's on-disk postings come in blocks of delta-encoded ids and their
-    weights; a block is decoded whole instead of one posting per call.
-    """
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-    if not isinstance(matcher, W3LeafMatcher):
-        return _stepped(matcher)
-    ids, weights = [], []
-    while matcher.is_active():
-        matcher._read_data()
-        deltas, block_weights = matcher._data[0], matcher._data[1]
-        ids.append(np.cumsum(np.array(deltas, dtype=np.int64)))
-        if block_weights is None or isinstance(block_weights, float):
-            ids_weight = 1.0 if block_weights is None else block_weights
-            weights.append(np.full(len(deltas), ids_weight, np.float32))
-        else:
-            weights.append(np.asarray(block_weights, dtype=np.float32))
-        matcher._next_block()
-    # float32 is what Whoosh stores: half the memory of float64, and no precision lost.
-    found = (
-        np.concatenate([np.zeros(0), *ids]).astype(np.int32),
-        np.concatenate([np.zeros(0), *weights]).astype(np.float32),
-    )
-    for array in found:
-        array.flags.writeable = False
-    return found
-
-
-def _stepped(matcher: Matcher) -> tuple[np.ndarray, np.ndarray]:
-    ids, weights = [], []
-    while matcher.is_active():
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
-    return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32)
 
 
 def _nbytes(*arrays: np.ndarray | None) -> int:

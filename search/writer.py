@@ -35,13 +35,18 @@ def exclusive_writing(root: Path) -> Iterator[None]:
             fcntl.flock(lock_file.fileno(), fcntl.LOCK_UN)
 
 
-def apply_changes(ix: Index, docs: Iterable[WorkDocument], delete_ids: Iterable[str]) -> None:
+def apply_changes(
+    ix: Index,
+    docs: Iterable[WorkDocument],
+    delete_ids: Iterable[str],
+    limitmb: int = WRITER_LIMIT_MB,
+) -> None:
     """Upsert ``docs`` and delete ``delete_ids`` in one commit (caller holds the lock).
 
     ``compound=False``: a compound segment is copied into memory by every
     searcher that opens it.
     """
-    writer = ix.writer(limitmb=WRITER_LIMIT_MB, compound=False, codec=SplitCodec())
+    writer = ix.writer(limitmb=limitmb, compound=False, codec=SplitCodec())
     try:
         for work_id in delete_ids:
             writer.delete_by_term("id", work_id)

@@ -7,16 +7,32 @@ import sys
 import click
 from flask.cli import with_appcontext
 
+from repo_app.commands.common import fail
+
 
 @click.command("reindex")
 @click.option("--procs", default=1, show_default=True, help="Whoosh writer processes.")
 @with_appcontext
 def reindex_command(procs: int) -> None:
-    """Rebuild the search index from the database and stored text (search keeps answering)."""
+    """Rebuild the search index from the database and stored text.
+
+    Search keeps answering and deposits keep being indexed meanwhile; the
+    new index is swapped in at the end with everything written in between.
+    """
+    from tqdm import tqdm
+
     from repo_app import db
     from repo_app.services import indexing
+    from search.errors import RebuildRunningError
 
-    count = indexing.reindex(db.session(), procs=procs)
+    with tqdm(unit="work", desc="Indexing") as bar:
+        def progress(count: int) -> None:
+            bar.update(count - bar.n)
+
+        try:
+            count = indexing.reindex(db.session(), procs=procs, progress=progress)
+        except RebuildRunningError:
+            fail("Another `repo-app reindex` is running; this one was not started.")
     click.echo(f"Indexed {count} works")
 
 

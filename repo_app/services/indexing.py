@@ -15,7 +15,6 @@ import fcntl
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -27,7 +26,6 @@ from repo_app import resources
 from repo_app.access import CATALOGUE_RECORD, level_schedule, owner_key
 from repo_app.config import LOCALES
 from repo_app.models import File, HarvestedRecord, IndexQueueItem, Work
-from repo_app.models.types import utcnow
 from repo_app.services import document_ids
 from repo_app.vocab import (
     DEGREE_LEVEL_LABELS,
@@ -37,6 +35,7 @@ from repo_app.vocab import (
     WorkStatus,
 )
 from search.documents import WorkDocument
+from search.rebuild import Progress
 
 
 def indexed_files(work: Work) -> list[File]:
@@ -233,20 +232,14 @@ def _work_documents(db: Session) -> Iterator[WorkDocument]:
         db.expunge_all()
 
 
-def reindex(db: Session, procs: int = 1) -> int:
-    """Rebuild the whole index aside and swap it in; search answers throughout.
+def reindex(db: Session, procs: int = 1, progress: Progress | None = None) -> int:
+    """Rebuild the whole index aside and swap it in; search and deposits go on throughout.
 
-    Changes committed while the new index was being built went into the old
-    one; after the swap, works touched since the start are written again
-    under the drain lock, so the new index misses nothing.
+    Whatever is drained meanwhile is journaled by the index and replayed into
+    the new generation before the swap (``search.journal``), so the rebuild
+    misses nothing and holds no lock a deposit waits for. The session's
+    transaction is ended first, so the rebuild reads the works as they are
+    from now on, never an older snapshot.
     """
-    started = utcnow() - timedelta(seconds=1)
-    count = resources.index().rebuild(all_documents(db), procs=procs)
-    with _drain_lock():
-        changed = {document_ids.of_work(i) for i in
-                   db.scalars(select(Work.id).where(Work.updated_at >= started))}
-        changed |= {document_ids.of_record(i) for i in db.scalars(
-            select(HarvestedRecord.id).where(HarvestedRecord.harvested_at >= started))}
-        if changed:
-            _write(db, changed)
-    return count
+    db.commit()
+    return resources.index().rebuild(all_documents(db), procs=procs, progress=progress)

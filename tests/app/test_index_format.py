@@ -44,3 +44,4 @@ def test_search_answers_with_a_notice_meanwhile(outdated, client):
 def test_init_rebuilds_it(outdated, runner, client):
     assert runner.invoke(args=["init"]).exit_code == 0
     assert client.get("/api/v1/search?q=ca+tra").get_json()["total"] == 1
+

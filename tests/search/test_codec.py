@@ -7,10 +7,11 @@ from pathlib import Path
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import open_dir
 
-from search import SearchIndex, SearchRequest, WorkDocument, codec
-from search.codec import SplitBlockMatcher, SplitCodec
+from search import SearchIndex, SearchRequest, WorkDocument, whoosh_private
+from search.codec import SplitCodec
 from search.rebuild import current_generation
 from search.schema import to_fields
+from search.whoosh_private import SplitBlockMatcher
 
 from .test_viwiki import phrase_from
 
@@ -23,8 +24,8 @@ def _documents(articles: list[dict[str, str]]) -> list[WorkDocument]:
 
 
 def _codecs(index: SearchIndex) -> set[type]:
-    ix = open_dir(str(current_generation(index.root)))
-    return {type(segment.codec()) for segment in ix._segments()}
+    reader = open_dir(str(current_generation(index.root))).reader()
+    return {type(leaf.segment().codec()) for leaf, _ in reader.leaf_readers()}
 
 
 def test_index_written_before_the_split_stays_searchable_and_merges(
@@ -61,6 +62,6 @@ def test_ranking_reads_no_positions(tmp_path: Path, viwiki_articles) -> None:
         matcher = searcher.reader().postings("fulltext", "của")
         assert isinstance(matcher, SplitBlockMatcher)
         assert matcher.weight() > 0
-        assert matcher._data[2] is codec._NOT_READ
+        assert matcher._data[2] is whoosh_private._NOT_READ
         assert matcher.value()  # the positions, read when asked for
-        assert matcher._data[2] is not codec._NOT_READ
+        assert matcher._data[2] is not whoosh_private._NOT_READ

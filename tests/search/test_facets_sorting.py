@@ -82,7 +82,22 @@ def test_sort_title_ignores_case_and_accents(find) -> None:
 
 
 def test_browse_with_relevance_lists_newest_first(find) -> None:
-    assert hit_ids(find("", sort="relevance"))[0] == "pottery"
+    results = find("", sort="relevance")
+    assert hit_ids(results)[0] == "pottery"
+    assert results.sort == "newest"
+    assert results.notice is None
+
+
+def test_relevance_is_offered_and_the_default_only_with_a_query(find) -> None:
+    assert find("").sorts == ("newest", "title")
+    assert find("").sort == "newest"
+    assert find("quản").sorts == ("relevance", "newest", "title")
+    assert find("quản").sort == "relevance"
+
+
+def test_years_are_listed_newest_first(find) -> None:
+    years = [v.value for v in find("").facets["year"]]
+    assert years == ["2022", "2021", "2020", "2019", "2018", "2017", "2015"]
 
 
 def test_work_without_year_comes_last_and_is_not_a_facet_value(
@@ -123,6 +138,29 @@ def test_suggestion_for_accented_misspelling(find) -> None:
     assert find("quản trịi").suggestion == "quản trị"
 
 
+def test_suggestion_for_an_unaccented_misspelling(find) -> None:
+    assert find("doanh nghiepp").suggestion == "doanh nghiep"
+
+
+def test_suggestion_fixes_wrong_tone_marks(index: SearchIndex, anyone) -> None:
+    index.write([
+        WorkDocument(id="catra", title="Kỹ thuật nuôi cá tra thương phẩm", url="/works/catra"),
+        WorkDocument(id="catim", title="Cà tím và cà chua", url="/works/catim"),
+    ])
+    wrong = index.search(SearchRequest(q="cá trà"), anyone)
+    assert wrong.total == 0
+    assert wrong.suggestion == "cá tra"
+    assert [hit.id for hit in index.search(SearchRequest(q=wrong.suggestion), anyone).hits] == [
+        "catra"]
+    assert index.search(SearchRequest(q="cà trà"), anyone).suggestion == "cá tra"
+
+
+def test_a_word_only_in_readable_text_is_suggested_unaccented(find, make_scope) -> None:
+    campus = make_scope(read=("open", "campus"))
+    assert find("zànthoxylum", campus).suggestion == "zanthoxylum"
+    assert find("zànthoxylum").suggestion is None
+
+
 def test_no_suggestion_when_something_is_found(find) -> None:
     assert find("an giang").suggestion is None
 
@@ -130,12 +168,6 @@ def test_no_suggestion_when_something_is_found(find) -> None:
 def test_suggestion_never_reveals_a_hidden_record(find, staff) -> None:
     assert find("rủii ro").suggestion is None
     assert find("rủii ro", staff).suggestion == "rủi ro"
-
-
-def test_suggest_method(works_index: SearchIndex, anyone) -> None:
-    assert works_index.suggest("doanh nghiepp") == "doanh nghiep"
-    assert works_index.suggest("doanh nghiep") is None
-    assert works_index.suggest("rui ro", anyone) is None
 
 
 def test_more_like_this_finds_related_visible_works(

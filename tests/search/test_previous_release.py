@@ -25,6 +25,19 @@ def previous(tmp_path: Path) -> SearchIndex:
     return SearchIndex(root)
 
 
+def test_its_files_still_open_with_this_release(previous: SearchIndex) -> None:
+    """The classes its table of contents names (``search.stored_names``) still resolve."""
+    from whoosh.index import open_dir
+
+    from search.codec import SplitCodec
+    from search.rebuild import current_generation
+
+    ix = open_dir(str(current_generation(previous.root)))
+    assert ix.doc_count() == 3
+    assert {type(leaf.segment().codec()) for leaf, _ in ix.reader().leaf_readers()} == {SplitCodec}
+    assert type(ix.schema["title"].analyzer).__name__ == "SyllableTokenizer"
+
+
 def test_searching_it_asks_for_a_rebuild(previous: SearchIndex, anyone: Scope) -> None:
     assert "repo-app reindex" in (previous.outdated() or "")
     with pytest.raises(IndexOutdatedError, match="rebuild"):

@@ -9,7 +9,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from search import Scope, SearchIndex, SearchRequest, WorkDocument
+import pytest
+
+from search import Scope, SearchIndex, SearchRequest, WorkDocument, journal
+from search.errors import RebuildRunningError
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -23,7 +26,7 @@ def test_create_or_open_is_idempotent(tmp_path: Path) -> None:
     index.create_or_open()
     index.write([work("a")])
     index.create_or_open()
-    assert index.doc_count() == 1
+    assert len(index.versions()) == 1
     assert index.healthy()
 
 
@@ -34,13 +37,13 @@ def test_missing_index_is_unhealthy(tmp_path: Path) -> None:
 def test_update_replaces_by_id_and_versions_report_it(index: SearchIndex) -> None:
     index.write([work("a"), work("b")])
     index.write([work("a", "v2")])
-    assert index.doc_count() == 2
+    assert len(index.versions()) == 2
     assert index.versions() == {"a": "v2", "b": "v1"}
 
 
 def test_delete(index: SearchIndex) -> None:
     index.write([work("a"), work("b")])
-    index.delete(["a"])
+    index.write([], delete_ids=["a"])
     assert index.versions() == {"b": "v1"}
     index.write([work("c")], delete_ids=["b"])
     assert index.versions() == {"c": "v1"}
@@ -65,7 +68,7 @@ def test_concurrent_threads_lose_no_update(index: SearchIndex) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    assert index.doc_count() == 48
+    assert len(index.versions()) == 48
 
 
 def test_concurrent_processes_lose_no_update(index: SearchIndex) -> None:
@@ -78,7 +81,7 @@ def test_concurrent_processes_lose_no_update(index: SearchIndex) -> None:
     for process in processes:
         process.join(60)
     assert [p.exitcode for p in processes] == [0, 0, 0, 0]
-    assert index.doc_count() == 24
+    assert len(index.versions()) == 24
 
 
 def test_rebuild_replaces_everything_and_removes_the_old_generation(index: SearchIndex) -> None:
@@ -91,7 +94,7 @@ def test_rebuild_replaces_everything_and_removes_the_old_generation(index: Searc
 def test_rebuild_with_several_processes(index: SearchIndex, anyone) -> None:
     docs = [work(f"w{n}", title=f"Luận văn số {n}") for n in range(250)]
     assert index.rebuild(docs, procs=2) == 250
-    assert index.doc_count() == 250
+    assert len(index.versions()) == 250
     assert not list(index.root.rglob("*.seg"))
     assert index.search(SearchRequest(q="luan van"), anyone).total == 250
 
@@ -139,22 +142,90 @@ def test_searches_keep_answering_during_rebuilds(index: SearchIndex, anyone) -> 
     assert index.search(SearchRequest(q="mới"), anyone).total == 40
 
 
-def test_write_during_rebuild_lands_in_the_new_index(index: SearchIndex) -> None:
-    started = threading.Event()
+class PausedRebuild:
+    """A rebuild in a thread that stops after its first document until told to go on."""
 
-    def slow_docs() -> Iterator[WorkDocument]:
-        started.set()
-        for n in range(5):
-            time.sleep(0.05)
-            yield work(f"r{n}")
+    def __init__(self, index: SearchIndex, docs: list[WorkDocument]) -> None:
+        self.reached = threading.Event()
+        self.go_on = threading.Event()
+        self.errors: list[BaseException] = []
+        self.thread = threading.Thread(target=self._run, args=(index, docs))
 
-    rebuild = threading.Thread(target=index.rebuild, args=(slow_docs(),))
-    rebuild.start()
-    started.wait()
-    index.write([work("deposited-meanwhile")])
-    rebuild.join()
-    assert "deposited-meanwhile" in index.versions()
-    assert index.doc_count() == 6
+    def _docs(self, docs: list[WorkDocument]) -> Iterator[WorkDocument]:
+        yield docs[0]
+        self.reached.set()
+        assert self.go_on.wait(60), "the test never let the rebuild go on"
+        yield from docs[1:]
+
+    def _run(self, index: SearchIndex, docs: list[WorkDocument]) -> None:
+        try:
+            index.rebuild(self._docs(docs))
+        except BaseException as error:  # reported by finish()
+            self.errors.append(error)
+
+    def __enter__(self) -> PausedRebuild:
+        self.thread.start()
+        assert self.reached.wait(60)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.go_on.set()
+        self.thread.join(60)
+        assert not self.thread.is_alive() and self.errors == []
+
+
+def _writes_without_waiting(index: SearchIndex, docs=(), delete_ids=()) -> None:
+    """Write from another thread and require it done while the rebuild is still paused."""
+    writer = threading.Thread(target=index.write, args=(list(docs), list(delete_ids)))
+    writer.start()
+    writer.join(30)
+    assert not writer.is_alive(), "the write waited for the rebuild"
+
+
+def test_a_write_during_a_rebuild_waits_for_nothing_and_lands_in_the_new_index(
+    index: SearchIndex,
+) -> None:
+    index.write([work("old")])
+    with PausedRebuild(index, [work(f"r{n}") for n in range(5)]) as rebuild:
+        _writes_without_waiting(index, [work("deposited-meanwhile")])
+        assert set(index.versions()) == {"old", "deposited-meanwhile"}  # the old generation
+        assert rebuild.thread.is_alive()
+    assert set(index.versions()) == {"deposited-meanwhile", *(f"r{n}" for n in range(5))}
+
+
+def test_the_last_change_made_during_a_rebuild_wins(index: SearchIndex) -> None:
+    rebuilt = [work("kept"), work("updated"), work("deleted"), work("twice")]
+    with PausedRebuild(index, rebuilt):
+        _writes_without_waiting(index, [work("updated", "v2"), work("twice", "v2")])
+        _writes_without_waiting(index, delete_ids=["deleted", "twice"])
+        _writes_without_waiting(index, [work("twice", "v3")])
+    assert index.versions() == {"kept": "v1", "updated": "v2", "twice": "v3"}
+
+
+def test_one_rebuild_at_a_time(index: SearchIndex) -> None:
+    with PausedRebuild(index, [work("a"), work("b")]):
+        with pytest.raises(RebuildRunningError):
+            index.rebuild([work("c")])
+    assert set(index.versions()) == {"a", "b"}
+
+
+def test_a_failed_rebuild_stops_journaling(index: SearchIndex) -> None:
+    def broken() -> Iterator[WorkDocument]:
+        yield work("new")
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError):
+        index.rebuild(broken())
+    index.write([work("after")])
+    assert not (index.root / journal.JOURNAL).exists()
+    assert set(index.versions()) == {"after"}
+
+
+def test_the_journal_of_a_dead_rebuild_is_discarded(index: SearchIndex) -> None:
+    (index.root / journal.JOURNAL).write_bytes(b"")  # as a killed rebuild leaves it
+    index.write([work("a")])
+    assert not (index.root / journal.JOURNAL).exists()
+    assert set(index.versions()) == {"a"}
 
 
 def test_search_package_imports_nothing_from_the_app() -> None:
@@ -198,8 +269,33 @@ def test_cached_filters_and_facets_follow_writes_and_deletions(
 
     index.write([faculty_work("a", "law", "open"), faculty_work("b", "law", "open")])
     assert found(anyone) == ({"a", "b"}, {"law": 2})
-    index.delete(["a"])
+    index.write([], delete_ids=["a"])
     assert found(anyone) == ({"b"}, {"law": 1})
     index.write([faculty_work("b", "economics", "confidential"), faculty_work("c", "law", "open")])
     assert found(anyone) == ({"c"}, {"law": 1})
     assert found(staff) == ({"b", "c"}, {"law": 1, "economics": 1})
+
+
+def test_the_access_module_imports_without_the_engine() -> None:
+    """``search`` gives its plain dataclasses without loading Whoosh (nor numpy)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, repo_app.access, search\n"
+        "assert search.Scope is repo_app.access.Scope\n"
+        "loaded = [m for m in sys.modules if m.split('.')[0] in ('whoosh', 'numpy')]\n"
+        "assert not loaded, loaded\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_caches_take_their_budget_from_the_index(tmp_path: Path) -> None:
+    from search import caching
+
+    try:
+        SearchIndex(tmp_path / "small", cache_mb=16)
+        assert sum(cache.limit for cache in caching._caches) == int(16 * 1.625 * 2**20)
+    finally:
+        caching.set_budget(caching.DEFAULT_CACHE_MB)
