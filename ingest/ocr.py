@@ -143,6 +143,7 @@ def recognise_page(pdf: Path, index: int, workdir: Path, *, languages: str = DEF
         raise OcrUnavailable("tesseract is not installed")
     chosen = usable_languages(languages)
     deadline = time.monotonic() + timeout
+    Path(workdir).mkdir(parents=True, exist_ok=True)
     base = Path(workdir) / f"page-{index:05d}"
     image = base.with_suffix(".pgm")
     _remove(base, (".pgm", ".txt", ".tsv", ".pdf"))

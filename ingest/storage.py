@@ -12,10 +12,13 @@ because the same bytes always give the same text.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import socket
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -45,6 +48,14 @@ class TooLarge(Exception):
         self.size = size
 
 
+class StoreFull(Exception):
+    """The filesystem refused the bytes (no space, quota, file size limit); nothing was stored."""
+
+
+# errno values that mean "no room for these bytes", not "something is broken".
+NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
 class EmptyFile(Exception):
     """The stream held no bytes; an empty file is never a deposit."""
 
@@ -59,9 +70,24 @@ class FileStore:
         self.tmp = self.root / "tmp"
 
     def init(self) -> None:
-        """Create the directories; safe to call again."""
+        """Create the directories and sweep what dead writers left; safe to call again."""
         for folder in (self.objects, self.texts, self.tmp):
             folder.mkdir(parents=True, exist_ok=True)
+        self.sweep_abandoned()
+
+    def sweep_abandoned(self) -> int:
+        """Delete temporary files whose writer died (``kill -9``, a crash); returns how many.
+
+        A temporary file is named after its writer's host and process id, so a
+        file of a live writer, or of another host sharing the store, is kept.
+        """
+        swept = 0
+        for candidate in self.tmp.glob("*-*-*-*"):
+            _kind, host, pid, _rest = candidate.name.split("-", 3)
+            if host == _HOST and pid.isdigit() and not _alive(int(pid)):
+                candidate.unlink(missing_ok=True)
+                swept += 1
+        return swept
 
     def path(self, sha256: str) -> Path:
         """Where the object lives; ``ValueError`` unless ``sha256`` is a real checksum."""
@@ -76,10 +102,10 @@ class FileStore:
         self.init()
         digest = hashlib.sha256()
         size = 0
-        handle, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix="upload-")
+        handle, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix=_temp_prefix("upload"))
         tmp = Path(tmp_name)
         try:
-            with os.fdopen(handle, "wb") as out:
+            with _no_room_is_store_full(), os.fdopen(handle, "wb") as out:
                 for chunk in iter_chunks(stream):
                     size += len(chunk)
                     if max_bytes is not None and size > max_bytes:
@@ -91,9 +117,11 @@ class FileStore:
                 out.flush()
                 os.fsync(out.fileno())
             blob = StoredBlob(digest.hexdigest(), size)
-            self._move_into_place(tmp, self.path(blob.sha256))
+            with _no_room_is_store_full():
+                self._move_into_place(tmp, self.path(blob.sha256))
             return blob
         finally:
+            # A half-written temporary file never stays, whatever stopped the write.
             tmp.unlink(missing_ok=True)
 
     def put_path(self, path: Path, max_bytes: int | None = None) -> StoredBlob:
@@ -133,7 +161,7 @@ class FileStore:
         """Keep the text extracted from an object, replacing it atomically."""
         self.init()
         target = self.text_path(sha256)
-        handle, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix="text-")
+        handle, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix=_temp_prefix("text"))
         tmp = Path(tmp_name)
         try:
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
@@ -166,6 +194,34 @@ class FileStore:
         os.chmod(tmp, OBJECT_MODE)
         os.replace(tmp, target)
         _fsync_directory(target.parent)
+
+
+_HOST = socket.gethostname().replace("-", "_")
+
+
+def _temp_prefix(kind: str) -> str:
+    """``kind-host-pid-``: whose temporary file this is, for ``sweep_abandoned``."""
+    return f"{kind}-{_HOST}-{os.getpid()}-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextmanager
+def _no_room_is_store_full() -> Iterator[None]:
+    try:
+        yield
+    except OSError as error:
+        if error.errno in NO_ROOM:
+            raise StoreFull(os.strerror(error.errno)) from error
+        raise
 
 
 def _fsync_directory(folder: Path) -> None:

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, ScriptInfo
 
 from repo_app import commands
+from repo_app.commands.common import fail
 
 
 def _create_app() -> Flask:
     from repo_app import create_app
 
     return create_app()
+
+
+# Commands that make the data directory, or need none.
+NEEDS_NO_DATA = {"init", "demo", "shell", "routes"}
 
 
 class RepoGroup(FlaskGroup):
@@ -23,6 +28,21 @@ class RepoGroup(FlaskGroup):
     importing every view, service, numpy and Whoosh just to print a menu.
     A command still gets the app when it runs (``with_appcontext``).
     """
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        """Before any command that needs a prepared data directory, check that it is one."""
+        name, command, rest = super().resolve_command(ctx, args)
+        if name not in NEEDS_NO_DATA and not ctx.resilient_parsing and "--help" not in rest:
+            from repo_app import readiness
+            from repo_app.config import ConfigError
+
+            try:
+                problem = readiness.problem(ctx.ensure_object(ScriptInfo).load_app())
+            except ConfigError as exc:
+                problem = str(exc)
+            if problem:
+                fail(problem)
+        return name, command, rest
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         self._load_plugin_commands()

@@ -14,6 +14,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 # The languages the site speaks (Vietnamese first: the default for everyone).
@@ -42,6 +43,29 @@ def _secret_key(data_dir: Path) -> str:
     return key
 
 
+PRODUCTION = "production"
+# A signing key shorter than this many bytes of randomness can be searched; 32 is what
+# ``secrets.token_urlsafe(32)`` (43 characters) and ``secrets.token_hex(32)`` give.
+MIN_SECRET_BYTES = 32
+HSTS_SECONDS = 365 * 86400
+
+
+class ConfigError(Exception):
+    """A setting that must be fixed before the site may start; the message says how."""
+
+
+def secret_strength(key: str) -> int:
+    """Roughly how many random bytes ``key`` carries: hex gives 4 bits a character,
+    base64 6, anything else at most 8; a key of few distinct characters carries little."""
+    if len(set(key)) < 12:
+        return 0
+    if all(c in "0123456789abcdefABCDEF" for c in key):
+        return len(key) // 2
+    if all(c.isalnum() or c in "-_+/=" for c in key):
+        return len(key.rstrip("=")) * 6 // 8
+    return len(key)
+
+
 def _limit_storage(env: Mapping[str, str], data_dir: Path) -> str:
     """Rate-limit counters: the queue's Redis when there is one (many hosts), else a SQLite
     file in the data directory that every process on this host shares."""
@@ -55,10 +79,24 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Build the Flask config mapping from ``REPO_*`` variables."""
     env = os.environ if env is None else env
     data_dir = Path(env.get("REPO_DATA_DIR", "instance")).resolve()
+    production = env.get("REPO_ENV", "development") == PRODUCTION
     return {
         "DATA_DIR": data_dir,
         "DATABASE_URL": env.get("REPO_DATABASE_URL", f"sqlite:///{data_dir / 'repo.sqlite3'}"),
-        "SECRET_KEY": env.get("REPO_SECRET_KEY") or _secret_key(data_dir),
+        # Seconds a SQLite writer waits for another before the request answers 503.
+        "DB_BUSY_TIMEOUT": float(env.get("REPO_DB_BUSY_TIMEOUT", "30")),
+        "ENV_NAME": PRODUCTION if production else "development",
+        # In production the key must be configured: a key in the data directory would be
+        # copied with every backup of it. Elsewhere one is made and kept there.
+        "SECRET_KEY": env.get("REPO_SECRET_KEY") or ("" if production else _secret_key(data_dir)),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        # Hosts answered besides REPO_BASE_URL's, in production (e.g. the address a monitor uses).
+        "ALLOWED_HOSTS": [h.strip() for h in env.get("REPO_ALLOWED_HOSTS", "").split(",")
+                          if h.strip()],
         "CAMPUS_NETWORKS": parse_networks(env.get("REPO_CAMPUS_NETWORKS", "")),
         "READING_ROOM_NETWORKS": parse_networks(env.get("REPO_READING_ROOM_NETWORKS", "")),
         "TRUSTED_PROXIES": parse_networks(env.get("REPO_TRUSTED_PROXIES", "")),
@@ -112,9 +150,31 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # notation; how long a login lasts; where the counters live (rate_limits.py).
         "LOGIN_LIMIT_ACCOUNT": env.get("REPO_LOGIN_LIMIT_ACCOUNT", "5 per minute; 20 per hour"),
         "LOGIN_LIMIT_ADDRESS": env.get("REPO_LOGIN_LIMIT_ADDRESS", "30 per minute; 300 per hour"),
+        "RESET_LIMIT": env.get("REPO_RESET_LIMIT", "5 per hour"),
         "SESSION_HOURS": float(env.get("REPO_SESSION_HOURS", "12")),
         "RATE_LIMIT_STORAGE": _limit_storage(env, data_dir),
         "RATE_LIMIT_PREFIX": env.get("REPO_RATE_LIMIT_PREFIX", "repo-limits"),
         # werkzeug's method string; tests use a cheap one, production keeps scrypt.
         "PASSWORD_HASH_METHOD": env.get("REPO_PASSWORD_HASH_METHOD", "scrypt"),
     }
+
+
+def apply_environment(config: dict[str, Any]) -> None:
+    """Production settings derived from the others, or a ``ConfigError`` saying what to fix.
+
+    Called once the configuration is complete (after a test's overrides).
+    """
+    if config["ENV_NAME"] != PRODUCTION:
+        return
+    key = config.get("SECRET_KEY") or ""
+    if secret_strength(key) < MIN_SECRET_BYTES:
+        raise ConfigError(
+            "REPO_SECRET_KEY is missing or too weak for production: it needs at least "
+            f"{MIN_SECRET_BYTES} random bytes, e.g. the output of "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'")
+    base_host = urlsplit(config["BASE_URL"]).netloc
+    if not base_host:
+        raise ConfigError("REPO_BASE_URL must be the site's full address, e.g. https://thuvien.example.edu.vn")
+    # Flask answers 400 to any other Host header, so no forged host reaches a page.
+    config["TRUSTED_HOSTS"] = [base_host.split("@")[-1], *config["ALLOWED_HOSTS"]]
+    config["HSTS_SECONDS"] = HSTS_SECONDS if config["BASE_URL"].startswith("https://") else 0

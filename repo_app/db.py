@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 from flask import Flask, current_app, g
@@ -32,26 +33,31 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def make_engine(url: str) -> Engine:
-    """Create the engine; SQLite gets WAL and a busy timeout so several workers can share it."""
+def make_engine(url: str, busy_timeout: float = 30.0) -> Engine:
+    """Create the engine; SQLite gets WAL and a busy timeout so several workers can share it.
+
+    ``pool_pre_ping`` on PostgreSQL replaces a connection the server dropped
+    (a restart, a failover) before a request uses it, so the site recovers
+    by itself once the database is back.
+    """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        engine = create_engine(url, connect_args={"timeout": busy_timeout})
+        event.listen(engine, "connect", partial(_sqlite_pragmas, busy_timeout=busy_timeout))
         return engine
     return create_engine(url, pool_pre_ping=True)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection, _record, busy_timeout: float) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
     cursor.close()
 
 
 def init_app(app: Flask) -> None:
     """Attach an engine and session factory to the app and close sessions at teardown."""
-    engine = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(app.config["DATABASE_URL"], app.config["DB_BUSY_TIMEOUT"])
     app.extensions["repo_db"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(_close_session)
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request
+from flask.globals import request_ctx
 from flask_babel import gettext
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 
@@ -54,14 +56,35 @@ def _wants_json() -> bool:
 
 
 STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                405: "method_not_allowed", 413: "too_large", 429: "too_many_requests"}
+                405: "method_not_allowed", 413: "too_large", 429: "too_many_requests",
+                503: "unavailable"}
 
 
 def _render(status: int, message: str, code: str | None = None):
     if _wants_json():
         body = {"error": {"code": code or STATUS_CODES.get(status, "error"), "message": message}}
         return jsonify(body), status
+    if request_ctx.url_adapter is None:
+        # The request was refused before routing (an unknown Host header): the page's
+        # links cannot be built, so the message goes out alone.
+        return Response(message, status=status, mimetype="text/plain")
     return render_template("error.html", status=status, message=message), status
+
+
+RETRY_AFTER_SECONDS = 5
+
+
+def _forget_user() -> None:
+    """Render the error page as for a guest: loading the account would ask the database again."""
+    from flask_login import AnonymousUserMixin
+
+    g._login_user = AnonymousUserMixin()
+
+
+def _with_header(rendered, name: str, value: str):
+    response = make_response(rendered)
+    response.headers[name] = value
+    return response
 
 
 def register(app: Flask) -> None:
@@ -89,6 +112,17 @@ def register(app: Flask) -> None:
         }
         status = exc.code or 500
         return _render(status, messages.get(status, gettext("Something went wrong.")))
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(exc: OperationalError):
+        """The database is down, restarting or (SQLite) locked past the busy timeout: a
+        moment's trouble, told as such; the next request opens a fresh connection."""
+        app.logger.warning("database unavailable on %s: %s", request.path,
+                           str(exc.orig).splitlines()[0] if exc.orig else exc.__class__.__name__)
+        _forget_user()
+        response = _render(503, gettext("The repository's database is busy or unreachable for a "
+                                        "moment. Please try again in a few seconds."), "unavailable")
+        return _with_header(response, "Retry-After", str(RETRY_AFTER_SECONDS))
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

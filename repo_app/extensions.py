@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request, session
+from flask import Flask, current_app, request, session
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
@@ -23,8 +23,6 @@ babel = Babel()
 
 def select_locale() -> str:
     """The reader's choice (cookie, then ?lang=), else Vietnamese."""
-    from flask import current_app
-
     chosen = request.args.get("lang") or request.cookies.get("lang")
     return chosen if chosen in LOCALES else current_app.config["DEFAULT_LOCALE"]
 
@@ -50,13 +48,14 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(app.root_path + "/translations"))
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.after_request(_security_headers)
     templating.init_app(app)
 
 
 def _security_headers(response):
+    if current_app.config.get("HSTS_SECONDS"):
+        response.headers.setdefault("Strict-Transport-Security",
+                                    f"max-age={current_app.config['HSTS_SECONDS']}")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -18,7 +18,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from repo_app.vocab import (
     ACCESS_LABELS,
@@ -44,7 +44,10 @@ def join_list(values: list[str]) -> str:
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED), Email()])
+    # No format check beyond what `repo-app users create` makes: an account on an intranet
+    # domain (admin@thuvien.local) must be able to log in, and a malformed address simply
+    # matches no account ("Wrong e-mail or password", in the page's language).
+    email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED)])
     next = HiddenField()
     submit = SubmitField(_l("Log in"))
@@ -124,3 +127,33 @@ class ActionForm(FlaskForm):
 
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Confirm"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED), Length(max=254)])
+    submit = SubmitField(_l("Send me a link"))
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(REQUIRED)])
+    confirmation = PasswordField(_l("The new password again"), validators=[DataRequired(REQUIRED)])
+    submit = SubmitField(_l("Set the password"))
+
+
+def role_choices() -> list[tuple[str, object]]:
+    return [("reader", _l("Reader")), ("depositor", _l("Depositor")),
+            ("librarian", _l("Librarian")), ("admin", _l("Administrator"))]
+
+
+class AccountForm(FlaskForm):
+    """An administrator creates an account; its owner sets the password from a mailed link."""
+
+    email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED), Length(max=254)])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=role_choices())
+    submit = SubmitField(_l("Create the account"))
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=role_choices())
+    submit = SubmitField(_l("Change the role"))

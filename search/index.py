@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pickle
 import shutil
+import struct
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh.index import EmptyIndexError, Index, open_dir
+from whoosh.index import IndexError as WhooshIndexError
 from whoosh.searching import Searcher
 
 from search import caching, journal, searching
@@ -25,6 +28,10 @@ from search.rebuild import (
 )
 from search.results import Hit, SearchRequest, SearchResults
 from search.writer import WRITER_LIMIT_MB, apply_changes, exclusive_writing
+
+# What Whoosh raises on opening files that are truncated, overwritten or not an index.
+UNREADABLE = (WhooshIndexError, EmptyIndexError, struct.error, EOFError, pickle.UnpicklingError,
+              OSError, ValueError, KeyError)
 
 
 class SearchIndex:
@@ -157,5 +164,11 @@ class SearchIndex:
     def _searcher(self) -> Iterator[Searcher]:
         """A searcher on the current generation, which stays on disk until it closes."""
         with reading_current(self.root) as generation:
-            with self._open(generation).searcher() as searcher:
+            try:
+                opened = self._open(generation).searcher()
+            except UNREADABLE as error:
+                # Damaged files: the same answer as a missing index (a notice; check; reindex).
+                self._opened = None
+                raise IndexMissingError(f"{generation} is unreadable: {error!r}") from error
+            with opened as searcher:
                 yield searcher

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import databases
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -33,18 +34,24 @@ def shared_path(env: str, default: str) -> Path:
 
 
 @pytest.fixture
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """The app on a fresh data directory; its database is SQLite there, or a leased
+    PostgreSQL database when REPO_TEST_DATABASE_URL names a server (tests/databases.py)."""
     monkeypatch.setenv("REPO_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("REPO_CAMPUS_NETWORKS", raising=False)
     monkeypatch.setenv("REPO_CAMPUS_NETWORKS", "10.10.0.0/16")
     monkeypatch.setenv("REPO_READING_ROOM_NETWORKS", "10.20.0.0/24")
-    if "REPO_TEST_DATABASE_URL" in os.environ:
-        monkeypatch.setenv("REPO_DATABASE_URL", os.environ["REPO_TEST_DATABASE_URL"])
-    app = create_app({"TESTING": True, "SERVER_NAME": "repo.test", "EXTRACT_TIMEOUT": 60,
+    url = databases.lease(request)
+    if url:
+        monkeypatch.setenv("REPO_DATABASE_URL", url)
+    app = create_app({"TESTING": True, "SERVER_NAME": "repo.test", "BASE_URL": "http://repo.test",
+                      "EXTRACT_TIMEOUT": 60,
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     with app.app_context():
         initialize(app)
     yield app
+    databases.dispose(app)
 
 
 @pytest.fixture

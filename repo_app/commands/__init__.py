@@ -19,6 +19,7 @@ from repo_app.commands import (
     harvest,
     importing,
     index,
+    serving,
     site,
     tokens,
     users,
@@ -33,6 +34,7 @@ COMMANDS: tuple[click.Command, ...] = (
     *coverage.COMMANDS,
     *harvest.COMMANDS,
     *tokens.COMMANDS,
+    *serving.COMMANDS,
     *exporting.COMMANDS,
     *agency.COMMANDS,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, TypeDecorator
+from sqlalchemy import DateTime, Text, TypeDecorator
 
 
 class UTCDateTime(TypeDecorator):
@@ -26,6 +26,21 @@ class UTCDateTime(TypeDecorator):
 
     def process_result_value(self, value: datetime | None, _dialect) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
+
+
+class FreeText(TypeDecorator):
+    """Text typed by people or read from files, stored without NUL characters.
+
+    PostgreSQL's text types refuse U+0000 (SQLite keeps it), and no title or
+    abstract means one; stripping it here keeps one behaviour on both
+    databases instead of a 500 on one of them.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, _dialect) -> str | None:
+        return None if value is None else value.replace("\x00", "")
 
 
 def utcnow() -> datetime:

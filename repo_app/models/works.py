@@ -8,7 +8,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from repo_app.db import Base
-from repo_app.models.types import UTCDateTime, utcnow
+from repo_app.models.types import FreeText, UTCDateTime, utcnow
 from repo_app.models.users import User
 
 
@@ -37,11 +37,11 @@ class Work(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     identifier: Mapped[str | None] = mapped_column(String(100), unique=True)
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
-    title: Mapped[str] = mapped_column(Text)
-    alt_title: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(FreeText)
+    alt_title: Mapped[str] = mapped_column(FreeText, default="")
     creators: Mapped[list[str]] = mapped_column(JSON, default=list)
     advisors: Mapped[list[str]] = mapped_column(JSON, default=list)
-    abstract: Mapped[str] = mapped_column(Text, default="")
+    abstract: Mapped[str] = mapped_column(FreeText, default="")
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     # The English version of the description, for bilingual records (the fields above
     # are in the work's own ``language``, usually Vietnamese).
@@ -59,8 +59,8 @@ class Work(Base):
     access_level: Mapped[str] = mapped_column(String(20), default="open")
     embargo_until: Mapped[date | None] = mapped_column(Date)
     access_after_embargo: Mapped[str] = mapped_column(String(20), default="open")
-    embargo_reason: Mapped[str] = mapped_column(Text, default="")
-    review_comment: Mapped[str] = mapped_column(Text, default="")
+    embargo_reason: Mapped[str] = mapped_column(FreeText, default="")
+    review_comment: Mapped[str] = mapped_column(FreeText, default="")
     depositor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

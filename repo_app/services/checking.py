@@ -20,11 +20,13 @@ from repo_app import resources
 from repo_app.models import File, HarvestedRecord, Work
 from repo_app.services import document_ids, files, indexing
 from repo_app.vocab import SEARCHABLE_EXTRACTION, WorkStatus
+from search.errors import IndexMissingError
 
 
 @dataclass
 class Problem:
-    # missing_file, altered_file, missing_text, index_format, index_missing, index_stale, index_extra
+    # missing_file, altered_file, missing_text, index_unreadable, index_format, index_missing,
+    # index_stale, index_extra
     kind: str
     work_id: int | None
     detail: str
@@ -77,16 +79,18 @@ def _check_index(db: Session, report: CheckReport, repair: bool) -> None:
     Local works and harvested records alike; what is repaired is queued for
     the index writer like any other change, never written here.
     """
-    outdated = resources.index().outdated()
+    try:
+        outdated = resources.index().outdated()
+        indexed = resources.index().versions() if outdated is None else {}
+    except IndexMissingError as error:
+        # Deleted or damaged: nothing can be compared, and search answers with a notice.
+        _rebuild_problem(db, report, repair, Problem(
+            "index_unreadable", None, f"{error}; run `repo-app reindex`"))
+        return
     if outdated is not None:
         # Nothing in it can be compared: its fields mean something else. Rebuild it whole.
-        problem = Problem("index_format", None, outdated)
-        report.problems.append(problem)
-        if repair:
-            indexing.reindex(db)
-            problem.repaired = True
+        _rebuild_problem(db, report, repair, Problem("index_format", None, outdated))
         return
-    indexed = resources.index().versions()
     expected = dict(_expected_documents(db, report))
     for document_id, (version, work_id, label) in expected.items():
         found = indexed.get(document_id)
@@ -97,6 +101,13 @@ def _check_index(db: Session, report: CheckReport, repair: bool) -> None:
         problem = Problem("index_extra", document_ids.local_work_id(document_id),
                           f"{document_id}: in the index but not published")
         _index_problem(db, report, repair, problem, document_id)
+
+
+def _rebuild_problem(db: Session, report: CheckReport, repair: bool, problem: Problem) -> None:
+    report.problems.append(problem)
+    if repair:
+        indexing.reindex(db)
+        problem.repaired = True
 
 
 def _expected_documents(db: Session, report: CheckReport

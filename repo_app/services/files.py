@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ingest.extract import SNIFF_BYTES, Extraction, extract, sniff_media_type
-from ingest.storage import EmptyFile, TooLarge
+from ingest.storage import EmptyFile, StoreFull, TooLarge
 from repo_app import access, resources
 from repo_app.access import Action, Actor
 from repo_app.errors import NotFound, UserError
@@ -84,6 +84,11 @@ def stage(stream: BinaryIO, name: str, *, pdf_only: bool = True) -> StagedFile:
                         name=safe_name(name), limit=limit_mb) from None
     except EmptyFile:
         raise UserError("empty_file", "The file %(name)s is empty.", name=safe_name(name)) from None
+    except StoreFull as error:
+        current_app.logger.error("file store full: %s", error)
+        raise UserError("storage_full", "The repository has no room to store %(name)s now; nothing "
+                        "was saved. Please tell the library.", status=507,
+                        name=safe_name(name)) from None
     return StagedFile(blob.sha256, safe_name(name), blob.size,
                       media_type or "application/octet-stream")
 

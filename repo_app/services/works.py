@@ -205,6 +205,12 @@ def update(db: Session, actor: Actor, work: Work, fields: WorkFields,
     return work
 
 
+def _lock(db: Session, work: Work) -> None:
+    """Re-read the work's row locked until the commit, so of two librarians deciding on it
+    at once the second sees the first's decision (PostgreSQL; SQLite has one writer anyway)."""
+    db.refresh(work, with_for_update=True)
+
+
 def _transition(uow: UnitOfWork, work: Work, status: WorkStatus, reason: str = "") -> None:
     before = work.status
     work.status = status
@@ -231,6 +237,7 @@ def publish(db: Session, actor: Actor, work: Work, settings: AccessSettings | No
     """
     with UnitOfWork(db, actor, drain_index=drain) as uow:
         uow.require(Action.REVIEW, work)
+        _lock(db, work)
         if work.status == WorkStatus.PUBLISHED:
             raise UserError("already_published", "This work is already published.")
         if settings is not None:
@@ -263,6 +270,7 @@ def _close_review(db: Session, actor: Actor, work: Work, status: WorkStatus, why
     """A librarian's move that must say why (``missing`` when it does not)."""
     with UnitOfWork(db, actor) as uow:
         uow.require(Action.REVIEW, work)
+        _lock(db, work)
         if not why.strip():
             raise missing
         if status == WorkStatus.RETURNED:

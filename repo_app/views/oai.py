@@ -20,7 +20,7 @@ csrf.exempt(bp)
 @bp.route("/oai", methods=["GET", "POST"])
 def endpoint() -> Response:
     args = request.values.to_dict(flat=False)
-    base_url = request.base_url
+    base_url = url_for("oai.endpoint", _external=True)  # REPO_BASE_URL, never the Host header
     try:
         parsed = oai_requests.parse_request(args)
     except oai_requests.OaiError as exc:

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, make_response, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 
 from repo_app import db
 from repo_app.actors import current_actor
@@ -50,7 +59,8 @@ def download(work_id: int, file_id: int):
 def set_language(code: str):
     response = make_response(redirect(safe_next(request.args.get("next"))))
     if code in ("vi", "en"):
-        response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax")
+        response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax",
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
 
 

@@ -29,11 +29,12 @@ from helpers import login
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, dict[str, Published]]]:
+def world(tmp_path_factory: pytest.TempPathFactory,
+          request: pytest.FixtureRequest) -> Iterator[tuple[Flask, dict[str, Published]]]:
     """One published work per level (the embargo ends tomorrow), each with its own secrets."""
     root = tmp_path_factory.mktemp("access-world")
     with pytest.MonkeyPatch.context() as monkeypatch:
-        app = make_app(root / "data", monkeypatch)
+        app = make_app(root / "data", monkeypatch, request)
         accounts = make_accounts(app)
         published = {}
         for level in LEVELS:

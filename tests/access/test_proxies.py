@@ -41,16 +41,16 @@ def _site(app: Flask, make_pdf) -> Site:
 
 
 @pytest.fixture
-def direct(tmp_path, monkeypatch, make_pdf) -> Site:
+def direct(tmp_path, monkeypatch, request, make_pdf) -> Site:
     """No proxies configured: the default."""
     monkeypatch.delenv("REPO_TRUSTED_PROXIES", raising=False)
-    return _site(make_app(tmp_path / "direct", monkeypatch), make_pdf)
+    return _site(make_app(tmp_path / "direct", monkeypatch, request), make_pdf)
 
 
 @pytest.fixture
-def proxied(tmp_path, monkeypatch, make_pdf) -> Site:
+def proxied(tmp_path, monkeypatch, request, make_pdf) -> Site:
     monkeypatch.setenv("REPO_TRUSTED_PROXIES", "192.0.2.0/28")
-    return _site(make_app(tmp_path / "proxied", monkeypatch), make_pdf)
+    return _site(make_app(tmp_path / "proxied", monkeypatch, request), make_pdf)
 
 
 @pytest.mark.parametrize("forged", [CAMPUS, f"{CAMPUS}, {CAMPUS}", f"{CAMPUS}, {PROXY}"])

@@ -3,11 +3,11 @@ fixture scope, depositing works, per-file overrides, and clients from a given ne
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import databases
 import pytest
 from conftest import actor_for, make_accounts  # noqa: F401  (tests build their own worlds with it)
 from flask import Flask
@@ -52,14 +52,22 @@ class Published:
     file_ids: list[int] = field(default_factory=list)
 
 
-def make_app(data_dir: Path, monkeypatch: pytest.MonkeyPatch, **config) -> Flask:
-    """The app exactly as the shared ``app`` fixture builds it, for any scope."""
+def make_app(data_dir: Path, monkeypatch: pytest.MonkeyPatch,
+             request: pytest.FixtureRequest | None = None, **config) -> Flask:
+    """The app exactly as the shared ``app`` fixture builds it.
+
+    With ``request``, on a database of its own for that scope (tests/databases.py);
+    without, on whatever ``REPO_DATABASE_URL`` already says (the same database when
+    an app is rebuilt on the ``app`` fixture's data directory), else SQLite there.
+    """
     monkeypatch.setenv("REPO_DATA_DIR", str(data_dir))
     monkeypatch.setenv("REPO_CAMPUS_NETWORKS", "10.10.0.0/16")
     monkeypatch.setenv("REPO_READING_ROOM_NETWORKS", "10.20.0.0/24")
-    if "REPO_TEST_DATABASE_URL" in os.environ:
-        monkeypatch.setenv("REPO_DATABASE_URL", os.environ["REPO_TEST_DATABASE_URL"])
-    app = create_app({"TESTING": True, "SERVER_NAME": "repo.test", "EXTRACT_TIMEOUT": 60,
+    url = databases.lease(request) if request is not None else None
+    if url:
+        monkeypatch.setenv("REPO_DATABASE_URL", url)
+    app = create_app({"TESTING": True, "SERVER_NAME": "repo.test", "BASE_URL": "http://repo.test",
+                      "EXTRACT_TIMEOUT": 60,
                       **config})
     with app.app_context():
         initialize(app)

@@ -70,6 +70,7 @@ def partner(tmp_path: Path) -> Iterator[Partner]:
     with app.app_context():
         initialize(app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"  # as its operator would set it
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

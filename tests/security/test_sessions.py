@@ -134,3 +134,40 @@ def test_tokens_are_listed_without_their_secret_and_revoked_at_once(app, account
 def test_revoking_an_unknown_token_says_so(runner, accounts):
     result = runner.invoke(args=["tokens", "revoke", "999"])
     assert result.exit_code != 0 and "999" in result.output
+
+
+def test_an_administrator_disabling_the_account_ends_its_saved_cookie(app, accounts):
+    librarian = client_from(app, OFF_CAMPUS, "librarian@test.vn")
+    saved = _saved_cookie(librarian)
+    admin = client_from(app, OFF_CAMPUS, "admin@test.vn")
+    token = csrf_token(admin, "/admin/users")
+    done = admin.post(f"/admin/users/{accounts['librarian']}/disable", data={"csrf_token": token})
+    assert done.status_code in (302, 303)
+    assert not _logged_in(_with_cookie(app, saved)) and not _logged_in(librarian)
+
+
+def test_resetting_a_forgotten_password_ends_the_sessions_made_with_the_old_one(app, accounts):
+    import re
+
+    from repo_app.models import Notification
+
+    librarian = client_from(app, OFF_CAMPUS, "librarian@test.vn")
+    anyone = app.test_client()
+    anyone.post("/password/forgot", data={"email": "librarian@test.vn",
+                                          "csrf_token": csrf_token(anyone, "/password/forgot")})
+    with app.app_context(), standalone_session(app) as db:
+        note = db.scalars(select(Notification).order_by(Notification.id.desc())).first()
+    link = re.search(r"https?://\S+", note.body).group(0).removeprefix("http://repo.test")
+    new = "mat-khau-moi-rat-dai"
+    assert anyone.post(link, data={"password": new, "confirmation": new,
+                                   "csrf_token": csrf_token(anyone, link)}).status_code == 302
+    assert not _logged_in(librarian)
+
+
+def test_asking_for_reset_links_is_throttled(app, accounts):
+    app.config["RESET_LIMIT"] = "3 per hour"
+    anyone = app.test_client()
+    codes = [anyone.post("/password/forgot", data={
+        "email": "reader@test.vn", "csrf_token": csrf_token(anyone, "/password/forgot")}).status_code
+        for _ in range(4)]
+    assert codes == [302, 302, 302, 429]
