@@ -8,6 +8,12 @@ crash leaves either the whole object or nothing.
 
 Text extracted from a file is kept beside it, keyed by the same checksum,
 because the same bytes always give the same text.
+
+Uploads wait in a staging area (``staging/<owner>/<sha256>``) until a work
+takes them (``adopt`` moves them into the store by a rename): a form that
+fails validation keeps its uploads for the next try without putting
+anything in the store, each owner's staging is bounded, and what nobody
+adopted is swept after a day (``sweep_staging``).
 """
 
 from __future__ import annotations
@@ -15,9 +21,11 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import socket
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +68,13 @@ class EmptyFile(Exception):
     """The stream held no bytes; an empty file is never a deposit."""
 
 
+class StagingFull(Exception):
+    """The owner's staged uploads already take their quota; nothing was staged."""
+
+
+STAGING_OWNER = re.compile(r"^[a-z0-9_-]{1,40}$")
+
+
 class FileStore:
     """Objects under ``root/objects/ab/cd/<sha256>``, their text under ``root/text``."""
 
@@ -68,10 +83,11 @@ class FileStore:
         self.objects = self.root / "objects"
         self.texts = self.root / "text"
         self.tmp = self.root / "tmp"
+        self.staging = self.root / "staging"
 
     def init(self) -> None:
         """Create the directories and sweep what dead writers left; safe to call again."""
-        for folder in (self.objects, self.texts, self.tmp):
+        for folder in (self.objects, self.texts, self.tmp, self.staging):
             folder.mkdir(parents=True, exist_ok=True)
         self.sweep_abandoned()
 
@@ -99,6 +115,53 @@ class FileStore:
 
     def put_stream(self, stream: BinaryIO, max_bytes: int | None = None) -> StoredBlob:
         """Store a stream, hashing while writing; the same bytes are stored once."""
+        return self._write(stream, max_bytes, self.path)
+
+    def stage_stream(self, stream: BinaryIO, owner: str, max_bytes: int | None = None,
+                     quota_bytes: int | None = None) -> StoredBlob:
+        """Keep an upload in ``owner``'s staging area (not the store) until a work adopts it."""
+        if quota_bytes is not None and self.staged_bytes(owner) >= quota_bytes:
+            raise StagingFull(owner)
+        blob = self._write(stream, max_bytes, lambda sha256: self.staged_path(owner, sha256))
+        os.utime(self.staged_path(owner, blob.sha256))  # staged again: its day starts again
+        return blob
+
+    def staged_path(self, owner: str, sha256: str) -> Path:
+        if not STAGING_OWNER.match(owner) or not is_sha256(sha256):
+            raise ValueError("not a staging owner and checksum")
+        return self.staging / owner / sha256
+
+    def staged_bytes(self, owner: str) -> int:
+        folder = self.staging / owner
+        return sum(p.stat().st_size for p in folder.iterdir()) if folder.is_dir() else 0
+
+    def adopt(self, owner: str, sha256: str) -> None:
+        """Move a staged upload into the store (a rename); nothing to do if it is there already."""
+        staged = self.staged_path(owner, sha256)
+        target = self.path(sha256)
+        if target.is_file():
+            staged.unlink(missing_ok=True)
+            return
+        if not staged.is_file():
+            raise FileNotFoundError(f"staged upload {sha256} is gone")
+        with _no_room_is_store_full():
+            self._move_into_place(staged, target)
+
+    def sweep_staging(self, older_than_seconds: float) -> int:
+        """Remove staged uploads nobody adopted within ``older_than_seconds``; say how many."""
+        if not self.staging.is_dir():
+            return 0
+        cutoff = time.time() - older_than_seconds
+        removed = 0
+        for staged in self.staging.glob("*/*"):
+            if staged.is_file() and staged.stat().st_mtime < cutoff:
+                staged.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+    def _write(self, stream: BinaryIO, max_bytes: int | None,
+               destination: Callable[[str], Path]) -> StoredBlob:
+        """Hash ``stream`` into a temporary file, then rename it to ``destination(sha256)``."""
         self.init()
         digest = hashlib.sha256()
         size = 0
@@ -118,7 +181,7 @@ class FileStore:
                 os.fsync(out.fileno())
             blob = StoredBlob(digest.hexdigest(), size)
             with _no_room_is_store_full():
-                self._move_into_place(tmp, self.path(blob.sha256))
+                self._move_into_place(tmp, destination(blob.sha256))
             return blob
         finally:
             # A half-written temporary file never stays, whatever stopped the write.

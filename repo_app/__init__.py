@@ -44,7 +44,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     config.apply_environment(app.config)
-    app.config["MAX_CONTENT_LENGTH"] = (app.config["MAX_UPLOAD_MB"] * 4 + 10) * 1024 * 1024
+    # One file at the upload limit and the form around it: a request cannot carry more.
+    app.config["MAX_CONTENT_LENGTH"] = (app.config["MAX_UPLOAD_MB"] + 16) * 1024 * 1024
     extensions.init_app(app)
     db.init_app(app)
     resources.init_app(app)

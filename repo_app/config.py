@@ -105,6 +105,8 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "IDENTIFIER_PREFIX": env.get("REPO_IDENTIFIER_PREFIX", "vnir"),
         "BASE_URL": env.get("REPO_BASE_URL", "http://127.0.0.1:5000"),
         "MAX_UPLOAD_MB": int(env.get("REPO_MAX_UPLOAD_MB", "200")),
+        # Uploads an account may have waiting in staging (kept a day) before a work takes them.
+        "STAGING_QUOTA_MB": int(env.get("REPO_STAGING_QUOTA_MB", "1024")),
         "EXTRACT_TIMEOUT": float(env.get("REPO_EXTRACT_TIMEOUT", "120")),
         "EXTRACT_MEMORY_MB": int(env.get("REPO_EXTRACT_MEMORY_MB", "2048")),
         # Search memory per process: the caches' budget (they take up to 1.625 times it),

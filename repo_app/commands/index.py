@@ -37,7 +37,8 @@ def reindex_command(procs: int) -> None:
 
 
 @click.command("check")
-@click.option("--repair", is_flag=True, help="Re-extract and re-index what can be repaired.")
+@click.option("--repair", is_flag=True,
+              help="Re-extract and re-index what can be repaired; remove day-old orphan files.")
 @with_appcontext
 def check_command(repair: bool) -> None:
     """Fixity of stored files and consistency of the index with the database."""
@@ -54,4 +55,15 @@ def check_command(repair: bool) -> None:
         sys.exit(1)
 
 
-COMMANDS = (reindex_command, check_command)
+@click.command("sweep")
+@with_appcontext
+def sweep_command() -> None:
+    """Remove uploads no work took within a day and trim the reader's page cache."""
+    from repo_app.services import sweeping
+
+    swept = sweeping.sweep()
+    click.echo(f"Removed {swept.staged_files} abandoned uploads and "
+               f"{swept.cached_pages} cached reader pages")
+
+
+COMMANDS = (reindex_command, check_command, sweep_command)

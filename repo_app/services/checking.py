@@ -10,22 +10,27 @@ a missing or altered file cannot be repaired from here and stays reported.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from repo_app import resources
+from repo_app.db import Base
 from repo_app.models import File, HarvestedRecord, Work
 from repo_app.services import document_ids, files, indexing
 from repo_app.vocab import SEARCHABLE_EXTRACTION, WorkStatus
 from search.errors import IndexMissingError
 
+ORPHAN_GRACE = timedelta(days=1)
+
 
 @dataclass
 class Problem:
-    # missing_file, altered_file, missing_text, index_unreadable, index_format, index_missing,
+    # missing_file, altered_file, missing_text, orphan_file, index_unreadable, index_format, index_missing,
     # index_stale, index_extra
     kind: str
     work_id: int | None
@@ -47,6 +52,7 @@ class CheckReport:
 def check(db: Session, *, repair: bool = False) -> CheckReport:
     report = CheckReport()
     _check_files(db, report, repair)
+    _check_orphans(db, report, repair)
     _check_index(db, report, repair)
     if repair:
         db.commit()
@@ -71,6 +77,42 @@ def _check_files(db: Session, report: CheckReport, repair: bool) -> None:
                 file.work.touch()
                 indexing.enqueue(db, file.work)
                 problem.repaired = True
+
+
+def referenced_blobs(db: Session) -> set[str]:
+    """Every checksum a row points at: any column named ``sha256`` or ``*_sha256`` of any table
+    (files and their searchable derivatives, OCR text layers, frozen reports, letters…).
+
+    Found from the schema rather than listed, so a table added later that
+    keeps a blob in the store is never taken for garbage.
+    """
+    found: set[str] = set()
+    for table in Base.metadata.sorted_tables:
+        for column in table.columns:
+            if column.name == "sha256" or column.name.endswith("_sha256"):
+                found.update(db.scalars(select(column).where(column.is_not(None))))
+    return found
+
+
+def _check_orphans(db: Session, report: CheckReport, repair: bool) -> None:
+    """Objects in the store no row refers to; ``--repair`` removes those older than a day.
+
+    A day's grace leaves alone an object written a moment before its row
+    commits (an OCR page layer, an upload being attached).
+    """
+    store = resources.store()
+    referenced = referenced_blobs(db)
+    cutoff = time.time() - ORPHAN_GRACE.total_seconds()
+    for sha256 in store.iter_hashes():
+        if sha256 in referenced:
+            continue
+        path = store.path(sha256)
+        problem = Problem("orphan_file", None,
+                          f"{sha256[:12]}… ({path.stat().st_size} bytes) is referenced by no record")
+        report.problems.append(problem)
+        if repair and path.stat().st_mtime < cutoff:
+            store.delete(sha256)
+            problem.repaired = True
 
 
 def _check_index(db: Session, report: CheckReport, repair: bool) -> None:

@@ -1,15 +1,21 @@
 """Uploaded files: storing, checking, extracting and serving them.
 
-A file travels in two steps. ``stage`` stores the bytes under their
-checksum as soon as they arrive, so a form that fails validation loses
-no upload: the form carries a *signed* token for each staged file, which
-no one can forge to attach another person's file. ``attach`` turns a
-staged file into a ``File`` row of a work and extracts its text.
+A file travels in two steps. ``stage`` checks the upload (a PDF, not empty,
+not over ``REPO_MAX_UPLOAD_MB``, the uploader's staging quota not used up)
+and keeps it in the uploader's staging area, outside the store, so a form
+that fails validation loses no upload and puts nothing in the store: the
+form carries a *signed* token for each staged file, which no one can forge
+to attach another person's file. ``attach`` moves a staged file into the
+store and makes it a ``File`` row of a work. Staged files no work took are
+swept after a day (``sweep_staged``).
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass
+from datetime import timedelta
+from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
@@ -18,13 +24,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ingest.extract import SNIFF_BYTES, Extraction, extract, sniff_media_type
-from ingest.storage import EmptyFile, StoreFull, TooLarge
+from ingest.storage import EmptyFile, StagingFull, StoreFull, TooLarge
 from repo_app import access, resources
 from repo_app.access import Action, Actor
 from repo_app.errors import NotFound, UserError
 from repo_app.models import File, Work
 
 PDF = "application/pdf"
+STAGING_KEPT = timedelta(days=1)
+SELF_SWEEP_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,7 @@ class StagedFile:
     name: str
     size: int
     media_type: str
+    owner: str = "system"  # whose staging area holds it (``staging_owner``)
 
 
 def _serializer(actor: Actor) -> URLSafeSerializer:
@@ -61,7 +70,13 @@ def safe_name(name: str) -> str:
     return (name or "file.pdf")[:200]
 
 
-def stage(stream: BinaryIO, name: str, *, pdf_only: bool = True) -> StagedFile:
+def staging_owner(user_id: int | None) -> str:
+    """The staging area of an account (each has its own quota), or the system's."""
+    return "system" if user_id is None else f"u{int(user_id)}"
+
+
+def stage(stream: BinaryIO, name: str, *, owner: int | None = None,
+          pdf_only: bool = True) -> StagedFile:
     """Check and store one upload; raise a ``UserError`` the form can show next to the field.
 
     The deposit form accepts PDFs only; the batch importer (``pdf_only=False``)
@@ -77,20 +92,48 @@ def stage(stream: BinaryIO, name: str, *, pdf_only: bool = True) -> StagedFile:
         raise UserError("not_pdf", "%(name)s is not a PDF file. Please upload a PDF.",
                         name=safe_name(name))
     limit_mb = current_app.config["MAX_UPLOAD_MB"]
+    _sweep_now_and_then()
+    area = staging_owner(owner)
+    quota = None if owner is None else current_app.config["STAGING_QUOTA_MB"] * 1024 * 1024
     try:
-        blob = resources.store().put_stream(stream, max_bytes=limit_mb * 1024 * 1024)
+        blob = resources.store().stage_stream(stream, area, max_bytes=limit_mb * 1024 * 1024,
+                                              quota_bytes=quota)
     except TooLarge:
         raise UserError("too_large", "%(name)s is larger than the %(limit)s MB limit.",
                         name=safe_name(name), limit=limit_mb) from None
     except EmptyFile:
         raise UserError("empty_file", "The file %(name)s is empty.", name=safe_name(name)) from None
+    except StagingFull:
+        raise UserError("staging_full", "You have %(limit)s MB of uploads waiting to be saved in a "
+                        "work; save or submit a work first, or try again tomorrow.", status=507,
+                        limit=current_app.config["STAGING_QUOTA_MB"]) from None
     except StoreFull as error:
         current_app.logger.error("file store full: %s", error)
         raise UserError("storage_full", "The repository has no room to store %(name)s now; nothing "
                         "was saved. Please tell the library.", status=507,
                         name=safe_name(name)) from None
     return StagedFile(blob.sha256, safe_name(name), blob.size,
-                      media_type or "application/octet-stream")
+                      media_type or "application/octet-stream", area)
+
+
+def staged_path(staged: StagedFile) -> Path:
+    """Where a staged file's bytes are now: its staging area, or the store once adopted."""
+    store = resources.store()
+    waiting = store.staged_path(staged.owner, staged.sha256)
+    return waiting if waiting.is_file() else store.path(staged.sha256)
+
+
+def sweep_staged(older_than: timedelta = STAGING_KEPT) -> int:
+    """Remove uploads that no work took within ``older_than``; say how many."""
+    return resources.store().sweep_staging(older_than.total_seconds())
+
+
+def _sweep_now_and_then() -> None:
+    """Sweep abandoned uploads if this process has not done so in the last hour."""
+    state = current_app.extensions.setdefault("repo_staging_swept", {"at": -SELF_SWEEP_SECONDS})
+    if time.monotonic() - state["at"] >= SELF_SWEEP_SECONDS:
+        state["at"] = time.monotonic()
+        sweep_staged()
 
 
 def check_duplicate(db: Session, actor: Actor, work: Work | None, staged: StagedFile) -> list[int]:
@@ -125,6 +168,7 @@ def attach(db: Session, work: Work, staged: StagedFile, extracted: Extraction | 
     ``extracted`` is a result computed elsewhere (the batch importer's
     workers); without it the extraction runs now.
     """
+    resources.store().adopt(staged.owner, staged.sha256)
     file = File(
         original_name=staged.name,
         media_type=staged.media_type,

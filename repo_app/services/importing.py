@@ -200,7 +200,7 @@ class _ImportRun:
             for staged in pending.staged:
                 if staged.sha256 not in self.handed_out:
                     self.handed_out.add(staged.sha256)
-                    yield staged.sha256, self.store.path(staged.sha256)
+                    yield staged.sha256, files.staged_path(staged)
 
     def _stage(self, row: ManifestRow) -> _PendingRow | None:
         """The row with its files stored, or None (reported) when a previous run imported it."""

@@ -108,7 +108,7 @@ def upload_file(work_id: int):
     if upload is None or not upload.filename:
         raise UserError("file_required", "Attach at least one PDF before submitting.",
                         field="file")
-    staged = files.stage(upload.stream, upload.filename)
+    staged = files.stage(upload.stream, upload.filename, owner=actor.user_id)
     work = works.update(session, actor, work, _current_fields(work), [staged])
     return jsonify(serialize.work_record(actor, work)), 201
 

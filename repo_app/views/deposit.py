@@ -53,7 +53,7 @@ def _stage_uploads(form: WorkForm) -> list[files.StagedFile]:
         if not upload or not upload.filename:
             continue
         try:
-            staged.append(files.stage(upload.stream, upload.filename))
+            staged.append(files.stage(upload.stream, upload.filename, owner=actor.user_id))
         except UserError as exc:
             form.files.errors = [*form.files.errors, exc.translated()]
     unique = list({s.sha256: s for s in staged}.values())
