@@ -73,17 +73,21 @@ def _tiled_mask(size: tuple[int, int], stamp: str, font_path: str | None,
     width, height = size
     font = _font(font_path, max(20, width // 34))
     side = int((width ** 2 + height ** 2) ** 0.5) + 2
-    canvas = Image.new("L", (side, side), 0)
-    draw = ImageDraw.Draw(canvas)
     text = f"{stamp}   ·   "
-    left, top, right, bottom = draw.textbbox((0, 0), text, font=font, stroke_width=1)
-    line_step = (bottom - top) * 3
-    x_phase, y_phase = rng.randrange(right - left), rng.randrange(line_step)
+    probe = ImageDraw.Draw(Image.new("L", (1, 1)))
+    left, top, right, bottom = probe.textbbox((0, 0), text, font=font, stroke_width=1)
+    step, line_height = right - left, bottom - top
+    # One line of the repeated stamp, drawn once and pasted at each row's offset.
+    line = Image.new("L", (side + 2 * step, line_height + 4), 0)
+    draw = ImageDraw.Draw(line)
+    for x in range(0, line.width, step):
+        draw.text((x - left, 2 - top), text, font=font, fill=255, stroke_width=1, stroke_fill=255)
+    canvas = Image.new("L", (side, side), 0)
+    line_step = line_height * 3
+    x_phase, y_phase = rng.randrange(step), rng.randrange(line_step)
     for row, y in enumerate(range(y_phase - line_step, side, line_step)):
-        x = -x_phase - (row % 2) * (right - left) // 2
-        while x < side:
-            draw.text((x, y), text, font=font, fill=255, stroke_width=1, stroke_fill=255)
-            x += right - left
+        shift = x_phase + (row % 2) * step // 2
+        canvas.paste(line.crop((shift, 0, shift + side, line.height)), (0, y))
     turned = canvas.rotate(rng.uniform(25, 40), resample=Image.Resampling.NEAREST)
     offset_x, offset_y = (side - width) // 2, (side - height) // 2
     return turned.crop((offset_x, offset_y, offset_x + width, offset_y + height))
