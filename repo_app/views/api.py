@@ -7,7 +7,6 @@ from flask import Blueprint, jsonify, request
 from repo_app import db, serialize
 from repo_app.actors import current_actor
 from repo_app.errors import UserError
-from repo_app.routing import parse_id
 from repo_app.services import searching, works
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -21,7 +20,7 @@ def search():
         raise UserError("query_too_long", "The query is longer than %(n)s characters.",
                         n=searching.MAX_QUERY_CHARS)
     page = (args.get("page") or ["1"])[0]
-    if parse_id(page) is None:
+    if not (page.isascii() and page.isdigit()) or int(page) < 1:
         raise UserError("bad_page", "The page must be a positive whole number.")
     results = searching.search(db.session(), current_actor(), searching.build_request(args))
     return jsonify(serialize.search_results(results))

@@ -18,7 +18,6 @@ from repo_app.access import Actor
 from repo_app.actors import current_actor
 from repo_app.errors import UserError
 from repo_app.extensions import csrf
-from repo_app.routing import parse_id
 from repo_app.services import api_tokens, files, searching, works
 from repo_app.views.openapi import openapi_document
 
@@ -45,7 +44,7 @@ def token_actor(scope: str = api_tokens.DEPOSIT) -> Actor:
 @bp.get("/works")
 def list_works():
     page = request.args.get("page", "1")
-    if parse_id(page) is None:
+    if not (page.isascii() and page.isdigit()) or int(page) < 1:  # past the end: empty
         raise UserError("bad_page", "The page must be a positive whole number.")
     req = searching.build_request({"sort": ["newest"], "page": [page], "source": ["local"]})
     results = searching.search(db.session(), current_actor(), req)
