@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from repo_app import resources
 from repo_app.db import Base
 from repo_app.models import File, HarvestedRecord, Work
-from repo_app.services import document_ids, files, indexing
+from repo_app.services import document_ids, indexing, text_jobs
 from repo_app.vocab import SEARCHABLE_EXTRACTION, WorkStatus
 from search.errors import IndexMissingError
 
@@ -73,9 +73,8 @@ def _check_files(db: Session, report: CheckReport, repair: bool) -> None:
             problem = Problem("missing_text", file.work_id, file.original_name)
             report.problems.append(problem)
             if repair:
-                files.run_extraction(file)
+                text_jobs.start_over(db, file)
                 file.work.touch()
-                indexing.enqueue(db, file.work)
                 problem.repaired = True
 
 
