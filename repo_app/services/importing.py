@@ -22,15 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ingest.batch import ManifestRow, read_manifest
 from repo_app.access import Actor
 from repo_app.errors import UserError
-from repo_app.models import File, Work
+from repo_app.models import File, Job, Work
 from repo_app.models.types import utcnow
-from repo_app.services import files, holdings, indexing, works
+from repo_app.services import files, holdings, indexing, text_jobs, works
 from repo_app.spreadsheet import csv_writer
 from repo_app.vocab import AccessLevel, WorkType
 
@@ -141,8 +141,23 @@ def _import_row(db: Session, actor: Actor, row: ManifestRow, report: ImportRepor
     if existing is not None:
         report.skipped += 1
         report.outcomes.append(Outcome(row.line, "", "skipped", "already imported", existing.id))
+        _adopt(db, existing, report.batch)
         return
     _write_work(db, actor, row, staged, report)
+
+
+def _adopt(db: Session, work: Work, batch: str) -> None:
+    """A re-run waits for the text of works an interrupted run wrote but did not finish:
+    their outstanding jobs join this run's batch, and a file whose job is lost is queued again."""
+    for file in work.files:
+        if file.extraction_status not in ("pending", "queued", "running"):
+            continue
+        moved = db.execute(update(Job).where(Job.file_id == file.id,
+                                             Job.state.in_(("queued", "running")))
+                           .values(batch=batch)).rowcount
+        if not moved:
+            text_jobs.queue_text(db, file, batch=batch)
+    db.commit()
 
 
 def _stage_files(row: ManifestRow, report: ImportReport) -> list[files.StagedFile]:
