@@ -29,6 +29,7 @@ from ingest import ocr
 from ingest.extract import Extraction, complete_with_ocr, extract
 from ingest.searchable_pdf import DerivativeFailed, build
 from repo_app import resources
+from repo_app.db import after_commit, standalone_session
 from repo_app.models import File, Job, OcrPage
 from repo_app.services import indexing, jobs
 
@@ -50,7 +51,9 @@ def queue_text(db: Session, file: File, *, batch: str = "") -> Job:
 
 def start_over(db: Session, file: File) -> Job:
     """Extract and recognise the file again from nothing (a librarian's re-extraction)."""
-    for row in db.scalars(select(OcrPage).where(OcrPage.file_id == file.id)):
+    rows = list(db.scalars(select(OcrPage).where(OcrPage.file_id == file.id)))
+    _forget_after_commit(db, [r.text_pdf_sha256 for r in rows] + [file.derivative_sha256])
+    for row in rows:
         db.delete(row)
     file.derivative_sha256, file.derivative_size, file.derivative_pdfa = None, None, False
     return queue_text(db, file)
@@ -247,12 +250,12 @@ def run_ocr_finish(db: Session, job: Job) -> None:
                                failed=any(r.review == REVIEW_FAILED for r in rows))
     save_extraction(file, result)
     file.pages_done = file.pages or 0
-    _attach_derivative(file, rows)
+    _attach_derivative(db, file, rows)
     queue_index(db, file)
     jobs.finish(db, job)
 
 
-def _attach_derivative(file: File, rows: list[OcrPage]) -> None:
+def _attach_derivative(db: Session, file: File, rows: list[OcrPage]) -> None:
     """The scan with its pages' invisible text: the copy downloads and the reader serve."""
     store = resources.store()
     layers = {r.page: store.path(r.text_pdf_sha256) for r in rows if r.text_pdf_sha256}
@@ -265,5 +268,29 @@ def _attach_derivative(file: File, rows: list[OcrPage]) -> None:
             file.extraction_message += f" {error}"
             return
         blob = store.put_path(made.path)
+    if file.derivative_sha256 != blob.sha256:
+        _forget_after_commit(db, [file.derivative_sha256])
     file.derivative_sha256, file.derivative_size, file.derivative_pdfa = (
         blob.sha256, blob.size, made.pdfa)
+
+
+def _forget_after_commit(db: Session, shas: list[str | None]) -> None:
+    """Delete replaced blobs (an old searchable copy, old page layers) once the change that
+    replaced them commits, unless some row still refers to the same bytes."""
+    app = current_app._get_current_object()
+    wanted = {sha for sha in shas if sha}
+
+    def forget() -> None:
+        with app.app_context(), standalone_session(app) as fresh:
+            for sha in wanted - blobs_in_use(fresh, wanted):
+                resources.store().delete(sha)
+    if wanted:
+        after_commit(db, forget)
+
+
+def blobs_in_use(db: Session, shas: set[str]) -> set[str]:
+    """Which of ``shas`` a file, a searchable copy or a page layer still refers to."""
+    used: set[str] = set()
+    for column in (File.sha256, File.derivative_sha256, OcrPage.text_pdf_sha256):
+        used.update(db.scalars(select(column).where(column.in_(shas))))
+    return used
