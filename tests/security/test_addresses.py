@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask.testing import FlaskClient
 from access.world import OFF_CAMPUS
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from helpers import csrf_token, login
