@@ -98,10 +98,8 @@ def display_name(identity: Identity, url: str) -> str:
     for our own works), our institution's name or our host is shown with its
     own host added, so no spelling makes a partner's records look like ours.
     """
-    name = " ".join(_visible(identity.name).split())[:250]
     host = urlsplit(url).hostname or url
-    if not name:
-        return host
+    name = " ".join(_visible(identity.name).split())[:250] or host
     ours = [LOCAL_SOURCE, current_app.config["INSTITUTION_NAME"],
             current_app.config.get("INSTITUTION_NAME_EN", ""),
             urlsplit(current_app.config["BASE_URL"]).hostname or ""]
