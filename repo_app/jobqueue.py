@@ -121,10 +121,11 @@ def start_worker(concurrency: int, *, quiet: bool = True) -> subprocess.Popen[by
 
 
 def stop_worker(process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
-    """Ask a worker child to finish its current jobs and stop; kill it if it will not."""
+    """Ask a worker child to finish its current jobs and stop (Huey's graceful SIGINT);
+    kill it if it will not."""
     if process.poll() is not None:
         return
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(signal.SIGINT)
     try:
         process.wait(timeout)
     except subprocess.TimeoutExpired:
