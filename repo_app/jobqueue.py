@@ -58,8 +58,8 @@ def _make(app: Flask) -> Huey:
     return huey
 
 
-def send(app: Flask, job_id: int) -> None:
-    """Put ``run_job(job_id)`` on the queue (or run it now in eager mode)."""
+def send(app: Flask, job_id: int, delay: int = 0) -> None:
+    """Put ``run_job(job_id)`` on the queue, due in ``delay`` seconds (eager mode: run it now)."""
     if app.config["JOBS_EAGER"]:
         from repo_app.services import jobs
 
@@ -67,7 +67,11 @@ def send(app: Flask, job_id: int) -> None:
         jobs.run(app, job_id)
         return
     queue(app)
-    app.extensions["repo_run_job"](job_id)  # a Huey task called is a message enqueued
+    task = app.extensions["repo_run_job"]
+    if delay:
+        task.schedule(args=(job_id,), delay=delay)  # Huey's scheduler enqueues it when due
+    else:
+        task(job_id)  # a Huey task called is a message enqueued
 
 
 def _run_job(job_id: int) -> None:

@@ -78,31 +78,36 @@ def worker_name() -> str:
 
 
 def schedule(db: Session, kind_name: str, key: str, *, file_id: int | None = None,
-             batch: str = "", payload: dict[str, Any] | None = None) -> Job:
+             batch: str = "", payload: dict[str, Any] | None = None, delay: int = 0) -> Job:
     """Queue a job in the caller's transaction, or return the outstanding one with ``key``.
 
-    The id is sent to the workers once the caller commits.
+    The id is sent to the workers once the caller commits. ``delay`` seconds
+    let more work join a job while it waits (one index write for many files);
+    jobs run at once where they are queued in eager mode.
     """
     existing = db.scalar(select(Job).where(Job.unique_key == key))
     if existing is not None:
         return existing
+    if current_app.config["JOBS_EAGER"]:
+        delay = 0
     job = Job(kind=kind_name, key=key, unique_key=key, file_id=file_id, batch=batch,
-              payload=payload or {}, state=QUEUED, run_after=utcnow(), worker="", message="")
+              payload=payload or {}, state=QUEUED, run_after=utcnow() + timedelta(seconds=delay),
+              worker="", message="")
     try:
         with db.begin_nested():
             db.add(job)
     except IntegrityError:  # another process queued the same key a moment ago
         return db.scalar(select(Job).where(Job.unique_key == key))
     job_id = job.id
-    after_commit(db, lambda: send(job_id))
+    after_commit(db, lambda: send(job_id, delay))
     return job
 
 
-def send(job_id: int) -> None:
+def send(job_id: int, delay: int = 0) -> None:
     """Tell the workers about a job (or, in eager mode, run it here and now)."""
     from repo_app import jobqueue
 
-    jobqueue.send(current_app._get_current_object(), job_id)
+    jobqueue.send(current_app._get_current_object(), job_id, delay)
 
 
 # --- running ------------------------------------------------------------------------------
