@@ -144,9 +144,10 @@ def main() -> int:
     args = parser.parse_args()
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        mixed = Path(tmp) / "mixed"
-        mixed.mkdir()
-        results["mixed"] = measure("mixed", make_corpus(mixed, args.small, args.large), mixed)
+        if args.small or args.large:
+            mixed = Path(tmp) / "mixed"
+            mixed.mkdir()
+            results["mixed"] = measure("mixed", make_corpus(mixed, args.small, args.large), mixed)
         if args.many:
             many = Path(tmp) / "many"
             many.mkdir()

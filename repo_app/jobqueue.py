@@ -32,7 +32,7 @@ from huey import Huey, RedisHuey, SqliteHuey, crontab
 log = logging.getLogger(__name__)
 
 # The consumer polls an idle queue at most this often (seconds), and backs off to it.
-POLL_MAX_DELAY = 1.0
+POLL_MAX_DELAY = 0.25
 _APP: Flask | None = None  # the app a worker process runs jobs with
 
 

@@ -66,10 +66,15 @@ def _start_worker(workers: int) -> subprocess.Popen[bytes] | None:
 
 
 def _wait(session: Session, batch: str) -> None:
-    """Show the batch's jobs' progress until none is left."""
+    """Show the batch's jobs' progress until none is left, writing the index meanwhile.
+
+    This process has nothing else to do while the workers extract, so it
+    indexes their results as they come (the workers' own index jobs then find
+    little left): with one worker, extraction and indexing use both cores.
+    """
     from tqdm import tqdm
 
-    from repo_app.services import jobs
+    from repo_app.services import indexing, jobs
 
     total = jobs.outstanding(session, batch=batch)
     if total == 0:
@@ -79,7 +84,8 @@ def _wait(session: Session, batch: str) -> None:
             bar.total = max(bar.total, bar.n + left)
             bar.update(max(0, bar.total - left - bar.n))
             session.rollback()  # see other processes' commits on the next count
-            time.sleep(POLL_SECONDS)
+            if not indexing.drain(session):
+                time.sleep(POLL_SECONDS)
         bar.update(bar.total - bar.n)
 
 
