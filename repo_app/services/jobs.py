@@ -35,6 +35,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ingest.storage import process_alive
 from repo_app.db import after_commit, standalone_session
 from repo_app.models import IndexQueueItem, Job
 from repo_app.models.jobs import DONE, FAILED, QUEUED, RUNNING
@@ -253,7 +254,7 @@ def _take_back(db: Session) -> int:
     count = 0
     for job in db.scalars(select(Job).where(Job.state == RUNNING)).all():
         name, _, pid = job.worker.rpartition(":")
-        dead_here = name == host and pid.isdigit() and not _alive(int(pid))
+        dead_here = name == host and pid.isdigit() and not process_alive(int(pid))
         if dead_here or job.heartbeat is None or job.heartbeat < silent:
             job.worker = ""
             if job.attempts >= job.max_attempts:
@@ -275,16 +276,6 @@ def _resend_due(db: Session) -> list[int]:
     query = (select(Job.id).where(Job.state == QUEUED, Job.run_after <= utcnow())
              .order_by(Job.id).limit(RESEND_AT_MOST))
     return list(db.scalars(query))
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 # --- what is outstanding ------------------------------------------------------------------
