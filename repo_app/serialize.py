@@ -42,6 +42,8 @@ def search_results(results) -> dict[str, Any]:
                 "access": hit.access,
                 "snippet": hit.snippet,
                 "url": hit_url(hit, external=True),
+                # "local" for this library's works, else the partner's name (never "local").
+                "source": hit.source,
             }
             for hit in results.hits
         ],
@@ -63,6 +65,9 @@ def file_record(work: Work, rights: pages.FileRights) -> dict[str, Any]:
         "extraction": {
             "status": file.extraction_status,
             "message": file.extraction_message or str(EXTRACTION_LABELS.get(file.extraction_status, "")),
+            # While a background job makes the text: pages read or recognised so far, of all.
+            "pages_done": file.pages_done,
+            "pages": file.pages,
         },
     }
     if rights.download:
