@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ingest.extract import Extraction
+from ingest.outcomes import Extraction
 from repo_app import access, resources
 from repo_app.access import ANONYMOUS, Action, Actor, decide
 from repo_app.errors import LoginRequired, NotFound, UserError
