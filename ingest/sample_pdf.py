@@ -96,3 +96,38 @@ def _render_page(text: str, font_path: Path) -> io.BytesIO:
     image.save(buffer, format="PNG")
     buffer.seek(0)
     return buffer
+
+
+def write_long_pdf(path: Path, page_count: int, *, lines: int = 60) -> Path:
+    """Write a PDF of ``page_count`` full pages of ASCII text in a standard font, in milliseconds.
+
+    Every page shares one content stream, so the file stays small and is
+    written at once whatever its length, while pdfminer still lays out each
+    page anew (about 0.02-0.03 s a page): a file that certainly takes many
+    seconds to read, for time limits.
+    """
+    line = "Nghien cuu khoa hoc ve phat trien kinh te nong thon vung dong bang song Cuu Long."
+    content = ("BT /F1 9 Tf 11 TL 40 800 Td\n" + f"({line}) Tj T*\n" * lines + "ET\n").encode()
+    first_page = 5
+    kids = " ".join(f"{first_page + i} 0 R" for i in range(page_count))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {page_count} >>".encode(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"endstream",
+    ]
+    page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+            b"/Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>")
+    objects += [page] * page_count
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1,
+                                                                             xref)
+    Path(path).write_bytes(bytes(out))
+    return Path(path)

@@ -1,4 +1,4 @@
-"""Fixtures for the ingest package: a fresh file store and a slow real PDF."""
+"""Fixtures for the ingest package: a fresh file store and slow real PDFs."""
 
 from __future__ import annotations
 
@@ -30,6 +30,24 @@ def slow_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from ingest.sample_pdf import write_pdf
 
     return write_pdf(tmp_path_factory.mktemp("slow") / "long-thesis.pdf", [LONG_PARAGRAPH] * 40)
+
+
+# pdfminer lays out a page of this file in 0.02-0.03 s on a quiet machine, so
+# reading all of it takes 20-30 s: many times any timeout a test sets, even on
+# a machine several times faster. Tests only ever let it run into that timeout.
+VERY_SLOW_PAGES = 1000
+
+
+@pytest.fixture(scope="session")
+def very_slow_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real 1,000-page PDF that takes pdfminer many seconds on any machine: for time limits.
+
+    The 80-page ``slow_pdf`` finishes within a second or two on a fast quiet
+    machine, too close to a timeout for a test to rely on its running over.
+    """
+    from ingest.sample_pdf import write_long_pdf
+
+    return write_long_pdf(tmp_path_factory.mktemp("very-slow") / "book.pdf", VERY_SLOW_PAGES)
 
 
 @pytest.fixture(scope="session")

@@ -139,9 +139,9 @@ def test_an_encrypted_pdf_that_opens_without_a_password_is_extracted(tmp_path):
     assert "Công khai cho mọi người" in result.text
 
 
-def test_a_slow_pdf_times_out_and_the_caller_carries_on(slow_pdf, tmp_path):
+def test_a_slow_pdf_times_out_and_the_caller_carries_on(very_slow_pdf, tmp_path):
     started = time.monotonic()
-    result = extract(slow_pdf, timeout=0.05)
+    result = extract(very_slow_pdf, timeout=0.05)
     assert time.monotonic() - started < 30
     assert_consistent(result)
     assert result.status == "timeout"
@@ -281,7 +281,7 @@ def test_a_text_layer_of_undecodable_characters_is_garbled_and_asks_for_ocr(tmp_
     assert result.needs_ocr == (0,)
 
 
-def test_extract_many_yields_every_key_once_with_its_own_limits(tmp_path, slow_pdf):
+def test_extract_many_yields_every_key_once_with_its_own_limits(tmp_path, very_slow_pdf):
     html = tmp_path / "fake.pdf"
     html.write_text("<html></html>")
     zero = tmp_path / "zero.pdf"
@@ -291,10 +291,12 @@ def test_extract_many_yields_every_key_once_with_its_own_limits(tmp_path, slow_p
         ("html", html),
         ("zero", zero),
         ("locked", write_pdf(tmp_path / "l.pdf", ["x"], encrypt_user_password="pw")),
-        ("slow", slow_pdf),
+        ("slow", very_slow_pdf),
         ("vi2", write_pdf(tmp_path / "vi2.pdf", ["Hải Phòng"])),
     ]
-    results = dict(extract_many(items, workers=2, timeout=1.5))
+    # Ample for the one- and two-page files on a loaded machine; a small part
+    # of the time the 1,000-page file needs on a fast quiet one.
+    results = dict(extract_many(items, workers=2, timeout=3))
     assert {key: r.status for key, r in results.items()} == {
         "vi": "ok", "html": "unsupported", "zero": "corrupt", "locked": "encrypted",
         "slow": "timeout", "vi2": "ok",
