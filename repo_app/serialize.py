@@ -42,6 +42,8 @@ def search_results(results) -> dict[str, Any]:
                 "access": hit.access,
                 "snippet": hit.snippet,
                 "url": hit_url(hit, external=True),
+                # "local" for this library's works, else the partner's name (never "local").
+                "source": hit.source,
             }
             for hit in results.hits
         ],

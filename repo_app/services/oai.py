@@ -247,15 +247,16 @@ def metadata_formats(db: Session, identifier: str | None) -> list[tuple[str, str
 
 
 def list_sets(db: Session) -> list[tuple[str, str]]:
-    """Faculties (their Vietnamese names) and types of work that hold a record harvesters see.
+    """Faculties (their Vietnamese names) and types of work that hold a public record now.
 
-    A set is listed only when one of its works is a record (public, or deleted
-    after being public): a faculty with only confidential or unpublished works
-    is not named. An empty list is ``noSetHierarchy`` (the schema wants a set).
+    A set is listed only when one of its works is public under the policy in
+    force today: a faculty with only confidential, unpublished, withdrawn or
+    now-hidden works (a deleted record says nothing but its identifier) is not
+    named. An empty list is ``noSetHierarchy`` (the schema wants a set).
     """
-    stmt = select(*ACCESS_COLUMNS, Work.was_public, Work.collection_id, Work.type).where(
-        or_(Work.status == WorkStatus.PUBLISHED, Work.was_public.is_(True)))
-    shown = [r for r in db.execute(stmt) if r.was_public or visible_to_anyone(r)]
+    stmt = select(*ACCESS_COLUMNS, Work.collection_id, Work.type).where(
+        Work.status == WorkStatus.PUBLISHED)
+    shown = [r for r in db.execute(stmt) if visible_to_anyone(r)]
     faculty_ids = {r.collection_id for r in shown if r.collection_id is not None}
     type_codes = {r.type for r in shown}
     faculties = [(f"faculty.{c.code}", c.name) for c in db.scalars(

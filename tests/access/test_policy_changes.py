@@ -135,3 +135,20 @@ def test_an_expired_grant_reads_nothing_more(app, accounts, publish, monkeypatch
     member = client_from(narrowed, OFF_CAMPUS, "reader@test.vn")
     assert total(member, "grbimat") == 0
     assert_nowhere(member, ["grtieude", "van ban", "grbimal"], ["grbimat"])
+
+
+def test_an_address_no_longer_on_campus_finds_no_campus_text(app, accounts, publish, monkeypatch):
+    from access.world import CAMPUS
+
+    from repo_app.config import parse_networks
+
+    publish("Luận văn trong trường cntieude", "campus", text="Văn bản cnbimat.")
+    assert total(client_from(app, CAMPUS), "cnbimat") == 1  # indexed while 10.10/16 was campus
+
+    moved = make_app(app.config["DATA_DIR"], monkeypatch,
+                     CAMPUS_NETWORKS=parse_networks("10.99.0.0/16"))
+    guest = client_from(moved, CAMPUS)
+    assert total(guest, "cnbimat") == 0
+    assert total(guest, "cntieude") == 1  # the record stays public
+    assert_nowhere(guest, ["cntieude", "van ban", "cnbimal"], ["cnbimat"])
+    assert total(client_from(moved, "10.99.1.2"), "cnbimat") == 1

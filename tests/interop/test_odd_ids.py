@@ -102,6 +102,42 @@ def test_list_sets_names_no_faculty_whose_works_are_all_confidential(client, see
     assert "type.doctoral_dissertation" not in specs
 
 
+def _set_specs(client) -> list[str]:
+    from lxml import etree
+
+    doc = etree.fromstring(client.get("/oai?verb=ListSets").data)
+    return [s.text for s in doc.findall("o:ListSets/o:set/o:setSpec", NS)]
+
+
+def test_list_sets_names_no_faculty_whose_only_work_was_withdrawn(client, seed, oai_schema):
+    seed(1)
+    gone = seed(1, faculty="rut", faculty_name="Khoa Đã Rút", status="withdrawn",
+                was_public=True)[0]
+    # The withdrawn work stays a deleted record (a harvester must learn to drop it) ...
+    body = client.get(f"/oai?verb=GetRecord&identifier=oai:repo.test:{gone}"
+                      "&metadataPrefix=oai_dc").data
+    assert b'status="deleted"' in body
+    # ... but its faculty holds no public record, so no set names it.
+    assert "faculty.rut" not in _set_specs(client)
+    assert "Khoa Đã Rút".encode() not in client.get("/oai?verb=ListSets").data
+
+
+def test_list_sets_follows_a_policy_that_hides_embargoed_records(app, client, seed, monkeypatch):
+    from datetime import date, timedelta
+
+    from access.world import make_app
+
+    seed(1)
+    seed(1, faculty="cam", faculty_name="Khoa Cấm Vận", access_level="embargoed",
+         embargo_until=date.today() + timedelta(days=30), was_public=True)
+    assert "faculty.cam" in _set_specs(client)  # embargoed metadata is public by default
+    monkeypatch.setenv("REPO_EMBARGO_METADATA_PUBLIC", "0")
+    hidden = make_app(app.config["DATA_DIR"], monkeypatch).test_client()
+    assert "faculty.cam" not in _set_specs(hidden)
+    assert "Khoa Cấm Vận".encode() not in hidden.get("/oai?verb=ListSets").data
+    assert "faculty.cntt" in _set_specs(hidden)
+
+
 def test_list_sets_of_an_empty_repository_is_no_set_hierarchy(client, oai_app, oai_schema):
     from lxml import etree
 

@@ -119,3 +119,26 @@ def test_repair_removes_only_orphans_older_than_a_day(app, accounts, publish):
             report = checking.check(db, repair=True)
         assert not store.exists(old) and store.exists(new)
     assert sorted(p.repaired for p in report.problems if p.kind == "orphan_file") == [False, True]
+
+
+def test_the_api_checks_an_upload_before_it_is_kept(app, accounts, runner, make_pdf):
+    from interop.test_api import DRAFT, bearer, new_token
+
+    token = new_token(runner)
+    client = app.test_client()
+    work_id = client.post("/api/v1/works", json=DRAFT, headers=bearer(token)).get_json()["id"]
+    url = f"/api/v1/works/{work_id}/files"
+    for body in (b"<html>" + b"x" * 100_000, b""):
+        response = client.post(url, data={"file": (io.BytesIO(body), "luan-van.pdf")},
+                               headers=bearer(token), content_type="multipart/form-data")
+        assert response.status_code == 400, response.get_json()
+    assert _objects(app) == [] and _staged(app) == []
+    # Another account's token cannot put a file on this draft, nor anything in the store.
+    other = new_token(runner, "other@test.vn")
+    response = client.post(url, data={"file": (io.BytesIO(_pdf(make_pdf, "Lạ")), "x.pdf")},
+                           headers=bearer(other), content_type="multipart/form-data")
+    assert response.status_code == 404
+    assert _objects(app) == [] and _staged(app) == []
+    saved = client.post(url, data={"file": (io.BytesIO(_pdf(make_pdf, "Của tôi")), "x.pdf")},
+                        headers=bearer(token), content_type="multipart/form-data")
+    assert saved.status_code == 201 and len(_objects(app)) == 1 and _staged(app) == []
