@@ -16,6 +16,7 @@ import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import force_locale
@@ -35,7 +36,9 @@ from repo_app.vocab import (
     WorkStatus,
 )
 from search.documents import WorkDocument
-from search.rebuild import Progress
+
+if TYPE_CHECKING:
+    from search.rebuild import Progress
 
 
 def indexed_files(work: Work) -> list[File]:

@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import force_locale
-from pymarc import Record as PymarcRecord
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -38,6 +38,9 @@ from repo_app.services.oai_requests import (
 )
 from repo_app.services.public_works import ACCESS_COLUMNS, visible_to_anyone
 from repo_app.vocab import ACCESS_LABELS, TYPE_LABELS, WorkStatus, WorkType
+
+if TYPE_CHECKING:
+    from pymarc import Record as PymarcRecord
 
 OAI_DC = "oai_dc"
 OAI_ETDMS = "oai_etdms"
