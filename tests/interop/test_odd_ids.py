@@ -117,9 +117,16 @@ def test_list_sets_names_no_faculty_whose_only_work_was_withdrawn(client, seed, 
     body = client.get(f"/oai?verb=GetRecord&identifier=oai:repo.test:{gone}"
                       "&metadataPrefix=oai_dc").data
     assert b'status="deleted"' in body
-    # ... but its faculty holds no public record, so no set names it.
+    # ... but its faculty holds no public record, so no set names it: not ListSets, not the
+    # deleted header (which keeps the sets still listed, here its type).
     assert "faculty.rut" not in _set_specs(client)
     assert "Khoa Đã Rút".encode() not in client.get("/oai?verb=ListSets").data
+    listing = client.get("/oai?verb=ListIdentifiers&metadataPrefix=oai_dc").data
+    assert b"faculty.rut" not in body and b"faculty.rut" not in listing
+    assert b"<setSpec>type.master_thesis</setSpec>" in body
+    # A harvester of the faculty's set still learns of the deletion.
+    in_set = client.get("/oai?verb=ListIdentifiers&metadataPrefix=oai_dc&set=faculty.rut").data
+    assert f"oai:repo.test:{gone}".encode() in in_set and b'status="deleted"' in in_set
 
 
 def test_list_sets_follows_a_policy_that_hides_embargoed_records(app, client, seed, monkeypatch):
