@@ -108,6 +108,18 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # Uploads an account may have waiting in staging (kept a day) before a work takes them.
         "STAGING_QUOTA_MB": int(env.get("REPO_STAGING_QUOTA_MB", "1024")),
         "EXTRACT_TIMEOUT": float(env.get("REPO_EXTRACT_TIMEOUT", "120")),
+        # Background jobs (docs/jobs.md): the queue (empty: SQLite in the data directory;
+        # redis://…: workers on any host), worker threads per `repo-app run` (default: the
+        # cores), running jobs in the process that queued them (tests), OCR limits.
+        "QUEUE_URL": env.get("REPO_QUEUE_URL", ""),
+        "QUEUE_NAME": env.get("REPO_QUEUE_NAME", "repo-jobs"),
+        "JOB_CONCURRENCY": int(env.get("REPO_JOB_CONCURRENCY", "0")) or (os.cpu_count() or 1),
+        "JOBS_EAGER": env.get("REPO_JOBS_EAGER", "0") == "1",
+        "MAX_PAGES": int(env.get("REPO_MAX_PAGES", "1500")),
+        "OCR_LANGUAGES": env.get("REPO_OCR_LANGUAGES", "vie+eng"),
+        "OCR_PAGE_TIMEOUT": float(env.get("REPO_OCR_PAGE_TIMEOUT", "300")),
+        "OCR_MIN_CONFIDENCE": float(env.get("REPO_OCR_MIN_CONFIDENCE", "70")),
+        "OCR_MIN_VALID_RATIO": float(env.get("REPO_OCR_MIN_VALID_RATIO", "0.8")),
         "EXTRACT_MEMORY_MB": int(env.get("REPO_EXTRACT_MEMORY_MB", "2048")),
         # Search memory per process: the caches' budget (they take up to 1.625 times it),
         # an index write's and each rebuild process's posting pool before it spills to disk.

@@ -7,7 +7,7 @@ Services receive the session as their first argument and own commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -58,8 +58,35 @@ def _sqlite_pragmas(dbapi_connection, _record, busy_timeout: float) -> None:
 def init_app(app: Flask) -> None:
     """Attach an engine and session factory to the app and close sessions at teardown."""
     engine = make_engine(app.config["DATABASE_URL"], app.config["DB_BUSY_TIMEOUT"])
-    app.extensions["repo_db"] = sessionmaker(engine, expire_on_commit=False)
+    factory = sessionmaker(engine, expire_on_commit=False)
+    event.listen(factory, "after_commit", _run_after_commit)
+    event.listen(factory, "after_soft_rollback", _forget_after_commit)
+    app.extensions["repo_db"] = factory
     app.teardown_appcontext(_close_session)
+
+
+def after_commit(db: Session, callback: Callable[[], object]) -> None:
+    """Run ``callback`` once ``db``'s current transaction commits; never if it rolls back.
+
+    How a job's id reaches the workers only when the row they will read exists.
+    """
+    db.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+_AFTER_COMMIT = "repo_after_commit"
+
+
+def _run_after_commit(db: Session) -> None:
+    if db.in_nested_transaction():
+        return  # a savepoint released: the outer transaction may still roll back
+    for callback in db.info.pop(_AFTER_COMMIT, []):
+        callback()
+
+
+def _forget_after_commit(db: Session, previous_transaction) -> None:
+    if previous_transaction.nested:
+        return  # a savepoint rolled back: what was queued before it still stands
+    db.info.pop(_AFTER_COMMIT, None)
 
 
 def session() -> Session:

@@ -65,6 +65,9 @@ def file_record(work: Work, rights: pages.FileRights) -> dict[str, Any]:
         "extraction": {
             "status": file.extraction_status,
             "message": file.extraction_message or str(EXTRACTION_LABELS.get(file.extraction_status, "")),
+            # While a background job makes the text: pages read or recognised so far, of all.
+            "pages_done": file.pages_done,
+            "pages": file.pages,
         },
     }
     if rights.download:

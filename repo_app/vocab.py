@@ -107,6 +107,9 @@ LANGUAGE_LABELS = {"vi": _l("Vietnamese"), "en": _l("English"), "fr": _l("French
 # Extraction statuses (CONTRACT.md) with the explanation a person needs.
 EXTRACTION_LABELS = {
     "pending": _l("Text extraction has not run yet."),
+    "queued": _l("Waiting for a worker to extract the text."),
+    "running": _l("The text is being extracted or recognised (OCR) in the background."),
+    "failed": _l("The background job gave up on this file; a librarian can retry it."),
     "ok": _l("Full text extracted and searchable."),
     "empty": _l("No text layer (a scan): OCR is needed before the text can be searched."),
     "ocr": _l("Text recognised by OCR; it may contain errors."),

@@ -25,6 +25,9 @@ from repo_app.services import files, users, works
 from repo_app.vocab import Role
 
 PROJECT = Path(__file__).resolve().parent.parent
+# Background jobs run in the process that queued them, right after the commit, so a test
+# sees a deposit's text at once; tests/jobs/ turn this off and start real workers.
+os.environ["REPO_JOBS_EAGER"] = "1"
 ROLES = ("reader", "depositor", "librarian", "admin")
 
 

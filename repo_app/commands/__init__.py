@@ -19,6 +19,7 @@ from repo_app.commands import (
     harvest,
     importing,
     index,
+    jobs,
     serving,
     site,
     tokens,
@@ -37,6 +38,7 @@ COMMANDS: tuple[click.Command, ...] = (
     *serving.COMMANDS,
     *exporting.COMMANDS,
     *agency.COMMANDS,
+    *jobs.COMMANDS,
 )
 
 

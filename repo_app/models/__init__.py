@@ -8,6 +8,7 @@ from repo_app.models.grants import AccessGrant
 from repo_app.models.harvest import HarvestedRecord, HarvestPartner, HarvestRun, HarvestSource
 from repo_app.models.holdings import CoverageSnapshot, Holding
 from repo_app.models.indexing import IndexQueueItem
+from repo_app.models.jobs import Job, OcrPage
 from repo_app.models.onsite import OnsiteRequest
 from repo_app.models.reports import AgencyReportSubmission
 from repo_app.models.requests import CopyRequest, Notification, ReaderPageView
@@ -25,3 +26,4 @@ __all__ += ["OnsiteRequest"]
 __all__ += ["AgencyReportSubmission"]
 __all__ += ["AppState"]
 __all__ += ["LoginSession"]
+__all__ += ["Job", "OcrPage"]

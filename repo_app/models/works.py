@@ -86,6 +86,9 @@ class Work(Base):
 class File(Base):
     """A stored bitstream of a work. The bytes live in the file store under ``sha256``.
 
+    ``extraction_status`` is ``queued`` or ``running`` while a background job
+    makes its text (``pages_done`` of ``pages``), then one of ingest's statuses.
+
     ``access_level`` overrides the work's level for this file when set
     (an open thesis with a restricted appendix).
     """
@@ -107,6 +110,17 @@ class File(Base):
     chars: Mapped[int] = mapped_column(Integer, default=0)
     ocr: Mapped[bool] = mapped_column(default=False)
     legacy_encoding: Mapped[str | None] = mapped_column(String(20))
+    # Pages read or recognised so far while the text is being made in the background.
+    pages_done: Mapped[int] = mapped_column(Integer, default=0)
+    # The searchable copy of a scan (the original stays the preservation master).
+    derivative_sha256: Mapped[str | None] = mapped_column(String(64))
+    derivative_size: Mapped[int | None] = mapped_column(Integer)
+    derivative_pdfa: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     work: Mapped[Work] = relationship(back_populates="files")
+
+    @property
+    def served_sha256(self) -> str:
+        """The bytes downloads and the reader serve: the searchable copy when there is one."""
+        return self.derivative_sha256 or self.sha256

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from repo_app import resources
 from repo_app.db import Base
 from repo_app.models import File, HarvestedRecord, Work
-from repo_app.services import document_ids, files, indexing
+from repo_app.services import document_ids, indexing, text_jobs
 from repo_app.vocab import SEARCHABLE_EXTRACTION, WorkStatus
 from search.errors import IndexMissingError
 
@@ -30,7 +30,8 @@ ORPHAN_GRACE = timedelta(days=1)
 
 @dataclass
 class Problem:
-    # missing_file, altered_file, missing_text, orphan_file, index_unreadable, index_format, index_missing,
+    # missing_file, altered_file, missing_derivative, altered_derivative, missing_text,
+    # orphan_file, index_unreadable, index_format, index_missing,
     # index_stale, index_extra
     kind: str
     work_id: int | None
@@ -69,13 +70,13 @@ def _check_files(db: Session, report: CheckReport, repair: bool) -> None:
             report.problems.append(Problem(f"{state}_file", file.work_id,
                                            f"{file.original_name} ({file.sha256[:12]}…)"))
             continue
+        _check_derivative(db, file, report, repair)
         if file.extraction_status in SEARCHABLE_EXTRACTION and not store.has_text(file.sha256):
             problem = Problem("missing_text", file.work_id, file.original_name)
             report.problems.append(problem)
             if repair:
-                files.run_extraction(file)
+                text_jobs.start_over(db, file)
                 file.work.touch()
-                indexing.enqueue(db, file.work)
                 problem.repaired = True
 
 
@@ -92,6 +93,23 @@ def referenced_blobs(db: Session) -> set[str]:
             if column.name == "sha256" or column.name.endswith("_sha256"):
                 found.update(db.scalars(select(column).where(column.is_not(None))))
     return found
+
+
+def _check_derivative(db: Session, file: File, report: CheckReport, repair: bool) -> None:
+    """The searchable copy of a scan is fixity-checked like the original; repair rebuilds it
+    from the original and the recognised pages (a background job)."""
+    if file.derivative_sha256 is None:
+        return
+    state = resources.store().verify(file.derivative_sha256)
+    if state == "ok":
+        return
+    problem = Problem(f"{state}_derivative", file.work_id,
+                      f"{file.original_name} (searchable copy {file.derivative_sha256[:12]}…)")
+    report.problems.append(problem)
+    if repair:
+        text_jobs.queue_finish(db, file, base_status=file.extraction_status,
+                               base_message=file.extraction_message)
+        problem.repaired = True
 
 
 def _check_orphans(db: Session, report: CheckReport, repair: bool) -> None:

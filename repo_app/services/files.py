@@ -23,12 +23,13 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ingest.extract import SNIFF_BYTES, Extraction, extract, sniff_media_type
+from ingest.extract import SNIFF_BYTES, sniff_media_type
 from ingest.storage import EmptyFile, StagingFull, StoreFull, TooLarge
 from repo_app import access, resources
 from repo_app.access import Action, Actor
 from repo_app.errors import NotFound, UserError
 from repo_app.models import File, Work
+from repo_app.services import text_jobs
 
 PDF = "application/pdf"
 STAGING_KEPT = timedelta(days=1)
@@ -162,11 +163,11 @@ def _may_read(actor: Actor, file: File, policy: access.Policy) -> bool:
                for action in (Action.DOWNLOAD, Action.READ_ONLINE))
 
 
-def attach(db: Session, work: Work, staged: StagedFile, extracted: Extraction | None = None) -> File:
-    """Add a staged file to ``work`` with its text extracted (the caller commits).
+def attach(db: Session, work: Work, staged: StagedFile, *, batch: str = "") -> File:
+    """Add a staged file to ``work`` and queue its text (the caller commits).
 
-    ``extracted`` is a result computed elsewhere (the batch importer's
-    workers); without it the extraction runs now.
+    The text is made by background jobs (``services.text_jobs``) once the
+    caller commits, so a deposit answers at once whatever the file's size.
     """
     resources.store().adopt(staged.owner, staged.sha256)
     file = File(
@@ -177,38 +178,8 @@ def attach(db: Session, work: Work, staged: StagedFile, extracted: Extraction | 
         position=len(work.files),
     )
     work.files.append(file)
-    if extracted is None:
-        run_extraction(file)
-    else:
-        save_extraction(file, extracted)
+    text_jobs.queue_text(db, file, batch=batch)
     return file
-
-
-def run_extraction(file: File) -> Extraction:
-    """Extract the file's text into the store and record the outcome on the row."""
-    result = extract(
-        resources.store().path(file.sha256),
-        timeout=current_app.config["EXTRACT_TIMEOUT"],
-        memory_mb=current_app.config["EXTRACT_MEMORY_MB"],
-    )
-    save_extraction(file, result)
-    return result
-
-
-def save_extraction(file: File, result: Extraction) -> None:
-    """Keep the text in the store (keyed by checksum) and the outcome on the row."""
-    if result.text:
-        resources.store().put_text(file.sha256, result.text)
-    _record_outcome(file, result)
-
-
-def _record_outcome(file: File, result: Extraction) -> None:
-    file.extraction_status = result.status
-    file.extraction_message = result.message
-    file.pages = result.pages
-    file.chars = result.chars
-    file.ocr = result.ocr
-    file.legacy_encoding = result.legacy_encoding
 
 
 def file_of_work(db: Session, actor: Actor, work_id: int, file_id: int,
@@ -225,6 +196,7 @@ def file_of_work(db: Session, actor: Actor, work_id: int, file_id: int,
 
 
 def open_download(db: Session, actor: Actor, work_id: int, file_id: int) -> tuple[File, BinaryIO]:
-    """The file's bytes for a download the access module allows."""
+    """The file's bytes for a download the access module allows: the searchable copy of a
+    scan when there is one (the original is kept as the preservation master)."""
     _, file = file_of_work(db, actor, work_id, file_id, Action.DOWNLOAD)
-    return file, resources.store().open(file.sha256)
+    return file, resources.store().open(file.served_sha256)

@@ -1,55 +1,38 @@
 """Batch import of the back catalogue from a manifest (``repo-app import``).
 
 The manifest is validated first; bad rows are reported with their line and
-reason while good rows go on. Files are stored under their checksum and
-extracted by N worker processes; works are written by this one process
-(the database and the index have one writer). Each work is committed as
-soon as its files are extracted, so an interrupted import resumes where it
-stopped: a re-run skips every row whose files are already in a work.
+reason while good rows go on. Each good row is one transaction: its files
+are stored under their checksum, its work created, linked to its holding
+and published, and its files' text queued as background jobs
+(``services.text_jobs``) under the import's ``batch`` id. So an
+interrupted import resumes where it stopped: a re-run skips every row whose
+files are already in a work, and the jobs of the rows already written are
+in the jobs table, to be run by any worker.
 
-This process stores the next file and writes finished works while the
-workers extract, and one of its threads indexes the works in batches
-meanwhile, so with one worker the import takes little longer than the
-extraction alone.
+``run`` returns once every row is written and queued; ``settle`` fills the
+report with each file's final outcome once the batch's jobs are done (the
+command waits for that, working the queue itself, unless ``--no-wait``).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import threading
+import secrets
 import time
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Flask, current_app
-from sqlalchemy import func, select
+from flask import current_app
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ingest.batch import ManifestRow, read_manifest
-from ingest.extract import Extraction, extract_many
-from repo_app import resources
 from repo_app.access import Actor
-from repo_app.db import standalone_session
 from repo_app.errors import UserError
-from repo_app.models import File, Work
+from repo_app.models import File, Job, Work
 from repo_app.models.types import utcnow
-from repo_app.services import files, holdings, indexing, works
+from repo_app.services import files, holdings, indexing, text_jobs, works
 from repo_app.spreadsheet import csv_writer
 from repo_app.vocab import AccessLevel, WorkType
-
-# The index is written while the workers extract, in batches: a Whoosh commit
-# (and the segment merges it sets off) costs about as much as indexing 70 KB
-# of text, so committing per work would triple the index's CPU time, which the
-# workers need, while waiting for the end would leave the whole index write
-# after the last extraction. A batch closes at INDEX_BATCH works, or at
-# INDEX_BATCH_CHARS characters or a quarter of the text indexed so far,
-# whichever is more: the first works are soon searchable, and a long import
-# commits ever more rarely.
-INDEX_BATCH = 50
-INDEX_BATCH_CHARS = 200_000
-INDEX_BATCH_GROWTH = 4
-Progress = Callable[[str, Extraction], None]
 
 
 @dataclass
@@ -61,6 +44,7 @@ class Outcome:
     status: str
     message: str
     work_id: int | None = None
+    file_id: int | None = None
 
 
 @dataclass
@@ -72,25 +56,21 @@ class ImportReport:
     files_extracted: int = 0
     pages: int = 0
     seconds: float = 0.0
+    batch: str = ""
     outcomes: list[Outcome] = field(default_factory=list)
     report_path: Path | None = None
 
     @property
     def failures(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.status not in ("imported", "skipped", "ok")]
+        return [o for o in self.outcomes
+                if o.status not in ("imported", "skipped", "ok", "ocr", "queued", "running")]
 
 
-@dataclass
-class _PendingRow:
-    row: ManifestRow
-    staged: list[files.StagedFile]
-
-
-def run(db: Session, actor: Actor, base_dir: Path, manifest_path: Path, *, workers: int = 1,
-        dry_run: bool = False, on_file: Progress | None = None) -> ImportReport:
-    """Import every good row of the manifest; see the module docstring for the guarantees."""
+def run(db: Session, actor: Actor, base_dir: Path, manifest_path: Path, *,
+        dry_run: bool = False) -> ImportReport:
+    """Write and queue every good row of the manifest; see the module docstring."""
     started = time.monotonic()
-    report = ImportReport()
+    report = ImportReport(batch=f"import-{utcnow():%Y%m%d%H%M%S}-{secrets.token_hex(3)}")
     manifest = read_manifest(manifest_path, base_dir, types={t.value for t in WorkType},
                              access_levels={a.value for a in AccessLevel})
     report.rows = len(manifest.rows) + len({e.line for e in manifest.errors})
@@ -100,11 +80,28 @@ def run(db: Session, actor: Actor, base_dir: Path, manifest_path: Path, *, worke
     if dry_run:
         _plan(db, manifest.rows, report)
     else:
-        _ImportRun(db, actor, report, on_file).run(manifest.rows, workers)
+        last_before_run = _last_work_id(db)
+        for row in manifest.rows:
+            _import_row(db, actor, row, report, last_before_run)
+        indexing.drain(db)
     report.seconds = time.monotonic() - started
-    if not dry_run:
-        report.report_path = _write_report(report)
     return report
+
+
+def settle(db: Session, report: ImportReport, *, seconds: float | None = None) -> Path:
+    """Fill in each imported file's outcome as it is now, and write the CSV report."""
+    db.expire_all()
+    report.files_extracted = report.pages = 0
+    for outcome in report.outcomes:
+        file = db.get(File, outcome.file_id) if outcome.file_id else None
+        if file is not None:
+            outcome.status, outcome.message = file.extraction_status, file.extraction_message
+            report.files_extracted += file.extraction_status not in ("queued", "running")
+            report.pages += file.pages or 0
+    if seconds is not None:
+        report.seconds = seconds
+    report.report_path = _write_report(report)
+    return report.report_path
 
 
 def _last_work_id(db: Session) -> int:
@@ -136,179 +133,42 @@ def _plan(db: Session, rows: list[ManifestRow], report: ImportReport) -> None:
         report.outcomes.append(Outcome(row.line, ";".join(p.name for p in row.files), status, ""))
 
 
-def _largest_first(rows: list[ManifestRow]) -> list[ManifestRow]:
-    """Rows in decreasing size of their files, so a run ends with small files.
-
-    The last file's extraction, and the work and index writes after it,
-    overlap nothing; small ones there keep that tail short and let the
-    workers finish together (longest-first is the classic balanced schedule).
-    """
-    return sorted(rows, key=lambda row: sum(_size(path) for path in row.files), reverse=True)
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
+def _import_row(db: Session, actor: Actor, row: ManifestRow, report: ImportReport,
+                last_before_run: int) -> None:
+    """Store the row's files and write its work, or report why not; other rows go on."""
+    staged = _stage_files(row, report)
+    existing = _already_imported(db, row, [s.sha256 for s in staged], last_before_run)
+    if existing is not None:
+        report.skipped += 1
+        report.outcomes.append(Outcome(row.line, "", "skipped", "already imported", existing.id))
+        _adopt(db, existing, report.batch)
+        return
+    _write_work(db, actor, row, staged, report)
 
 
-class _ImportRun:
-    """One import's moving parts, shared by its two halves.
+def _adopt(db: Session, work: Work, batch: str) -> None:
+    """A re-run waits for the text of works an interrupted run wrote but did not finish:
+    their outstanding jobs join this run's batch, and a file whose job is lost is queued again."""
+    for file in work.files:
+        if file.extraction_status not in ("pending", "queued", "running"):
+            continue
+        moved = db.execute(update(Job).where(Job.file_id == file.id,
+                                             Job.state.in_(("queued", "running")))
+                           .values(batch=batch)).rowcount
+        if not moved:
+            text_jobs.queue_text(db, file, batch=batch)
+    db.commit()
 
-    Rows are stored one at a time as the workers ask for files
-    (:meth:`_files_to_extract`), and each row's work is written as soon as
-    its files' text is in (:meth:`_keep`), so storing, writing works and
-    indexing happen in this process while the workers extract.
-    """
 
-    def __init__(self, db: Session, actor: Actor, report: ImportReport,
-                 on_file: Progress | None) -> None:
-        self.db = db
-        self.actor = actor
-        self.report = report
-        self.on_file = on_file
-        self.store = resources.store()
-        self.last_before_run = _last_work_id(db)
-        self.waiting: list[_PendingRow] = []
-        self.results: dict[str, Extraction] = {}
-        self.handed_out: set[str] = set()
-        self.last_row_handed_out = False
-        self.backlog = _IndexBacklog()
-        self.indexer = _IndexingThread(current_app._get_current_object())
-
-    def run(self, rows: list[ManifestRow], workers: int) -> None:
-        config = current_app.config
+def _stage_files(row: ManifestRow, report: ImportReport) -> list[files.StagedFile]:
+    staged = []
+    for path in row.files:
         try:
-            for sha, result in extract_many(self._files_to_extract(_largest_first(rows)),
-                                            workers=workers, timeout=config["EXTRACT_TIMEOUT"],
-                                            memory_mb=config["EXTRACT_MEMORY_MB"]):
-                self._keep(sha, result)
-        finally:
-            self.indexer.wait()
-        indexing.drain(self.db)
-
-    def _files_to_extract(self, rows: list[ManifestRow]) -> Iterator[tuple[str, Path]]:
-        """Store each row's files when a worker is free for them; yield each new file once."""
-        for number, row in enumerate(rows, start=1):
-            self.last_row_handed_out = number == len(rows)
-            pending = self._stage(row)
-            if pending is None:
-                continue
-            self.waiting.append(pending)
-            self._write_ready()  # a row without files, or only with files already extracted
-            for staged in pending.staged:
-                if staged.sha256 not in self.handed_out:
-                    self.handed_out.add(staged.sha256)
-                    yield staged.sha256, files.staged_path(staged)
-
-    def _stage(self, row: ManifestRow) -> _PendingRow | None:
-        """The row with its files stored, or None (reported) when a previous run imported it."""
-        staged = []
-        for path in row.files:
-            try:
-                with path.open("rb") as stream:
-                    staged.append(files.stage(stream, path.name, pdf_only=False))
-            except UserError as exc:
-                self.report.outcomes.append(Outcome(row.line, path.name, exc.code, str(exc)))
-        existing = _already_imported(self.db, row, [s.sha256 for s in staged],
-                                     self.last_before_run)
-        if existing is not None:
-            self.report.skipped += 1
-            self.report.outcomes.append(Outcome(row.line, "", "skipped", "already imported",
-                                                existing.id))
-            return None
-        return _PendingRow(row, staged)
-
-    def _keep(self, sha: str, result: Extraction) -> None:
-        """Store a file's text, write the works it completes, and index when a batch is full."""
-        if result.text:
-            self.store.put_text(sha, result.text)
-        self.results[sha] = dataclasses.replace(result, text="")
-        self.report.files_extracted += 1
-        self.report.pages += result.pages or 0
-        if self.on_file is not None:
-            self.on_file(sha, result)
-        self._write_ready()
-        if self._index_due() and self.indexer.start():
-            self.backlog.handed_over()
-
-    def _index_due(self) -> bool:
-        """A batch is full; or every file is handed out, so the workers are busy with the
-        last ones and the index write left after the final result shrinks to one work."""
-        return self.backlog.works > 0 and (self.last_row_handed_out or self.backlog.full())
-
-    def _write_ready(self) -> None:
-        """Write the works of every waiting row whose files all have a result."""
-        ready = [p for p in self.waiting if all(s.sha256 in self.results for s in p.staged)]
-        self.waiting = [p for p in self.waiting if p not in ready]
-        for pending in ready:
-            if _write_work(self.db, self.actor, pending, self.results, self.report):
-                self.backlog.add(sum(self.results[s.sha256].chars for s in pending.staged))
-
-
-@dataclass
-class _IndexBacklog:
-    """Works written since the last drain began, and the text already handed to drains."""
-
-    works: int = 0
-    chars: int = 0
-    indexed_chars: int = 0
-
-    def add(self, chars: int) -> None:
-        self.works += 1
-        self.chars += chars
-
-    def full(self) -> bool:
-        """See INDEX_BATCH: a batch grows with what the run has indexed."""
-        return self.works >= INDEX_BATCH or self.chars >= max(
-            INDEX_BATCH_CHARS, self.indexed_chars // INDEX_BATCH_GROWTH)
-
-    def handed_over(self) -> None:
-        self.indexed_chars += self.chars
-        self.works = self.chars = 0
-
-
-class _IndexingThread:
-    """Index writes on a thread of this process, so the loop feeding the workers never
-    waits for Whoosh (and with one worker, the index is written on the other core).
-
-    A drain holds the drain lock, so it is safe beside any other writer; the
-    queue is durable, so a batch that finds a drain still running is simply
-    taken by the next one, or by the final drain the caller makes.
-    """
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.thread: threading.Thread | None = None
-        self.error: BaseException | None = None
-
-    def start(self) -> bool:
-        """Start draining the queue unless a drain is running; True if one was started."""
-        if self.thread is not None and self.thread.is_alive():
-            return False
-        self._raise_error()
-        self.thread = threading.Thread(target=self._drain, name="import-indexing", daemon=True)
-        self.thread.start()
-        return True
-
-    def wait(self) -> None:
-        """Let the running drain finish; raise what it raised."""
-        if self.thread is not None:
-            self.thread.join()
-        self._raise_error()
-
-    def _drain(self) -> None:
-        try:
-            with self.app.app_context(), standalone_session(self.app) as db:
-                indexing.drain(db)
-        except BaseException as exc:  # re-raised on the importing thread
-            self.error = exc
-
-    def _raise_error(self) -> None:
-        if self.error is not None:
-            error, self.error = self.error, None
-            raise error
+            with path.open("rb") as stream:
+                staged.append(files.stage(stream, path.name, pdf_only=False))
+        except UserError as exc:
+            report.outcomes.append(Outcome(row.line, path.name, exc.code, str(exc)))
+    return staged
 
 
 def _fields(db: Session, row: ManifestRow) -> works.WorkFields:
@@ -322,14 +182,12 @@ def _fields(db: Session, row: ManifestRow) -> works.WorkFields:
     )
 
 
-def _write_work(db: Session, actor: Actor, pending: _PendingRow,
-                results: dict[str, Extraction], report: ImportReport) -> bool:
-    """Create and publish the row's work (queued for the index); False if the row was bad."""
-    row = pending.row
+def _write_work(db: Session, actor: Actor, row: ManifestRow, staged: list[files.StagedFile],
+                report: ImportReport) -> bool:
+    """Create and publish the row's work, its text queued; False if the row was bad."""
     try:
-        work = works.create(db, actor, _fields(db, row), pending.staged,
-                            submit=bool(pending.staged),
-                            extracted=results)
+        work = works.create(db, actor, _fields(db, row), staged, submit=bool(staged),
+                            batch=report.batch)
         linked = holdings.link_work(db, row.holding_id, work) if row.holding_id else None
         settings = works.AccessSettings(level=row.access, embargo_until=row.embargo_until,
                                         reason="batch import")
@@ -344,9 +202,9 @@ def _write_work(db: Session, actor: Actor, pending: _PendingRow,
         report.outcomes.append(Outcome(row.line, "", "holding_not_found",
                                        f"holding_id {row.holding_id} is not in the holdings register",
                                        work.id))
-    for staged, file in zip(pending.staged, work.files, strict=True):
-        report.outcomes.append(Outcome(row.line, staged.name, file.extraction_status,
-                                       file.extraction_message, work.id))
+    for item, file in zip(staged, work.files, strict=True):
+        report.outcomes.append(Outcome(row.line, item.name, file.extraction_status,
+                                       file.extraction_message, work.id, file.id))
     return True
 
 

@@ -241,7 +241,7 @@ def _limits() -> page_images.RenderLimits:
 
 
 def _served_sha(file: File) -> str:
-    return file.sha256
+    return file.served_sha256
 
 
 def _count_pages(file: File) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -12,13 +11,12 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ingest.extract import Extraction
 from repo_app import access, resources
 from repo_app.access import ANONYMOUS, Action, Actor, decide
 from repo_app.errors import LoginRequired, NotFound, UserError
 from repo_app.models import Collection, Work
 from repo_app.models.types import utcnow
-from repo_app.services import files
+from repo_app.services import files, text_jobs
 from repo_app.services.unit_of_work import UnitOfWork
 from repo_app.textfold import fold, slug
 from repo_app.vocab import DEGREE_LEVEL_OF_TYPE, AccessLevel, DegreeLevel, WorkStatus, WorkType
@@ -150,22 +148,21 @@ def _apply_fields(work: Work, fields: WorkFields) -> None:
 
 
 def _attach_all(uow: UnitOfWork, work: Work, staged: list[files.StagedFile],
-                extracted: Mapping[str, Extraction] | None = None) -> None:
+                batch: str = "") -> None:
     for item in staged:
         hidden = files.check_duplicate(uow.db, uow.actor, work, item)
         if hidden:
             # Told to the librarians (audit log), never to the depositor: see check_duplicate.
             uow.audit("file.same_content", work, after={"file": item.name, "also_in": hidden})
     for item in staged:
-        files.attach(uow.db, work, item, (extracted or {}).get(item.sha256))
+        files.attach(uow.db, work, item, batch=batch)
 
 
 def create(db: Session, actor: Actor, fields: WorkFields, staged: list[files.StagedFile],
-           *, submit: bool = False, extracted: Mapping[str, Extraction] | None = None) -> Work:
+           *, submit: bool = False, batch: str = "") -> Work:
     """A depositor's new work, saved as a draft or submitted for review.
 
-    ``extracted`` passes in extraction results already computed (by the
-    batch importer's worker processes), keyed by checksum.
+    Its files' text is queued; ``batch`` names the import whose jobs they are.
     """
     with UnitOfWork(db, actor) as uow:
         uow.require(Action.DEPOSIT)
@@ -178,7 +175,7 @@ def create(db: Session, actor: Actor, fields: WorkFields, staged: list[files.Sta
         _apply_fields(work, fields)
         db.add(work)
         db.flush()
-        _attach_all(uow, work, staged, extracted)
+        _attach_all(uow, work, staged, batch)
         uow.audit("work.create", work, after={"status": work.status})
         if submit:
             _transition(uow, work, WorkStatus.SUBMITTED)
@@ -315,7 +312,7 @@ def reextract(db: Session, actor: Actor, work: Work) -> Work:
     with UnitOfWork(db, actor) as uow:
         uow.require(Action.REVIEW, work)
         for file in work.files:
-            files.run_extraction(file)
+            text_jobs.start_over(db, file)
         work.touch()
         uow.audit("work.reextract", work)
         uow.index(work)

@@ -39,8 +39,9 @@ def _lot(folder: Path, make_pdf) -> Path:
 
 
 def _env(app) -> dict[str, str]:
+    # The import works the real queue with its own worker process (not the suite's eager jobs).
     env = {**os.environ, "REPO_DATA_DIR": str(app.config["DATA_DIR"]),
-           "REPO_DATABASE_URL": app.config["DATABASE_URL"]}
+           "REPO_DATABASE_URL": app.config["DATABASE_URL"], "REPO_JOBS_EAGER": "0"}
     env.pop("REPO_ENV", None)
     return env
 
@@ -71,6 +72,8 @@ def test_an_import_killed_midway_is_completed_by_a_rerun_without_duplicates(app,
         hashes = set(db.scalars(select(File.sha256)))
         assert sorted(titles) == sorted(f"Luận văn số {i}" for i in range(WORKS))
         assert _count(app, File) == WORKS == len(hashes)
+        statuses = set(db.scalars(select(File.extraction_status)))
+        assert statuses == {"ok"}  # the re-run waited for the text of the first run's works too
     store = app.config["DATA_DIR"] / "files"
     stored = {p.name for p in (store / "objects").rglob("*") if p.is_file()}
     assert stored == hashes  # no orphan object

@@ -1,0 +1,142 @@
+"""The task queue that carries job ids to workers: Huey, on SQLite or Redis.
+
+``REPO_QUEUE_URL`` empty: a SQLite file in the data directory (the embedded
+default, no other service); ``redis://…``: Redis, so ``repo-app worker`` may
+run on any number of hosts that share the database and the file store.
+docs/jobs.md says why Huey. The queue holds only ``run_job(id)`` messages
+and the one-minute ``sweep``: what a job is, and whether it is done, lives in
+the ``jobs`` table (``services.jobs``), so a lost or repeated message costs
+nothing.
+
+Workers are threads of one consumer process: the heavy work of every job
+runs in child processes anyway (pdfminer in ingest's limited workers,
+pdftoppm and tesseract), and Huey's process workers are daemonic, which may
+not start children of their own.
+
+``REPO_JOBS_EAGER=1`` (the test suite's default) runs a job in the process
+that queued it, right after the commit, with no queue at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from flask import Flask
+from huey import Huey, RedisHuey, SqliteHuey, crontab
+
+log = logging.getLogger(__name__)
+
+# The consumer polls an idle queue at most this often (seconds), and backs off to it.
+POLL_MAX_DELAY = 1.0
+_APP: Flask | None = None  # the app a worker process runs jobs with
+
+
+def queue(app: Flask) -> Huey:
+    """The app's queue, made on first use."""
+    huey = app.extensions.get("repo_queue")
+    if huey is None:
+        huey = app.extensions["repo_queue"] = _make(app)
+    return huey
+
+
+def _make(app: Flask) -> Huey:
+    url, name = app.config["QUEUE_URL"], app.config["QUEUE_NAME"]
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        huey: Huey = RedisHuey(name, url=url, results=False)
+    else:
+        path = Path(app.config["DATA_DIR"]) / "queue.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # fsync off: a message lost in a power cut is re-sent by the sweep from the jobs table.
+        huey = SqliteHuey(name, filename=str(path), results=False, fsync=False)
+    app.extensions["repo_run_job"] = huey.task(name="run_job")(_run_job)
+    huey.periodic_task(crontab(minute="*"), name="sweep")(_sweep)
+    return huey
+
+
+def send(app: Flask, job_id: int) -> None:
+    """Put ``run_job(job_id)`` on the queue (or run it now in eager mode)."""
+    if app.config["JOBS_EAGER"]:
+        from repo_app.services import jobs
+
+        _load_kinds()
+        jobs.run(app, job_id)
+        return
+    queue(app)
+    app.extensions["repo_run_job"](job_id)  # a Huey task called is a message enqueued
+
+
+def _run_job(job_id: int) -> None:
+    from repo_app.services import jobs
+
+    jobs.run(_worker_app(), job_id)
+
+
+def _sweep() -> None:
+    from repo_app.db import standalone_session
+    from repo_app.services import jobs
+
+    app = _worker_app()
+    with app.app_context(), standalone_session(app) as db:
+        swept = jobs.sweep(db, queue_empty=queue(app).pending_count() == 0)
+    if any(swept.values()):
+        log.info("sweep: %s", swept)
+
+
+def _worker_app() -> Flask:
+    if _APP is None:
+        raise RuntimeError("no app: run jobs through repo-app worker")
+    return _APP
+
+
+def _load_kinds() -> None:
+    """Import the modules that register job kinds (services.jobs.kind)."""
+    from repo_app.services import text_jobs  # noqa: F401
+
+
+def work(app: Flask, concurrency: int) -> None:
+    """Run a consumer in this process until SIGINT/SIGTERM (``repo-app worker``)."""
+    global _APP
+    _APP = app
+    _load_kinds()
+    with app.app_context():
+        _sweep()  # take back what a killed worker on this host held, at once
+    consumer = queue(app).create_consumer(
+        workers=max(1, concurrency), worker_type="thread", periodic=True,
+        initial_delay=0.05, backoff=1.5, max_delay=POLL_MAX_DELAY, check_worker_health=True)
+    consumer.run()
+
+
+def start_worker(concurrency: int, *, quiet: bool = True) -> subprocess.Popen[bytes]:
+    """A ``repo-app worker`` child that dies with this process (``repo-app run`` and ``import``)."""
+    command = [sys.executable, "-c", "from repo_app.cli import main; main()",
+               "worker", "--concurrency", str(concurrency)]
+    output = subprocess.DEVNULL if quiet else None
+    return subprocess.Popen(command, stdout=output, stderr=output, env=os.environ.copy(),
+                            preexec_fn=_die_with_parent)
+
+
+def stop_worker(process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    """Ask a worker child to finish its current jobs and stop; kill it if it will not."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _die_with_parent() -> None:
+    """Linux: the child gets SIGTERM if the command that started it dies (even by kill -9)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
