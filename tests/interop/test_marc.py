@@ -65,6 +65,17 @@ def test_a_thesis_maps_as_national_libraries_catalogue_it(client, seed):
     assert subfields(record, "856", "u") == [f"http://repo.test/works/{work_id}"]
 
 
+def test_an_academic_title_is_no_family_name_and_no_english_title_no_242(client, seed):
+    work_id = seed(1, **{**THESIS, "title_en": "", "creators": ["TS. Nguyễn Thị Hằng"],
+                         "advisors": ["PGS.TS. Lê Văn Bình", "ThS. Mai Thị Hoá"]})[0]
+    [record] = read_mrc(client.get(f"/works/{work_id}/export.mrc").data)
+    assert subfields(record, "100", "a") == ["Nguyễn, Thị Hằng"]
+    assert subfields(record, "100", "c") == ["TS."]
+    assert [(f["a"], f["c"]) for f in record.get_fields("700")] == [
+        ("Lê, Văn Bình", "PGS.TS."), ("Mai, Thị Hoá", "ThS.")]
+    assert record.get_fields("242") == []  # 242 without $a would be an empty translated title
+
+
 def test_the_pages_and_the_pdf_link_come_from_the_files(client, publish):
     work_id = publish("Luận văn mở", "open")
     [record] = read_mrc(client.get(f"/works/{work_id}/export.mrc").data)
