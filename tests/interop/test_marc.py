@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 from pymarc import MARCReader, parse_xml_to_array
 
-from .conftest import NS, XSD_DIR
+from .conftest import NS, load_schema
 
 MARC = {"m": "http://www.loc.gov/MARC21/slim"}
 THESIS = {"title": "Dự báo lũ sông Cả", "title_en": "Flood forecasting on the Ca River",
@@ -21,10 +21,7 @@ THESIS = {"title": "Dự báo lũ sông Cả", "title_en": "Flood forecasting on
 
 @pytest.fixture(scope="session")
 def marc_schema() -> etree.XMLSchema:
-    path = XSD_DIR / "MARC21slim.xsd"
-    if not path.exists():
-        pytest.skip(f"MARC21 slim schema not found at {path} (set REPO_TEST_XSD)")
-    return etree.XMLSchema(etree.parse(str(path)))
+    return load_schema("MARC21slim.xsd")
 
 
 def subfields(record, tag: str, code: str) -> list[str]:
