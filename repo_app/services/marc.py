@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 from flask import current_app
 from lxml import etree
 
-from repo_app.services.citations import inverted
+from repo_app.services.citations import inverted, title_and_name
 from repo_app.vocab import WorkType
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ def record_of(source: MarcSource) -> Record:
         _field("041", "0 ", ("a", marc_language(work.language)),
                *(("b", marc_language(code)) for code in summaries)),
         *_names(work, institution),
-        _field("242", "10", ("a", work.title_en), ("y", "eng")),
+        _field("242", "10", ("a", work.title_en), ("y", "eng")) if work.title_en else None,
         _field("245", "10", ("a", work.title), ("c", "; ".join(work.creators))),
         _field("246", "3 ", ("a", work.alt_title)),
         _field("264", " 1", ("b", work.grantor or institution),
@@ -147,7 +147,15 @@ def record_of(source: MarcSource) -> Record:
 
 def _names(work, institution: str) -> list[Field | None]:
     first = work.creators[0] if work.creators else ""
-    return [_field("100", "1 ", ("a", inverted(first)), ("e", "author"), ("4", "aut"))]
+    return [_person("100", first, "author", "aut")]
+
+
+def _person(tag: str, name: str, relator: str, code: str) -> Field | None:
+    """A personal name entry: "Family, Given" in $a, an academic title ("PGS.TS.") in $c."""
+    if not name:
+        return None
+    title = title_and_name(name)[0]
+    return _field(tag, "1 ", ("a", inverted(name)), ("c", title), ("e", relator), ("4", code))
 
 
 def _dissertation_note(work, institution: str) -> Field | None:
@@ -159,10 +167,8 @@ def _dissertation_note(work, institution: str) -> Field | None:
 
 
 def _added_entries(work, institution: str) -> list[Field | None]:
-    entries = [_field("700", "1 ", ("a", inverted(name)), ("e", "author"), ("4", "aut"))
-               for name in work.creators[1:]]
-    entries += [_field("700", "1 ", ("a", inverted(name)), ("e", "thesis advisor"), ("4", "ths"))
-                for name in work.advisors]
+    entries = [_person("700", name, "author", "aut") for name in work.creators[1:]]
+    entries += [_person("700", name, "thesis advisor", "ths") for name in work.advisors]
     if work.type in THESES:
         entries.append(_field("710", "2 ", ("a", work.grantor or institution),
                               ("e", "degree granting institution"), ("4", "dgg")))

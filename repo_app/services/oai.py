@@ -29,6 +29,7 @@ from repo_app.models.types import utcnow
 from repo_app.routing import parse_id
 from repo_app.services import marc
 from repo_app.services.addresses import Addresses
+from repo_app.services.citations import inverted
 from repo_app.services.oai_requests import (
     ListQuery,
     OaiError,
@@ -199,8 +200,10 @@ def metadata_of(work: Work, addresses: Addresses) -> Metadata:
         rights = str(ACCESS_LABELS.get(work.access_level, work.access_level))
     year = work.year or (work.published_at or work.datestamp).year
     return Metadata(
-        title=work.title, alt_title=work.alt_title, creators=tuple(work.creators),
-        advisors=tuple(work.advisors), subjects=tuple(work.keywords), abstract=work.abstract,
+        title=work.title, alt_title=work.alt_title,
+        # "Family, Given", as DSpace and EPrints write dc:creator.
+        creators=tuple(map(inverted, work.creators)), advisors=tuple(map(inverted, work.advisors)),
+        subjects=tuple(work.keywords), abstract=work.abstract,
         publisher=work.grantor or current_app.config["INSTITUTION_NAME"], date=str(year),
         type=work.type, type_label=type_label, language=work.language, identifiers=ids,
         rights=rights, degree_name=work.degree_name,
