@@ -16,10 +16,7 @@ HEAVY = ("whoosh", "numpy", "pdfminer", "sqlalchemy", "PIL", "fpdf", "lxml")
 # Loaded where they are used (searching, the reader, workbooks, MARC, harvesting, preservation),
 # never by building the app (docs/architecture.md, "Imports at start-up").
 NOT_AT_START = ("whoosh", "numpy", "openpyxl", "pymarc", "PIL", "requests", "img2pdf", "fpdf",
-                "bagit")
-# Still loaded: services.files and services.text_jobs import ingest.extract (pdfminer, pypdfium2)
-# and ingest.searchable_pdf (pikepdf) at the top.
-PDF_LIBRARIES = ("pdfminer", "pypdfium2", "pikepdf")
+                "bagit", "pdfminer", "pypdfium2", "pikepdf")
 
 
 def test_help_lists_every_command_without_building_the_app():
@@ -58,7 +55,3 @@ def test_a_command_builds_the_app_and_queries_without_heavy_libraries(app):
     assert {"repo_app.views", "repo_app.services.coverage"} <= loaded  # the app was built, and ran
     assert loaded & set(NOT_AT_START) == set()
 
-
-@pytest.mark.xfail(strict=True, reason="services.files and text_jobs import PDF libraries at the top")
-def test_a_command_builds_the_app_without_the_pdf_libraries(app):
-    assert _modules_after(["coverage", "--format", "json"]) & set(PDF_LIBRARIES) == set()
