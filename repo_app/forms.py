@@ -157,3 +157,11 @@ class AccountForm(FlaskForm):
 class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=role_choices())
     submit = SubmitField(_l("Change the role"))
+
+
+class OcrCorrectionForm(FlaskForm):
+    """A librarian's text for one OCR'd page, replacing what tesseract read."""
+
+    text = TextAreaField(_l("Corrected text"), validators=[DataRequired(REQUIRED),
+                                                           Length(max=100_000)])
+    submit = SubmitField(_l("Save the corrected text"))
