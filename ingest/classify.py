@@ -27,7 +27,14 @@ from pathlib import Path
 from pdfminer.pdfdocument import PDFEncryptionError
 
 from ingest import legacy_fonts, poppler_text
-from ingest.normalize import PAGE_BREAK, garbled_ratio, gibberish_ratio, normalize_text, splice_pages
+from ingest.normalize import (
+    PAGE_BREAK,
+    garbled_ratio,
+    gibberish_ratio,
+    noise_ratio,
+    normalize_text,
+    splice_pages,
+)
 from ingest.ocr import OcrFailed, OcrTimeout, OcrUnavailable, recognise_page
 from ingest.outcomes import (
     CORRUPT,
@@ -238,8 +245,10 @@ def _judge(index: int, raw: str, layer: PdfText) -> Page:
 
 
 def _garbled(text: str) -> bool:
-    """Mostly undecodable characters, or letters that spell nothing (a wrong character map)."""
+    """Mostly undecodable characters, symbols where letters should be, or letters that spell
+    nothing (a wrong character map)."""
     return garbled_ratio(text) > GARBLED_THRESHOLD \
+        or noise_ratio(text) > GARBLED_THRESHOLD \
         or gibberish_ratio(text[:GIBBERISH_SAMPLE]) > GARBLED_THRESHOLD
 
 

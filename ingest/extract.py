@@ -34,12 +34,12 @@ from ingest.outcomes import (
     Extraction,
     Limits,
 )
-from ingest.workers import run
+from ingest.workers import Extractor, run
 
 __all__ = [
     "CORRUPT", "DEFAULT_PAGE_LIMIT", "EMPTY", "ENCRYPTED", "GARBLED", "OCR", "OK", "PAGE_BREAK",
     "SNIFF_BYTES",
-    "STATUSES", "TIMEOUT", "TOO_LARGE", "UNSUPPORTED", "Extraction", "Limits",
+    "STATUSES", "TIMEOUT", "TOO_LARGE", "UNSUPPORTED", "Extraction", "Extractor", "Limits",
     "complete_with_ocr", "extract", "extract_many", "raw_extract_text", "sniff_media_type",
     "splice_pages",
 ]
@@ -49,15 +49,19 @@ K = TypeVar("K")
 
 def extract(path: Path, *, timeout: float = 120.0, memory_mb: int = 2048,
             max_pages: int | None = None, ocr: bool = True,
-            page_limit: int | None = DEFAULT_PAGE_LIMIT) -> Extraction:
+            page_limit: int | None = DEFAULT_PAGE_LIMIT,
+            extractor: Extractor | None = None) -> Extraction:
     """Extract one file's text in a worker process; never raises for a bad file.
 
     With ``ocr=False`` pages without usable text are listed in the result's
     ``needs_ocr`` for the caller to recognise; a PDF of more than
-    ``page_limit`` pages is refused as ``too_large``.
+    ``page_limit`` pages is refused as ``too_large``. An ``extractor`` keeps
+    its worker process from one file to the next (a job worker's thread).
     """
     limits = Limits(timeout=timeout, memory_mb=memory_mb, max_pages=max_pages, ocr=ocr,
                     page_limit=page_limit)
+    if extractor is not None:
+        return extractor.extract(Path(path), limits)
     [(_, outcome)] = list(run([(None, Path(path))], workers=1, limits=limits))
     return outcome
 

@@ -14,6 +14,8 @@ import re
 import unicodedata
 from collections import Counter
 
+from ingest import syllables
+
 PAGE_BREAK = "\f"
 CID_PLACEHOLDER = re.compile(r"\(cid:\d+\)")
 LOOKALIKES = str.maketrans({"\u01a3": "\u01b0", "\u01a2": "\u01af"})
@@ -32,6 +34,21 @@ CJK_LINE_BREAK = re.compile(f"(?<=[{_CJK}])\n(?=[{_CJK}])")
 # U+FFFD and the private-use areas (exactly Unicode category Co): what a
 # glyph without a usable character map becomes.
 UNDECODABLE = re.compile("[\ufffd\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
+# Control characters other than tab, newlines and the form feed between
+# pages: what poppler writes for a glyph without a character map, whose
+# code (a small glyph number in a subset font) it passes through as a
+# character. No text holds them, so they count as undecodable too.
+UNMAPPED_CODES = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# What is neither a letter, a digit nor a space: punctuation, symbols, and
+# combining marks (told apart by their category). A run of one such
+# character (dot leaders in a table of contents, a rule of underscores or
+# dashes) counts once.
+SYMBOL = re.compile(r"[^\w\s]")
+SYMBOL_RUN = re.compile(r"([^\w\s])\1+")
+# Letters only Vietnamese writes (ă, đ, ơ, ư and the tone-marked vowels):
+# a word with one is judged as a Vietnamese syllable.
+VIETNAMESE_LETTER = re.compile("[\u0102\u0103\u0110\u0111\u01a0\u01a1\u01af\u01b0"
+                               "\u1ea0-\u1ef9]")
 TOKEN_EDGES = "\"'()[]{}.,;:!?/*-–—…“”‘’«»"
 MIN_JUDGED_CHARS = 20
 MAX_WORD_LENGTH = 30
@@ -89,18 +106,44 @@ def splice_pages(text: str, replacements: dict[int, str]) -> str:
 
 
 def garbled_ratio(raw: str) -> float:
-    """Share of visible characters that are undecodable: placeholders, U+FFFD, private use.
+    """Share of visible characters that are undecodable: placeholders, U+FFFD, private use,
+    control characters.
 
     A font without a usable character map yields such characters by the
     thousand; a high share means the text cannot be trusted for search.
     """
     placeholders = len(CID_PLACEHOLDER.findall(raw))
+    # Counted before splitting: str.isspace() takes U+001C-U+001F for spaces.
+    codes = len(UNMAPPED_CODES.findall(raw))
     # str.split() drops exactly the characters str.isspace() names, in C.
-    visible = "".join(CID_PLACEHOLDER.sub("", raw).split())
-    total = placeholders + len(visible)
+    visible = "".join(UNMAPPED_CODES.sub("", CID_PLACEHOLDER.sub("", raw)).split())
+    total = placeholders + codes + len(visible)
     if total == 0:
         return 0.0
-    return (placeholders + len(UNDECODABLE.findall(visible))) / total
+    return (placeholders + codes + len(UNDECODABLE.findall(visible))) / total
+
+
+def noise_ratio(raw: str) -> float:
+    """Share of visible characters that are not letters, marks or digits.
+
+    Undecodable characters (as :func:`garbled_ratio` counts them) and
+    punctuation or symbols, a run of one repeated symbol counting once. Real
+    pages stay well below half (a tax form of dotted lines and boxes: 0.35);
+    what poppler makes of a font without a character map, a scatter of
+    control characters and punctuation with a few letters, is 0.6 to 0.8.
+    A text with fewer than :data:`MIN_JUDGED_CHARS` visible characters is
+    not judged (0.0).
+    """
+    placeholders = len(CID_PLACEHOLDER.findall(raw))
+    rest = CID_PLACEHOLDER.sub("", raw)
+    codes = len(UNMAPPED_CODES.findall(rest))
+    visible = "".join(SYMBOL_RUN.sub(r"\1", UNMAPPED_CODES.sub("", rest)).split())
+    total = placeholders + codes + len(visible)
+    if total < MIN_JUDGED_CHARS:
+        return 0.0
+    symbols = sum(1 for c in SYMBOL.findall(visible) if unicodedata.category(c)[0] != "M")
+    undecodable = len(UNDECODABLE.findall(visible))
+    return (placeholders + codes + symbols + undecodable) / total
 
 
 def gibberish_ratio(text: str) -> float:
@@ -109,7 +152,9 @@ def gibberish_ratio(text: str) -> float:
     A font whose character codes map to the wrong letters gives text that
     decodes without a single undecodable character and still means
     nothing: letters and digits mixed inside a word, capitals in the middle
-    of lowercase, long runs without a vowel. Tokens with other characters
+    of lowercase, long runs without a vowel, a letter only Vietnamese writes
+    (``ơ``, ``ư``, ``ạ``…) in a word that is no Vietnamese syllable
+    (:mod:`ingest.syllables`). Tokens with other characters
     (addresses, formulas with symbols) are not judged, nor is a text with
     fewer than :data:`MIN_JUDGED_CHARS` characters in judged tokens (0.0).
     Tokens count by length: a wrong map often turns spaces into
@@ -136,6 +181,8 @@ def _plausible(token: str) -> bool:
 def _plausible_word(word: str) -> bool:
     if not (word.islower() or word.isupper() or word.istitle()):
         return False
+    if VIETNAMESE_LETTER.search(word):
+        return syllables.is_valid(word)
     return len(word) <= 3 or LATIN_VOWEL.search(word) is not None
 
 

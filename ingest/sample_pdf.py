@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -108,17 +109,52 @@ def write_long_pdf(path: Path, page_count: int, *, lines: int = 60) -> Path:
     """
     line = "Nghien cuu khoa hoc ve phat trien kinh te nong thon vung dong bang song Cuu Long."
     content = ("BT /F1 9 Tf 11 TL 40 800 Td\n" + f"({line}) Tj T*\n" * lines + "ET\n").encode()
-    first_page = 5
-    kids = " ".join(f"{first_page + i} 0 R" for i in range(page_count))
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+    return _write_raw(path, font, [content] * page_count)
+
+
+def write_unmapped_pdf(path: Path, pages: Sequence[str], *, chars_per_line: int = 80) -> Path:
+    """Write a PDF whose text pdfminer reads as ``(cid:N)`` placeholders and poppler reads right.
+
+    The font is named (DejaVuSans) but not embedded, has no ``ToUnicode``
+    map, and its two-byte codes (``Identity-H``) are the characters'
+    Unicode values, as some converters write them. pdfminer has nothing to
+    map a code with; poppler takes the code of an ``Identity`` font for the
+    character itself. ``pages`` are wrapped at ``chars_per_line``.
+    """
+    font = (b"<< /Type /Font /Subtype /Type0 /BaseFont /DejaVuSans /Encoding /Identity-H "
+            b"/DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /BaseFont /DejaVuSans "
+            b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+            b"/DW 600 /FontDescriptor << /Type /FontDescriptor /FontName /DejaVuSans /Flags 32 "
+            b"/FontBBox [-1021 -463 1793 1232] /ItalicAngle 0 /Ascent 928 /Descent -236 "
+            b"/CapHeight 729 /StemV 80 >> >>] >>")
+    contents = []
+    for text in pages:
+        lines = [line for paragraph in text.split("\n")
+                 for line in textwrap.wrap(paragraph, chars_per_line) or [""]]
+        shown = "".join(f"<{line.encode('utf-16-be').hex()}> Tj T*\n" for line in lines)
+        contents.append(f"BT /F1 11 Tf 14 TL 40 800 Td\n{shown}ET\n".encode())
+    return _write_raw(path, font, contents)
+
+
+def _write_raw(path: Path, font: bytes, contents: Sequence[bytes]) -> Path:
+    """A PDF written object by object: one font (object 3), one page per content stream.
+
+    Pages with the same content stream share one object.
+    """
+    streams = list(dict.fromkeys(contents))
+    first_page = 4 + len(streams)
+    kids = " ".join(f"{first_page + i} 0 R" for i in range(len(contents)))
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
-        f"<< /Type /Pages /Kids [{kids}] /Count {page_count} >>".encode(),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"endstream",
+        f"<< /Type /Pages /Kids [{kids}] /Count {len(contents)} >>".encode(),
+        font,
     ]
-    page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-            b"/Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>")
-    objects += [page] * page_count
+    objects += [b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"endstream"
+                for stream in streams]
+    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+                b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>"
+                % (4 + streams.index(content)) for content in contents]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -127,7 +163,7 @@ def write_long_pdf(path: Path, page_count: int, *, lines: int = 60) -> Path:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1,
-                                                                             xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
     Path(path).write_bytes(bytes(out))
     return Path(path)

@@ -100,7 +100,7 @@ class FileStore:
         swept = 0
         for candidate in self.tmp.glob("*-*-*-*"):
             _kind, host, pid, _rest = candidate.name.split("-", 3)
-            if host == _HOST and pid.isdigit() and not _alive(int(pid)):
+            if host == _HOST and pid.isdigit() and not process_alive(int(pid)):
                 candidate.unlink(missing_ok=True)
                 swept += 1
         return swept
@@ -267,7 +267,8 @@ def _temp_prefix(kind: str) -> str:
     return f"{kind}-{_HOST}-{os.getpid()}-"
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process of this host still runs (a temporary file's or a job's holder)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -107,6 +107,43 @@ def _collect(pool: list[_Worker], limits: Limits) -> list[tuple[Any, Extraction]
     return [done for done in (w.poll(limits) for w in busy) if done is not None]
 
 
+class Extractor:
+    """One long-lived worker process for files extracted one at a time (a background job's
+    thread): the process is started once and reused, and replaced when it dies or is killed.
+
+    Starting a worker costs more than extracting a small file, so a job
+    worker that extracts thousands of theses keeps one per thread.
+    """
+
+    def __init__(self) -> None:
+        self._worker: _Worker | None = None
+        self._limits: Limits | None = None
+
+    def extract(self, path: Path, limits: Limits) -> Extraction:
+        early = precheck(Path(path))
+        if early is not None:
+            return early
+        worker = self._ready(limits)
+        worker.submit(None, Path(path))
+        while True:
+            wait([worker.conn, worker.process.sentinel],
+                 timeout=max(worker.deadline - time.monotonic(), 0))
+            done = worker.poll(limits)
+            if done is not None:
+                return done[1]
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
+
+    def _ready(self, limits: Limits) -> _Worker:
+        if self._worker is None or self._limits != limits or not self._worker.alive():
+            self.close()
+            self._worker, self._limits = _Worker(limits), limits
+        return self._worker
+
+
 class _Worker:
     """One worker process and the file it is working on."""
 

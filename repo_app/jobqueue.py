@@ -32,7 +32,7 @@ from huey import Huey, RedisHuey, SqliteHuey, crontab
 log = logging.getLogger(__name__)
 
 # The consumer polls an idle queue at most this often (seconds), and backs off to it.
-POLL_MAX_DELAY = 1.0
+POLL_MAX_DELAY = 0.25
 _APP: Flask | None = None  # the app a worker process runs jobs with
 
 
@@ -58,8 +58,8 @@ def _make(app: Flask) -> Huey:
     return huey
 
 
-def send(app: Flask, job_id: int) -> None:
-    """Put ``run_job(job_id)`` on the queue (or run it now in eager mode)."""
+def send(app: Flask, job_id: int, delay: int = 0) -> None:
+    """Put ``run_job(job_id)`` on the queue, due in ``delay`` seconds (eager mode: run it now)."""
     if app.config["JOBS_EAGER"]:
         from repo_app.services import jobs
 
@@ -67,7 +67,11 @@ def send(app: Flask, job_id: int) -> None:
         jobs.run(app, job_id)
         return
     queue(app)
-    app.extensions["repo_run_job"](job_id)  # a Huey task called is a message enqueued
+    task = app.extensions["repo_run_job"]
+    if delay:
+        task.schedule(args=(job_id,), delay=delay)  # Huey's scheduler enqueues it when due
+    else:
+        task(job_id)  # a Huey task called is a message enqueued
 
 
 def _run_job(job_id: int) -> None:
@@ -121,10 +125,11 @@ def start_worker(concurrency: int, *, quiet: bool = True) -> subprocess.Popen[by
 
 
 def stop_worker(process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
-    """Ask a worker child to finish its current jobs and stop; kill it if it will not."""
+    """Ask a worker child to finish its current jobs and stop (Huey's graceful SIGINT);
+    kill it if it will not."""
     if process.poll() is not None:
         return
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(signal.SIGINT)
     try:
         process.wait(timeout)
     except subprocess.TimeoutExpired:

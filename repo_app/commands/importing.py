@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
     from repo_app.services.importing import ImportReport
 
-POLL_SECONDS = 0.5
+POLL_SECONDS = 0.1
 
 
 @click.command("import")
@@ -34,41 +35,58 @@ def import_command(directory: Path, manifest: Path, workers: int, dry_run: bool,
     """Import the back catalogue: files under DIRECTORY described by a CSV manifest."""
     from repo_app import db
     from repo_app.access import SYSTEM
-    from repo_app.services import importing
+    from repo_app.services import importing, indexing
 
     started = time.monotonic()
-    report = importing.run(db.session(), SYSTEM, directory.resolve(), manifest, dry_run=dry_run)
-    if not dry_run:
-        if not no_wait:
-            _work_until_done(db.session(), report.batch, workers)
-        importing.settle(db.session(), report, seconds=time.monotonic() - started)
+    # The worker starts first, so it is ready (and busy) while the rows are written.
+    worker = _start_worker(workers) if not (dry_run or no_wait) else None
+    try:
+        report = importing.run(db.session(), SYSTEM, directory.resolve(), manifest,
+                               dry_run=dry_run)
+        if not dry_run:
+            if not no_wait:
+                _wait(db.session(), report.batch)
+                indexing.drain(db.session())  # whatever text the batch's index job has not
+            importing.settle(db.session(), report, seconds=time.monotonic() - started)
+    finally:
+        if worker is not None:
+            from repo_app import jobqueue
+
+            jobqueue.stop_worker(worker)
     _print_import_summary(report, dry_run, waited=not no_wait)
     if report.bad_rows:
         sys.exit(1)
 
 
-def _work_until_done(session: Session, batch: str, workers: int) -> None:
-    """Run a worker child for this import's jobs and show their progress until none is left."""
+def _start_worker(workers: int) -> subprocess.Popen[bytes] | None:
+    """A worker child for this import's jobs (none when jobs run eagerly, in tests)."""
+    from repo_app import jobqueue
+
+    return None if current_app.config["JOBS_EAGER"] else jobqueue.start_worker(workers)
+
+
+def _wait(session: Session, batch: str) -> None:
+    """Show the batch's jobs' progress until none is left, writing the index meanwhile.
+
+    This process has nothing else to do while the workers extract, so it
+    indexes their results as they come (the workers' own index jobs then find
+    little left): with one worker, extraction and indexing use both cores.
+    """
     from tqdm import tqdm
 
-    from repo_app import jobqueue
-    from repo_app.services import jobs
+    from repo_app.services import indexing, jobs
 
     total = jobs.outstanding(session, batch=batch)
     if total == 0:
         return
-    worker = None if current_app.config["JOBS_EAGER"] else jobqueue.start_worker(workers)
-    try:
-        with tqdm(total=total, unit="job", desc="Extracting") as bar:
-            while (left := jobs.outstanding(session, batch=batch)) > 0:
-                bar.total = max(bar.total, bar.n + left)
-                bar.update(max(0, bar.total - left - bar.n))
-                session.rollback()  # see other processes' commits on the next count
+    with tqdm(total=total, unit="job", desc="Extracting") as bar:
+        while (left := jobs.outstanding(session, batch=batch)) > 0:
+            bar.total = max(bar.total, bar.n + left)
+            bar.update(max(0, bar.total - left - bar.n))
+            session.rollback()  # see other processes' commits on the next count
+            if not indexing.drain(session):
                 time.sleep(POLL_SECONDS)
-            bar.update(bar.total - bar.n)
-    finally:
-        if worker is not None:
-            jobqueue.stop_worker(worker)
+        bar.update(bar.total - bar.n)
 
 
 def _print_import_summary(report: ImportReport, dry_run: bool, *, waited: bool) -> None:

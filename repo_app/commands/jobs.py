@@ -55,8 +55,11 @@ def run_command(host: str, port: int) -> None:
     worker = None
     if not app.config["JOBS_EAGER"]:
         worker = jobqueue.start_worker(app.config["JOB_CONCURRENCY"], quiet=False)
+    from werkzeug.serving import run_simple
+
     try:
-        app.run(host=host, port=port, threaded=True, use_reloader=False)
+        # werkzeug directly: Flask ignores app.run() inside its own command line.
+        run_simple(host, port, app, threaded=True, use_reloader=False)
     finally:
         if worker is not None:
             jobqueue.stop_worker(worker)

@@ -35,6 +35,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ingest.storage import process_alive
 from repo_app.db import after_commit, standalone_session
 from repo_app.models import IndexQueueItem, Job
 from repo_app.models.jobs import DONE, FAILED, QUEUED, RUNNING
@@ -78,31 +79,36 @@ def worker_name() -> str:
 
 
 def schedule(db: Session, kind_name: str, key: str, *, file_id: int | None = None,
-             batch: str = "", payload: dict[str, Any] | None = None) -> Job:
+             batch: str = "", payload: dict[str, Any] | None = None, delay: int = 0) -> Job:
     """Queue a job in the caller's transaction, or return the outstanding one with ``key``.
 
-    The id is sent to the workers once the caller commits.
+    The id is sent to the workers once the caller commits. ``delay`` seconds
+    let more work join a job while it waits (one index write for many files);
+    jobs run at once where they are queued in eager mode.
     """
     existing = db.scalar(select(Job).where(Job.unique_key == key))
     if existing is not None:
         return existing
+    if current_app.config["JOBS_EAGER"]:
+        delay = 0
     job = Job(kind=kind_name, key=key, unique_key=key, file_id=file_id, batch=batch,
-              payload=payload or {}, state=QUEUED, run_after=utcnow(), worker="", message="")
+              payload=payload or {}, state=QUEUED, run_after=utcnow() + timedelta(seconds=delay),
+              worker="", message="")
     try:
         with db.begin_nested():
             db.add(job)
     except IntegrityError:  # another process queued the same key a moment ago
         return db.scalar(select(Job).where(Job.unique_key == key))
     job_id = job.id
-    after_commit(db, lambda: send(job_id))
+    after_commit(db, lambda: send(job_id, delay))
     return job
 
 
-def send(job_id: int) -> None:
+def send(job_id: int, delay: int = 0) -> None:
     """Tell the workers about a job (or, in eager mode, run it here and now)."""
     from repo_app import jobqueue
 
-    jobqueue.send(current_app._get_current_object(), job_id)
+    jobqueue.send(current_app._get_current_object(), job_id, delay)
 
 
 # --- running ------------------------------------------------------------------------------
@@ -248,7 +254,7 @@ def _take_back(db: Session) -> int:
     count = 0
     for job in db.scalars(select(Job).where(Job.state == RUNNING)).all():
         name, _, pid = job.worker.rpartition(":")
-        dead_here = name == host and pid.isdigit() and not _alive(int(pid))
+        dead_here = name == host and pid.isdigit() and not process_alive(int(pid))
         if dead_here or job.heartbeat is None or job.heartbeat < silent:
             job.worker = ""
             if job.attempts >= job.max_attempts:
@@ -270,16 +276,6 @@ def _resend_due(db: Session) -> list[int]:
     query = (select(Job.id).where(Job.state == QUEUED, Job.run_after <= utcnow())
              .order_by(Job.id).limit(RESEND_AT_MOST))
     return list(db.scalars(query))
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 # --- what is outstanding ------------------------------------------------------------------

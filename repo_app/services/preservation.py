@@ -82,6 +82,9 @@ def _write_bag(db: Session, work: Work, target: Path, describe: Describe) -> Non
     store = resources.store()
     for file in work.files:
         shutil.copyfile(store.path(file.sha256), partial / "files" / file.sha256)
+        if file.derivative_sha256:  # a scan's searchable copy, beside its original
+            shutil.copyfile(store.path(file.derivative_sha256),
+                            partial / "files" / file.derivative_sha256)
         if store.has_text(file.sha256):
             (partial / "files" / f"{file.sha256}.txt").write_text(store.get_text(file.sha256),
                                                                   encoding="utf-8")
@@ -146,10 +149,10 @@ def _restore(db: Session, data: Path) -> bool:
         return False
     store = resources.store()
     for file in record["files"]:
-        blob = store.put_path(data / "files" / file["sha256"])
-        if blob.sha256 != file["sha256"]:
-            raise UserError("bad_bag", "A file of %(name)s does not match its checksum.",
-                            name=data.parent.name)
+        for sha in (file["sha256"], file.get("derivative_sha256")):
+            if sha and store.put_path(data / "files" / sha).sha256 != sha:
+                raise UserError("bad_bag", "A file of %(name)s does not match its checksum.",
+                                name=data.parent.name)
         derivative = data / "files" / f"{file['sha256']}.txt"
         if derivative.is_file():
             store.put_text(file["sha256"], derivative.read_text(encoding="utf-8"))

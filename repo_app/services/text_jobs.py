@@ -18,6 +18,7 @@ message sent twice) changes nothing.
 from __future__ import annotations
 
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ingest import ocr
-from ingest.extract import Extraction, complete_with_ocr, extract
+from ingest.extract import Extraction, Extractor, complete_with_ocr, extract
 from ingest.searchable_pdf import DerivativeFailed, build
 from repo_app import resources
 from repo_app.db import after_commit, standalone_session
@@ -34,7 +35,11 @@ from repo_app.models import File, Job, OcrPage
 from repo_app.services import indexing, jobs
 
 QUEUED, RUNNING, FAILED = "queued", "running", "failed"
+_THREAD = threading.local()
 PENDING_REVIEW, REVIEW_FAILED = "pending", "failed"
+# Seconds an index job waits for more finished files to join it: one index write (a
+# Whoosh commit) for a whole batch instead of one per file; readers wait this long.
+INDEX_DELAY = 2
 MSG_QUEUED = "Waiting for a worker to extract the text."
 MSG_GAVE_UP = "The background job gave up: {reason}"
 
@@ -72,7 +77,7 @@ def queue_index(db: Session, file: File) -> None:
     Files finishing while an index job waits share it: one drain, one index commit.
     """
     indexing.enqueue(db, file.work)
-    jobs.schedule(db, "index", "index")
+    jobs.schedule(db, "index", "index", delay=INDEX_DELAY)
 
 
 @jobs.kind("index")
@@ -105,7 +110,7 @@ def run_extract(db: Session, job: Job) -> None:
     config = current_app.config
     result = extract(resources.store().path(file.sha256), timeout=config["EXTRACT_TIMEOUT"],
                      memory_mb=config["EXTRACT_MEMORY_MB"], ocr=False,
-                     page_limit=config["MAX_PAGES"])
+                     page_limit=config["MAX_PAGES"], extractor=_extractor())
     if result.needs_ocr and _ocr_languages():
         _queue_pages(db, job, file, result)
     else:
@@ -113,6 +118,15 @@ def run_extract(db: Session, job: Job) -> None:
         file.pages_done = file.pages or 0
         queue_index(db, file)
     jobs.finish(db, job, pages=(file.pages or 0) - len(result.needs_ocr))
+
+
+def _extractor() -> Extractor:
+    """This thread's extraction process, kept from one job to the next (starting one costs
+    more than extracting a small thesis)."""
+    extractor = getattr(_THREAD, "extractor", None)
+    if extractor is None:
+        extractor = _THREAD.extractor = Extractor()
+    return extractor
 
 
 def _ocr_languages() -> str | None:

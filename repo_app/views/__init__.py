@@ -11,6 +11,7 @@ from repo_app.views import agency, exports, harvesting, onsite
 from repo_app.views import accounts
 from repo_app.views import digitization
 from repo_app.views import caching
+from repo_app.views import scans
 
 BLUEPRINTS = (public.bp, auth.bp, deposit.bp, review.bp, api.bp, reports.bp)
 BLUEPRINTS += (reader.bp, copy_requests.bp, audit.bp)
@@ -18,6 +19,7 @@ BLUEPRINTS += (oai.bp, crawlers.bp, citations.bp, api_deposit.bp)
 BLUEPRINTS += (harvesting.bp, exports.bp, onsite.bp, agency.bp)
 BLUEPRINTS += (accounts.bp,)
 BLUEPRINTS += (digitization.bp,)
+BLUEPRINTS += (scans.bp,)
 
 
 def register(app: Flask) -> None:

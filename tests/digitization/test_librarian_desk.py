@@ -294,7 +294,8 @@ def test_the_work_page_shows_a_files_progress_while_its_text_is_made(app, scanne
                    .values(extraction_status="running", pages_done=1))
         db.commit()
     in_db(app, half_done)
-    for client, words in ((app.test_client(), "1 / 2 trang"), (librarian, "1 of 2 pages")):
+    for client, words in ((app.test_client(), "Đã xong 1/2 trang."),
+                          (librarian, "1 of 2 pages done.")):
         html = client.get(f"/works/{scanned.work_id}").get_data(as_text=True)
         assert re.search(r'<progress[^>]*value="1" max="2"', html)
         assert words in html

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from ingest.normalize import garbled_ratio, gibberish_ratio, normalize_text
+from ingest.normalize import garbled_ratio, gibberish_ratio, noise_ratio, normalize_text
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -70,6 +70,10 @@ def test_short_documents_keep_their_first_lines():
     ("(cid:1)(cid:2)(cid:3) ab", 0.55, 0.65),
     ("\ue000\ue001\ue002\ue003", 1.0, 1.0),
     ("ab\ufffd\ufffd", 0.5, 0.5),
+    # pdftotext's glyph numbers: U+001C-U+001F count although Python takes them for spaces.
+    ("\x1e\x03\x10\x06\x07 \x1f\x1c ab", 0.75, 0.85),
+    ("\x84\x93 ab", 0.5, 0.5),
+    ("tab\tand\nnewline\fpage", 0.0, 0.0),
 ])
 def test_garbled_ratio(raw, low, high):
     assert low <= garbled_ratio(raw) <= high
@@ -78,6 +82,8 @@ def test_garbled_ratio(raw, low, high):
 @pytest.mark.parametrize("text", [
     "mnopDetrst nopDet2nu2tDen4vDtaxctynIPtn at5áty4Dnt3êtDôDet3nôD",
     "xqzv bcdfgh mnpqrs tvwxz bcdfg hjklm npqrs",
+    # Letters only Vietnamese writes, in words no Vietnamese could: a wrong map of a Vietnamese font.
+    "ươạp mưđn ắtrư ơưa phưđ ẩnươ ưtrắ ngơưp",
 ])
 def test_letters_that_spell_nothing_are_gibberish(text):
     assert gibberish_ratio(text) > 0.5
@@ -92,3 +98,27 @@ def test_letters_that_spell_nothing_are_gibberish(text):
 ])
 def test_real_words_are_not_gibberish(text):
     assert gibberish_ratio(text) < 0.2
+
+
+@pytest.mark.parametrize("text", [
+    "Trường Đại học Cần Thơ, luận văn thạc sĩ kinh tế năm 2024.",
+    "1.1 Giới thiệu ........................................................ 5\n"
+    "1.2 Phương pháp ................................................... 12",
+    "Line 7: Enter the amount from Form 1040-NR, line 23 ($) ________________ 7",
+    "for (i = 0; i < n; i++) { total += values[i]; } return total;",
+    "みんなのおのおの 你好世界 مَرْحَبًا بِالعَالَم नमस्ते दुनिया",
+    "!?",
+])
+def test_real_text_is_mostly_letters_and_digits(text):
+    assert noise_ratio(text) < 0.5
+
+
+@pytest.mark.parametrize("text", [
+    # pdftotext on pages whose subset font has no character map (tests/ingest/test_garbled_layers.py)
+    "\x1e\x03\x10\x06\x07\n\n\x1f\x1c \x1d\x03 \x03\x08 \x17\x11 \x06\x03 \x06!\x03 "
+    "\"\x11\x07\x10# \x1b\x02 $ \x0f %\x11\x04\x05\x07 \x13 \x08\x03\x02 \x06!\x03",
+    "! \"# $ % & ' ()* +,- ./ 0 1 2 34 ,5 6789 :;<=>?@AB C7 =9 5 @D",
+    "(cid:1)(cid:2)(cid:3) ab " * 8,
+])
+def test_symbols_and_undecodable_characters_are_noise(text):
+    assert noise_ratio(text) > 0.5

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pikepdf
 import pytest
+from pdf_edits import invisible, join, without_unicode_map
 
 from ingest.extract import PAGE_BREAK, complete_with_ocr, extract
 from ingest.outcomes import outcome
@@ -13,46 +13,6 @@ from ingest.sample_pdf import write_image_pdf, write_pdf
 
 TITLE = "Preemptive Information Extraction using Unrestricted Relation Discovery"
 BODY = "Chương {n}. Phương pháp nghiên cứu khoa học về kinh tế nông thôn"
-
-
-def join(out: Path, *parts: Path) -> Path:
-    with pikepdf.new() as joined:
-        opened = [pikepdf.open(part) for part in parts]
-        for part in opened:
-            joined.pages.extend(part.pages)
-        joined.save(out)
-        for part in opened:
-            part.close()
-    return out
-
-
-def without_unicode_map(path: Path, first: int) -> Path:
-    """Give pages from ``first`` on a copy of the font without its ToUnicode map.
-
-    What many real PDFs look like: the glyphs show, but the codes map to
-    the wrong letters (pdfminer reads "mnopDetrst2nu2tDen4vD").
-    """
-    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-        page = pdf.pages[first]
-        font = page.Resources.Font.F1
-        copy = pdf.make_indirect(pikepdf.Dictionary(
-            {key: value for key, value in font.items() if key != "/ToUnicode"}))
-        resources = pikepdf.Dictionary(dict(page.Resources.items()))
-        resources.Font = pikepdf.Dictionary(F1=copy)
-        resources = pdf.make_indirect(resources)
-        for later in pdf.pages[first:]:
-            later.Resources = resources
-        pdf.save(path)
-    return path
-
-
-def invisible(path: Path) -> Path:
-    """Draw every page's text invisibly (render mode 3): OCR has nothing to see."""
-    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-        for page in pdf.pages:
-            page.contents_add(b"3 Tr\n", prepend=True)
-        pdf.save(path)
-    return path
 
 
 def page(result, index: int) -> str:

@@ -102,3 +102,28 @@ def test_jobs_command_reports_counts_and_pace(jobs_app, start_worker, tmp_path):
     table = subprocess.run([str(BIN / "repo-app"), "jobs"], env=os.environ.copy(),
                            capture_output=True, text=True, check=True).stdout
     assert "pages per minute" in table and "extract" in table
+
+
+def test_repo_app_run_serves_the_site_and_works_the_queue(jobs_app, tmp_path):
+    import socket
+    import urllib.request
+
+    deposit(jobs_app, tmp_path, "Luận văn chạy thử", "Lúa gạo Cần Thơ")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([str(BIN / "repo-app"), "run", "--port", str(port)],
+                              env=os.environ.copy(), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: statuses(jobs_app) == ["ok"], what="the file extracted by run's worker")
+
+        def answers() -> bool:
+            try:
+                return urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).status == 200
+            except OSError:
+                return False
+        wait_until(answers, timeout=60, what="the site served")
+    finally:
+        server.terminate()
+        server.wait(30)
