@@ -36,6 +36,7 @@ def _globals() -> dict[str, Any]:
         "actor": actor,
         "can_deposit": menu.deposit,
         "can_review": menu.review,
+        "can_digitize": menu.digitize,
         "institution": current_app.config["INSTITUTION_NAME"],
         "locale": str(get_locale()),
         "labels": {
