@@ -165,7 +165,7 @@ class _RowChecker:
             path = self._inside_base(name)
             if path is None:
                 fail("file", f"'{name}' points outside the import folder.")
-            elif not path.is_file():
+            elif not (path.is_file() or path.is_dir()):  # a folder: page images of a scan
                 fail("file", f"File '{name}' was not found in the import folder.")
             else:
                 found.append(path)

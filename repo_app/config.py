@@ -107,6 +107,12 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "MAX_UPLOAD_MB": int(env.get("REPO_MAX_UPLOAD_MB", "200")),
         # Uploads an account may have waiting in staging (kept a day) before a work takes them.
         "STAGING_QUOTA_MB": int(env.get("REPO_STAGING_QUOTA_MB", "1024")),
+        # Scanning-station uploads (docs/ocr.md): files in one upload, pixels in one page
+        # image (Pillow's decompression-bomb limit: an A0 sheet at 300 dpi fits), and what
+        # a ZIP of page images may expand to.
+        "SCAN_MAX_FILES": int(env.get("REPO_SCAN_MAX_FILES", "2000")),
+        "SCAN_MAX_PIXELS": int(env.get("REPO_SCAN_MAX_PIXELS", "89478485")),
+        "SCAN_MAX_EXPANDED_MB": int(env.get("REPO_SCAN_MAX_EXPANDED_MB", "4096")),
         "EXTRACT_TIMEOUT": float(env.get("REPO_EXTRACT_TIMEOUT", "120")),
         # Background jobs (docs/jobs.md): the queue (empty: SQLite in the data directory;
         # redis://…: workers on any host), worker threads per `repo-app run` (default: the

@@ -157,3 +157,28 @@ class AccountForm(FlaskForm):
 class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=role_choices())
     submit = SubmitField(_l("Change the role"))
+
+
+class ScanForm(FlaskForm):
+    """The scanning station: one holding's page images, its description and access level.
+
+    Title, authors, year and type may be left empty when the holding has them.
+    """
+
+    holding = StringField(_l("Holding (holding id or call number)"),
+                          validators=[DataRequired(REQUIRED), Length(max=100)])
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=1000)])
+    creators = TextAreaField(_l("Authors (one per line)"), validators=[Optional()])
+    year = IntegerField(
+        _l("Year"),
+        validators=[Optional(),
+                    NumberRange(1900, date.today().year + 1,
+                                message=_l("Enter a year between 1900 and next year."))],
+    )
+    type = SelectField(_l("Type of work"), choices=[(k.value, v) for k, v in TYPE_LABELS.items()])
+    language = SelectField(_l("Language"), choices=list(LANGUAGE_LABELS.items()))
+    access_level = SelectField(_l("Access level"), choices=access_choices())
+    embargo_until = DateField(_l("Embargo ends on"), validators=[Optional()])
+    images = MultipleFileField(_l("Page images"))
+    staged = HiddenField()
+    submit = SubmitField(_l("Upload and publish"))

@@ -30,7 +30,7 @@ from repo_app.access import Actor
 from repo_app.errors import UserError
 from repo_app.models import File, Job, Work
 from repo_app.models.types import utcnow
-from repo_app.services import files, holdings, indexing, text_jobs, works
+from repo_app.services import files, holdings, indexing, scanning, text_jobs, works
 from repo_app.spreadsheet import csv_writer
 from repo_app.vocab import AccessLevel, WorkType
 
@@ -164,6 +164,9 @@ def _stage_files(row: ManifestRow, report: ImportReport) -> list[files.StagedFil
     staged = []
     for path in row.files:
         try:
+            if scanning.is_images(path):  # a folder or ZIP of page images: one PDF
+                staged.append(scanning.stage_images(path)[0])
+                continue
             with path.open("rb") as stream:
                 staged.append(files.stage(stream, path.name, pdf_only=False))
         except UserError as exc:

@@ -166,19 +166,28 @@ def create(db: Session, actor: Actor, fields: WorkFields, staged: list[files.Sta
     """
     with UnitOfWork(db, actor) as uow:
         uow.require(Action.DEPOSIT)
-        validate_fields(fields)
         if submit and not staged:
+            validate_fields(fields)
             raise UserError("file_required", "Attach at least one PDF before submitting.",
                             field="files")
-        work = Work(status=WorkStatus.DRAFT, depositor_id=actor.user_id, title=fields.title,
-                    type=fields.type)
-        _apply_fields(work, fields)
-        db.add(work)
-        db.flush()
-        _attach_all(uow, work, staged, batch)
-        uow.audit("work.create", work, after={"status": work.status})
+        work = add(uow, fields, staged, batch=batch)
         if submit:
             _transition(uow, work, WorkStatus.SUBMITTED)
+    return work
+
+
+def add(uow: UnitOfWork, fields: WorkFields, staged: list[files.StagedFile], *,
+        batch: str = "") -> Work:
+    """A new draft work with its files, inside the caller's unit of work."""
+    uow.require(Action.DEPOSIT)
+    validate_fields(fields)
+    work = Work(status=WorkStatus.DRAFT, depositor_id=uow.actor.user_id, title=fields.title,
+                type=fields.type)
+    _apply_fields(work, fields)
+    uow.db.add(work)
+    uow.db.flush()
+    _attach_all(uow, work, staged, batch)
+    uow.audit("work.create", work, after={"status": work.status})
     return work
 
 
@@ -235,17 +244,23 @@ def publish(db: Session, actor: Actor, work: Work, settings: AccessSettings | No
     with UnitOfWork(db, actor, drain_index=drain) as uow:
         uow.require(Action.REVIEW, work)
         _lock(db, work)
-        if work.status == WorkStatus.PUBLISHED:
-            raise UserError("already_published", "This work is already published.")
-        if settings is not None:
-            _change_access(uow, work, settings)
-        work.identifier = work.identifier or f"{current_app.config['IDENTIFIER_PREFIX']}/{work.id}"
-        work.published_at = work.published_at or utcnow()
-        work.review_comment = comment
-        _transition(uow, work, WorkStatus.PUBLISHED, comment)
-        _note_if_public(work)
-        uow.index(work)
+        publish_in(uow, work, settings, comment)
     return work
+
+
+def publish_in(uow: UnitOfWork, work: Work, settings: AccessSettings | None = None,
+               comment: str = "") -> None:
+    """``publish``'s change, inside the caller's unit of work (which checked access)."""
+    if work.status == WorkStatus.PUBLISHED:
+        raise UserError("already_published", "This work is already published.")
+    if settings is not None:
+        _change_access(uow, work, settings)
+    work.identifier = work.identifier or f"{current_app.config['IDENTIFIER_PREFIX']}/{work.id}"
+    work.published_at = work.published_at or utcnow()
+    work.review_comment = comment
+    _transition(uow, work, WorkStatus.PUBLISHED, comment)
+    _note_if_public(work)
+    uow.index(work)
 
 
 def return_to_depositor(db: Session, actor: Actor, work: Work, comment: str) -> Work:

@@ -10,12 +10,14 @@ from repo_app.views import api_deposit, citations, crawlers, oai
 from repo_app.views import agency, exports, harvesting, onsite
 from repo_app.views import accounts
 from repo_app.views import caching
+from repo_app.views import scans
 
 BLUEPRINTS = (public.bp, auth.bp, deposit.bp, review.bp, api.bp, reports.bp)
 BLUEPRINTS += (reader.bp, copy_requests.bp, audit.bp)
 BLUEPRINTS += (oai.bp, crawlers.bp, citations.bp, api_deposit.bp)
 BLUEPRINTS += (harvesting.bp, exports.bp, onsite.bp, agency.bp)
 BLUEPRINTS += (accounts.bp,)
+BLUEPRINTS += (scans.bp,)
 
 
 def register(app: Flask) -> None:

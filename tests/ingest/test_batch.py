@@ -197,3 +197,16 @@ def test_a_row_with_too_many_fields_is_reported(folder):
     path.write_text("file,title,type,access\na.pdf,Tên,article,open,extra\n", encoding="utf-8")
     manifest = read(path, folder)
     assert manifest.rows == [] and errors_by_line(manifest) == {2: {""}}
+
+
+def test_a_folder_of_page_images_is_accepted_as_a_file(folder):
+    (folder / "scans" / "LV-0001").mkdir(parents=True)
+    manifest = read(write(folder, [{"file": "scans/LV-0001"}, {"file": "scans/LV-0002"}]), folder)
+    assert [row.files for row in manifest.rows] == [(folder / "scans" / "LV-0001",)]
+    assert errors_by_line(manifest) == {3: {"file"}}
+
+
+def test_a_folder_outside_the_import_folder_is_refused(folder, tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    manifest = read(write(folder, [{"file": "../elsewhere"}]), folder)
+    assert manifest.rows == [] and errors_by_line(manifest) == {2: {"file"}}
