@@ -75,6 +75,8 @@ def file_record(work: Work, rights: pages.FileRights) -> dict[str, Any]:
             "pages": file.pages,
         },
     }
+    if rights.ocr is not None:  # a file OCR read: how far to trust its text
+        record["ocr"] = rights.ocr.as_json()
     if rights.download:
         record["download_url"] = url_for("public.download", work_id=work.id, file_id=file.id,
                                          _external=True)

@@ -26,6 +26,10 @@ online thesis. The mapping, field by field:
 Only what an anonymous visitor may see goes in: callers pass works that
 ``access.decide(ANONYMOUS, VIEW_METADATA)`` allows, and file links are
 given only for files anyone may download.
+
+pymarc is imported by the functions that build and write records, so
+building the app (every OAI-PMH and export view imports this module) does
+not load it.
 """
 
 from __future__ import annotations
@@ -33,13 +37,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from lxml import etree
-from pymarc import Field, Indicators, MARCWriter, Record, Subfield, record_to_xml
 
 from repo_app.services.citations import inverted, title_and_name
 from repo_app.vocab import WorkType
+
+if TYPE_CHECKING:
+    from pymarc import Field, Record
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 MARC_SCHEMA = "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
@@ -71,6 +78,8 @@ def marc_language(code: str) -> str:
 
 def _field(tag: str, ind: str, *pairs: tuple[str, str]) -> Field | None:
     """A data field from (code, value) pairs, empty values dropped; None when nothing is left."""
+    from pymarc import Field, Indicators, Subfield
+
     subfields = [Subfield(code, value) for code, value in pairs if value]
     if not subfields:
         return None
@@ -97,6 +106,8 @@ def _fixed_008(work, entered: str) -> str:
 
 def record_of(source: MarcSource) -> Record:
     """The MARC 21 record of one work (Unicode, leader position 9 = ``a``)."""
+    from pymarc import Field, Record
+
     work = source.work
     institution = current_app.config["INSTITUTION_NAME"]
     record = Record(force_utf8=True, leader=LEADER)
@@ -169,6 +180,8 @@ def _added_entries(work, institution: str) -> list[Field | None]:
 
 def as_xml_element(record: Record) -> etree._Element:
     """A MARCXML ``<record>`` (with its schemaLocation), to embed in an OAI-PMH response."""
+    from pymarc import record_to_xml
+
     element = etree.fromstring(record_to_xml(record, namespace=True))
     element.set(f"{{{XSI}}}schemaLocation", f"{MARC_NS} {MARC_SCHEMA}")
     return element
@@ -176,6 +189,8 @@ def as_xml_element(record: Record) -> etree._Element:
 
 def as_marcxml(records: Iterable[Record]) -> bytes:
     """A MARCXML ``<collection>`` document."""
+    from pymarc import record_to_xml
+
     collection = etree.Element(f"{{{MARC_NS}}}collection", nsmap={None: MARC_NS, "xsi": XSI})
     collection.set(f"{{{XSI}}}schemaLocation", f"{MARC_NS} {MARC_SCHEMA}")
     for record in records:
@@ -186,6 +201,8 @@ def as_marcxml(records: Iterable[Record]) -> bytes:
 
 def as_iso2709(records: Iterable[Record]) -> Iterator[bytes]:
     """ISO 2709 (``.mrc``) bytes, record by record, as Koha's importer reads them."""
+    from pymarc import MARCWriter
+
     for record in records:
         buffer = BytesIO()
         MARCWriter(buffer).write(record)

@@ -57,7 +57,9 @@ def _schemas(list_fields: list[str]) -> dict[str, Any]:
     hit = {"type": "object", "properties": {
         "id": {"oneOf": [integer, string]}, "title": string, "creators": _strings(),
         "year": nullable_int, "faculty": string, "type": string, "access": string,
-        "snippet": string, "url": string}}
+        "snippet": string, "url": string,
+        # "local" for this library's works, else the partner library's name (never "local").
+        "source": string}}
     extraction = {"type": "object", "properties": {
         "status": string, "message": string, "pages_done": nullable_int, "pages": nullable_int}}
     file = {"type": "object", "required": ["id", "name", "access", "extraction"], "properties": {
