@@ -24,7 +24,6 @@ from flask import current_app
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, object_session
 
-from ingest import page_images
 from ingest.page_cache import Refusal
 from repo_app import access, resources
 from repo_app.access import Action, Actor
@@ -32,7 +31,7 @@ from repo_app.db import after_commit, standalone_session
 from repo_app.errors import NotFound, UserError
 from repo_app.models import File, Job, OcrPage, Work
 from repo_app.models.jobs import FAILED, QUEUED, RUNNING
-from repo_app.services import job_reports, jobs, text_jobs
+from repo_app.services import job_reports, jobs, reader, text_jobs
 from repo_app.services.unit_of_work import UnitOfWork
 
 PENDING, ACCEPTED, CORRECTED, REVIEW_FAILED = "pending", "accepted", "corrected", "failed"
@@ -55,9 +54,8 @@ def jobs_overview(db: Session, actor: Actor) -> dict[str, Any]:
 def retry_jobs(db: Session, actor: Actor, job_ids: list[int] | None = None) -> int:
     """Queue failed jobs again (every failed job when ``job_ids`` is None); how many were.
 
-    A failed page of OCR left a ``failed`` page row behind so the rest of the
-    file could go on; that row goes, or the retried job would find the page
-    "done" and recognise nothing.
+    A retried page of OCR replaces the ``failed`` row it left behind
+    (``text_jobs.run_ocr_page``), as ``repo-app jobs --retry`` does.
     """
     with UnitOfWork(db, actor) as uow:
         uow.require(Action.MANAGE_JOBS)
@@ -65,9 +63,6 @@ def retry_jobs(db: Session, actor: Actor, job_ids: list[int] | None = None) -> i
         if job_ids is not None:
             query = query.where(Job.id.in_(job_ids))
         failed = list(db.scalars(query))
-        for job in failed:
-            if job.kind == "ocr_page" and not _outstanding(db, job.key):
-                _forget_failed_page(db, job)
         count = jobs.retry(db, [job.id for job in failed])
         uow.audit("jobs.retry", after={"jobs": sorted(job.id for job in failed)
                                        if job_ids is not None else "all failed",
@@ -77,14 +72,6 @@ def retry_jobs(db: Session, actor: Actor, job_ids: list[int] | None = None) -> i
 
 def _outstanding(db: Session, key: str) -> bool:
     return db.scalar(select(Job.id).where(Job.unique_key == key)) is not None
-
-
-def _forget_failed_page(db: Session, job: Job) -> None:
-    row = db.scalar(select(OcrPage).where(OcrPage.file_id == job.file_id,
-                                          OcrPage.page == job.payload.get("page"),
-                                          OcrPage.review == REVIEW_FAILED))
-    if row is not None:
-        _drop_page(db, row)
 
 
 def _drop_page(db: Session, row: OcrPage) -> None:
@@ -265,28 +252,11 @@ def page_image(db: Session, actor: Actor, page_id: int) -> Path:
     if isinstance(cached, Refusal):
         raise _cannot_draw()
     target = cache.image(sha, REVIEW_IMAGE_WIDTH, number)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    limits = _limits()
-    slots = resources.render_slots()
-    if not slots.acquire(timeout=limits.timeout):
-        raise UserError("reader_busy", "The reader is busy; please try again in a moment.",
-                        status=503)
-    try:
-        result = page_images.render(resources.store().path(sha), number, target, limits)
-    finally:
-        slots.release()
+    result = reader.render_in_slot(sha, number, target, REVIEW_IMAGE_WIDTH)
     if not result.ok:
         cache.refuse(sha, REVIEW_IMAGE_WIDTH, number, Refusal(result.status, result.message))
         raise _cannot_draw()
     return target
-
-
-def _limits() -> page_images.RenderLimits:
-    config = current_app.config
-    return page_images.RenderLimits(
-        width_px=REVIEW_IMAGE_WIDTH, memory_mb=int(config["READER_RENDER_MEMORY_MB"]),
-        timeout=float(config["READER_RENDER_TIMEOUT"]),
-        max_image_pixels=int(config["READER_MAX_IMAGE_MEGAPIXELS"]) * 1_000_000)
 
 
 def _cannot_draw() -> UserError:

@@ -242,10 +242,11 @@ def _tell_librarians_once(db: Session, actor: Actor, viewer: Viewer, work: Work,
         uow.on_commit(lambda: mail.deliver_quietly(db))
 
 
-def _limits() -> page_images.RenderLimits:
+def render_limits(width_px: int) -> page_images.RenderLimits:
+    """What one page render may use (the reader's settings), at ``width_px`` pixels wide."""
     config = current_app.config
     return page_images.RenderLimits(
-        width_px=page_width(), memory_mb=int(config["READER_RENDER_MEMORY_MB"]),
+        width_px=width_px, memory_mb=int(config["READER_RENDER_MEMORY_MB"]),
         timeout=float(config["READER_RENDER_TIMEOUT"]),
         max_image_pixels=int(config["READER_MAX_IMAGE_MEGAPIXELS"]) * 1_000_000)
 
@@ -286,15 +287,20 @@ def _clean_page(file: File, page: int) -> Path:
 
 
 def _run_render(file: File, page: int, target: Path) -> page_images.Rendered:
-    """One render in a worker process, when this process has a free slot for it."""
+    return render_in_slot(_served_sha(file), page, target, page_width())
+
+
+def render_in_slot(sha256: str, page: int, target: Path, width_px: int) -> page_images.Rendered:
+    """One render of a stored PDF's page in a limited worker process, when this process has a
+    free slot for it (503 when none frees up in time)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    limits = _limits()
+    limits = render_limits(width_px)
     slots = resources.render_slots()
     if not slots.acquire(timeout=limits.timeout):
         raise UserError("reader_busy", "The reader is busy; please try again in a moment.",
                         status=503)
     try:
-        return page_images.render(resources.store().path(_served_sha(file)), page, target, limits)
+        return page_images.render(resources.store().path(sha256), page, target, limits)
     finally:
         slots.release()
 
@@ -314,7 +320,7 @@ def _refused(refusal: Refusal) -> UserError:
     """The refusal as the reader's error (422), in their language; a missing page is a 404."""
     if refusal.status not in REFUSALS:
         return NotFound()
-    limits = _limits()
+    limits = render_limits(page_width())
     return UserError(f"reader_{refusal.status}", REFUSALS[refusal.status], status=422,
                      limit=f"{limits.memory_mb} MB", seconds=int(limits.timeout),
                      pixels=limits.max_image_pixels // 1_000_000)

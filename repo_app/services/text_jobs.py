@@ -199,16 +199,23 @@ def _page_failed(db: Session, job: Job) -> None:
 
 @jobs.kind("ocr_page", give_up=_page_failed)
 def run_ocr_page(db: Session, job: Job) -> None:
-    """Recognise one page, unless it already was; the last page in queues the finish."""
+    """Recognise one page, unless it already was (a page that failed is read again); the last
+    page in queues the finish."""
     file = db.get(File, job.file_id)
     if file is None:
         return
     page = job.payload["page"]
-    if db.scalar(select(OcrPage.id).where(OcrPage.file_id == file.id, OcrPage.page == page)):
+    existing = db.scalar(select(OcrPage).where(OcrPage.file_id == file.id, OcrPage.page == page))
+    if existing is not None and existing.review != REVIEW_FAILED:
         _finish_when_complete(db, file, job)
         return
-    db.add(_recognise(file, page))
-    file.pages_done = File.pages_done + 1
+    recognised = _recognise(file, page)
+    if existing is None:
+        file.pages_done = File.pages_done + 1
+    else:  # a page given up on earlier, retried by a librarian: its failed row makes way
+        db.delete(existing)
+        db.flush()
+    db.add(recognised)
     jobs.finish(db, job, pages=1)
     db.flush()
     _finish_when_complete(db, file, job)

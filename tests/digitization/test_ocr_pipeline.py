@@ -51,3 +51,24 @@ def test_check_verifies_the_searchable_copy_and_repair_rebuilds_it(app, runner, 
     clean = runner.invoke(args=["check"])
     assert clean.exit_code == 0, clean.output
     assert reload(app, file.id).derivative_sha256 is not None
+
+
+def test_a_page_given_up_on_is_read_again_when_the_jobs_command_retries_it(app, runner, scanned):
+    from repo_app.models import Job
+    from repo_app.models.types import utcnow
+
+    with standalone_session(app) as db:
+        row = db.scalar(select(OcrPage).where(OcrPage.file_id == scanned.id, OcrPage.page == 1))
+        row.text, row.review, row.message = "", "failed", "TimeoutError"
+        db.add(Job(kind="ocr_page", key=f"ocr:{scanned.id}:1", state="failed",
+                   file_id=scanned.id, payload={"page": 1, "needs": 2, "base_status": "empty",
+                                                "base_message": ""},
+                   attempts=4, finished_at=utcnow(), message="TimeoutError", worker=""))
+        db.commit()
+    result = runner.invoke(args=["jobs", "--retry-failed"])
+    assert result.exit_code == 0 and "1 job(s) queued again" in result.output, result.output
+    with standalone_session(app) as db:
+        row = db.scalar(select(OcrPage).where(OcrPage.file_id == scanned.id, OcrPage.page == 1))
+        file = db.get(File, scanned.id)
+    assert row.review != "failed" and "Sóc Trăng" in row.text
+    assert file.pages_done == file.pages == 2
