@@ -166,6 +166,7 @@ def test_the_link_is_in_the_librarians_menu_only(client, accounts, register):
 def test_the_form_is_prefilled_from_the_holding_found_by_call_number(librarian):
     html = librarian.get("/scans/new?holding=LV.2").get_data(as_text=True)
     assert 'value="Lúa mùa nổi"' in html and "Trần Văn B" in html and 'value="1999"' in html
+    assert 'accept=".tif,.tiff,.jpg,.jpeg,.png,.zip"' in html and "multiple" in html
 
 
 # --- a scan becomes a searchable, linked, published work ---------------------------------
