@@ -29,8 +29,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from search import Scope, SearchIndex, SearchRequest, WorkDocument  # noqa: E402
-from search.analysis import fold, nfc  # noqa: E402
 from search.baseline import index_with_defaults  # noqa: E402
+from search.spelling import fold, nfc  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXT_BYTES = 50_000

@@ -67,10 +67,8 @@ from ingest.outcomes import (
     outcome,
 )
 from ingest.pdftext import PdfText, TooManyPages, read_pdf
+from ingest.sniffing import SNIFF_BYTES, sniff_media_type
 
-PDF_MEDIA_TYPE = "application/pdf"
-PDF_MAGIC = b"%PDF-"
-SNIFF_BYTES = 1024
 GARBLED_THRESHOLD = 0.5
 MIN_WORD_CHARS_PER_PAGE = 2
 # A wrong character map garbles a page throughout: its first characters
@@ -88,11 +86,6 @@ class Page(Enum):
     DAMAGED = "damaged"    # its content stream is broken
     GARBLED = "garbled"    # mostly undecodable characters
     PICTURE = "picture"    # no text, but something to recognise
-
-
-def sniff_media_type(head: bytes) -> str | None:
-    """``application/pdf`` if ``%PDF-`` occurs in the first 1024 bytes (as readers allow)."""
-    return PDF_MEDIA_TYPE if PDF_MAGIC in head[:SNIFF_BYTES] else None
 
 
 def precheck(path: Path) -> Extraction | None:

@@ -46,6 +46,7 @@ class Action(StrEnum):
     REQUEST_COPY = "request_copy"
     REQUEST_ONSITE = "request_onsite"
     DECIDE_ONSITE = "decide_onsite"
+    MANAGE_JOBS = "manage_jobs"  # the background jobs and OCR review (librarians)
 
 
 ANYONE, MEMBER, CAMPUS, READING_ROOM, STAFF = "anyone", "member", "campus", "reading_room", "staff"
@@ -239,7 +240,7 @@ def _decide_global(actor: Actor, action: Action) -> Decision:
         ok = actor.role in DEPOSIT_ROLES
         return Decision(ok, "depositors and staff deposit" if ok else "login as a depositor")
     if action in (Action.REVIEW, Action.VIEW_REPORTS, Action.MANAGE_HOLDINGS, Action.CHANGE_ACCESS,
-                  Action.EDIT, Action.HARVEST, Action.DECIDE_ONSITE):
+                  Action.EDIT, Action.HARVEST, Action.DECIDE_ONSITE, Action.MANAGE_JOBS):
         return Decision(actor.is_staff, "staff only")
     if action == Action.MANAGE_USERS:
         return Decision(actor.role == Role.ADMIN, "administrators only")

@@ -60,10 +60,12 @@ STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: 
                 503: "unavailable"}
 
 
-def _render(status: int, message: str, code: str | None = None):
+def _render(status: int, message: str, code: str | None = None, field: str | None = None):
     if _wants_json():
-        body = {"error": {"code": code or STATUS_CODES.get(status, "error"), "message": message}}
-        return jsonify(body), status
+        body = {"code": code or STATUS_CODES.get(status, "error"), "message": message}
+        if field:
+            body["field"] = field  # the input the error is about, for scripts
+        return jsonify({"error": body}), status
     if request_ctx.url_adapter is None:
         # The request was refused before routing (an unknown Host header): the page's
         # links cannot be built, so the message goes out alone.
@@ -92,7 +94,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(UserError)
     def user_error(exc: UserError):
-        return _render(exc.status, exc.translated(), exc.code)
+        return _render(exc.status, exc.translated(), exc.code, exc.field)
 
     @app.errorhandler(LoginRequired)
     def login_required(exc: LoginRequired):

@@ -159,6 +159,14 @@ class RoleForm(FlaskForm):
     submit = SubmitField(_l("Change the role"))
 
 
+class OcrCorrectionForm(FlaskForm):
+    """A librarian's text for one OCR'd page, replacing what tesseract read."""
+
+    text = TextAreaField(_l("Corrected text"), validators=[DataRequired(REQUIRED),
+                                                           Length(max=100_000)])
+    submit = SubmitField(_l("Save the corrected text"))
+
+
 class ScanForm(FlaskForm):
     """The scanning station: one holding's page images, its description and access level.
 

@@ -1,30 +1,30 @@
 """The app's long-lived resources: the file store, the search index and the access policy.
 
-Created once in ``create_app`` and reached through these functions, so
-services never build paths or open indexes themselves.
+Created once per app (in ``create_app``, the index on first use) and reached
+through these functions, so services never build paths or open indexes
+themselves.
 """
 
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
 
 from ingest.page_cache import PageCache
 from ingest.storage import FileStore
 from repo_app.access import Policy, policy_from_config
-from search.index import SearchIndex
+
+if TYPE_CHECKING:
+    from search.index import SearchIndex
+
+_index_opening = threading.Lock()
 
 
 def init_app(app: Flask) -> None:
     data_dir = app.config["DATA_DIR"]
     app.extensions["repo_store"] = FileStore(data_dir / "files")
-    app.extensions["repo_index"] = SearchIndex(
-        data_dir / "index",
-        cache_mb=app.config["SEARCH_CACHE_MB"],
-        writer_mb=app.config["SEARCH_WRITER_MB"],
-        rebuild_mb=app.config["SEARCH_REBUILD_MB"],
-    )
     app.extensions["repo_policy"] = policy_from_config(app.config)
     app.extensions["repo_page_cache"] = PageCache(data_dir / "cache" / "pages")
     # Reader renders this process runs at once (each in its own limited worker process).
@@ -47,7 +47,23 @@ def store() -> FileStore:
 
 
 def index() -> SearchIndex:
-    return current_app.extensions["repo_index"]
+    """The search index, made on first use (once per app, whichever thread asks first).
+
+    ``search.index`` loads Whoosh and numpy, about a third of a second: a
+    command or a request that never searches or indexes does not pay it.
+    """
+    extensions, config = current_app.extensions, current_app.config
+    with _index_opening:
+        if "repo_index" not in extensions:
+            from search.index import SearchIndex
+
+            extensions["repo_index"] = SearchIndex(
+                config["DATA_DIR"] / "index",
+                cache_mb=config["SEARCH_CACHE_MB"],
+                writer_mb=config["SEARCH_WRITER_MB"],
+                rebuild_mb=config["SEARCH_REBUILD_MB"],
+            )
+    return extensions["repo_index"]
 
 
 def policy() -> Policy:

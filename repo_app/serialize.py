@@ -27,8 +27,10 @@ def _hit_id(hit: Hit) -> int | str:
     return hit.id if work_id is None else work_id
 
 
-def search_results(results) -> dict[str, Any]:
-    return {
+def search_results(results, asked_page: int | None = None) -> dict[str, Any]:
+    """The API's page of hits; a page past the end (``asked_page``) is empty, not the last
+    page again (the web page shows the nearest page with a notice)."""
+    body = {
         "total": results.total,
         "page": results.page,
         "hits": [
@@ -52,6 +54,9 @@ def search_results(results) -> dict[str, Any]:
             for name, values in results.facets.items()
         },
     }
+    if asked_page is not None and results.page < asked_page:
+        body["page"], body["hits"] = asked_page, []
+    return body
 
 
 def file_record(work: Work, rights: pages.FileRights) -> dict[str, Any]:
@@ -70,6 +75,8 @@ def file_record(work: Work, rights: pages.FileRights) -> dict[str, Any]:
             "pages": file.pages,
         },
     }
+    if rights.ocr is not None:  # a file OCR read: how far to trust its text
+        record["ocr"] = rights.ocr.as_json()
     if rights.download:
         record["download_url"] = url_for("public.download", work_id=work.id, file_id=file.id,
                                          _external=True)

@@ -22,6 +22,13 @@ def access_badge(level: str, embargo_until: date | None = None) -> str:
     return str(vocab.ACCESS_LABELS.get(level, level))
 
 
+def local_date(day: date) -> str:
+    """A day as readers of the page's language write it: 31/12/2025 in Vietnamese, else ISO."""
+    if get_locale() is not None and get_locale().language == "vi":
+        return day.strftime("%d/%m/%Y")
+    return day.isoformat()
+
+
 def _globals() -> dict[str, Any]:
     actor = current_actor()
     menu = pages.menu(actor)
@@ -29,6 +36,7 @@ def _globals() -> dict[str, Any]:
         "actor": actor,
         "can_deposit": menu.deposit,
         "can_review": menu.review,
+        "can_digitize": menu.digitize,
         "institution": current_app.config["INSTITUTION_NAME"],
         "locale": str(get_locale()),
         "labels": {
@@ -59,6 +67,7 @@ def facet_label(name: str, value: str) -> str:
 def init_app(app: Flask) -> None:
     app.context_processor(_globals)
     app.add_template_global(access_badge)
+    app.add_template_filter(local_date)
     app.add_template_global(facet_label)
     app.add_template_global(effective_level)
     app.add_template_global(serialize.hit_url)

@@ -1,7 +1,7 @@
 """Accent folding for matching and ASCII codes outside the search index.
 
 "Đại học Cần Thơ" → "dai hoc can tho". The letters are folded by the one
-rule the index folds them by (``search.analysis``: Word's ``ƣ`` repaired,
+rule the index folds them by (``search.spelling``: Word's ``ƣ`` repaired,
 ``đ`` mapped, marks dropped), word by word, lowercased, spaces collapsed.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from search.analysis import fold as fold_word
-from search.analysis import nfc
+from search.spelling import fold as fold_word
+from search.spelling import nfc
 
 
 def fold(text: str) -> str:

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 from whoosh.query import And, Not, NumericRange, Or, Phrase, Query, Term
 
-from search.analysis import fold, has_diacritics, syllables
 from search.results import MAX_QUERY_CHARS
 from search.schema import FULLTEXT_FIELDS, SEARCH_WEIGHTS, folded
+from search.spelling import fold, has_diacritics, syllables
 
 # A query's cost grows with its words and its depth: beyond these it is searched as
 # its first plain words. Nesting deeper than a person writes is a probe, and without

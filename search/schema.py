@@ -18,8 +18,9 @@ from datetime import date
 
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
-from search.analysis import SyllablePositions, exact_analyzer, fold, folded_analyzer, nfc
+from search.analysis import SyllablePositions, exact_analyzer, folded_analyzer
 from search.documents import WorkDocument
+from search.spelling import fold, nfc
 
 # Multi-valued metadata (creators, advisors, keywords) is joined with a newline
 # for the text fields and split on it again when a hit is rendered.

@@ -12,8 +12,8 @@ import unicodedata
 from functools import lru_cache
 from html import escape
 
-from search.analysis import canonical, fold, nfc
 from search.query import Highlight
+from search.spelling import canonical, fold, nfc
 
 SNIPPET_CHARS = 240
 # Characters of context kept before the first match of the chosen window.

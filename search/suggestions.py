@@ -18,12 +18,12 @@ from collections.abc import Iterator
 from whoosh.query import Every
 from whoosh.searching import Searcher
 
-from search.analysis import fold, has_diacritics, syllables
 from search.documents import Scope
 from search.operators import DocSet, Require
 from search.query import MAX_WORDS, parse
 from search.ranking import ranked
 from search.schema import folded
+from search.spelling import fold, has_diacritics, syllables
 from search.vectors import Matches, evaluate
 from search.visibility import restrict_fulltext, text_readable_by, visible_to
 

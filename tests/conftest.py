@@ -48,9 +48,32 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     url = databases.lease(request)
     if url:
         monkeypatch.setenv("REPO_DATABASE_URL", url)
+    app = build_app()
+    yield app
+    databases.dispose(app)
+
+
+def build_app() -> Flask:
+    """The app as every test builds it from the REPO_* variables set, initialised."""
     app = create_app({"TESTING": True, "SERVER_NAME": "repo.test", "BASE_URL": "http://repo.test",
                       "EXTRACT_TIMEOUT": 60,
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+    with app.app_context():
+        initialize(app)
+    return app
+
+
+@pytest.fixture
+def empty_instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                   request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """A second repository, on its own data directory and database (restores go there)."""
+    monkeypatch.setenv("REPO_DATA_DIR", str(tmp_path / "second"))
+    url = databases.lease(request)
+    if url:
+        monkeypatch.setenv("REPO_DATABASE_URL", url)
+    else:
+        monkeypatch.delenv("REPO_DATABASE_URL", raising=False)
+    app = create_app({"TESTING": True, "SERVER_NAME": "repo.test", "BASE_URL": "http://repo.test"})
     with app.app_context():
         initialize(app)
     yield app

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import re
+from pathlib import Path
 
 from flask.testing import FlaskClient
 
@@ -22,3 +24,16 @@ def login(client: FlaskClient, email: str, password: str = PASSWORD) -> None:
     response = client.post("/login", data={"email": email, "password": password,
                                            "csrf_token": token})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+def write_manifest(folder: Path, columns: list[str], rows: list[dict],
+                   encoding: str = "utf-8") -> Path:
+    """An import manifest of ``rows``, over defaults for the columns a row leaves out."""
+    path = folder / "manifest.csv"
+    with path.open("w", newline="", encoding=encoding) as handle:
+        writer = csv.DictWriter(handle, columns)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({"year": "2015", "type": "master_thesis", "language": "vi",
+                             "access": "open", "creators": "Trần Văn B", **row})
+    return path

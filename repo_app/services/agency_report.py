@@ -5,12 +5,17 @@ for 2026Q3 printed in December says what was true on 30 September:
 
 - the holdings register counts holdings created by then;
 - a holding is *digitized* / *searchable* when its work had a file stored by
-  then (searchable: that file's text was extracted or recognised);
+  then (searchable: that file's text was extracted or recognised by then: the
+  text job that gave the file its present text had finished);
 - a work's status and access level on that day are read back from the
   audit log (every transition and access change is recorded with its before
   and after), so a work published in October, or opened in November, does
   not count; ``access.decide`` then judges the level as of that day;
 - *online* and the restricted classes follow from those levels.
+
+What is not kept historically, and so is read as it stands today (docs/coverage.md):
+a holding's category and its link to a work, holdings and files deleted since,
+and the access settings of the policy (``REPO_RESTRICTED_READERS``, …).
 
 Views and downloads come from usage statistics, which the repository does
 not collect yet: :func:`usage_totals` is the seam, and until it returns
@@ -37,7 +42,8 @@ from sqlalchemy.orm import Session, selectinload
 from repo_app import access, resources
 from repo_app.access import Action, Actor, decide, effective_level
 from repo_app.errors import NotFound, UserError
-from repo_app.models import AgencyReportSubmission, AuditEvent, Holding, Work
+from repo_app.models import AgencyReportSubmission, AuditEvent, File, Holding, Job, Work
+from repo_app.models.jobs import DONE
 from repo_app.models.types import utcnow
 from repo_app.services import coverage
 from repo_app.services.unit_of_work import UnitOfWork
@@ -131,11 +137,12 @@ def build(db: Session, actor: Actor, period: Period, today: date | None = None) 
     as_of = min(period.end, today)
     moment = datetime.combine(as_of, time.max, UTC)
     states = _work_states(db, moment)
+    text_ready = _text_ready(db)
     report = AgencyReport(period, as_of, as_of < period.end,
                           current_app.config["INSTITUTION_NAME"])
     targets = coverage.targets()
     for category in ("endogenous", "rare"):
-        report.indicators += _holding_indicators(db, category, moment, states,
+        report.indicators += _holding_indicators(db, category, moment, states, text_ready,
                                                  targets.get(category))
     report.indicators += _work_indicators(states, moment)
     usage = usage_totals(db, period.start, as_of)
@@ -205,6 +212,24 @@ def _access_at(work: Work, events: list[AuditEvent], moment: datetime) -> dict[s
     return later[0].before if later else current
 
 
+def _text_ready(db: Session) -> dict[int, datetime]:
+    """When each file got the text it has now: the last text job (extraction, or the end of
+    its OCR) that finished. A file with none had its text made as it was stored."""
+    query = (select(Job.file_id, Job.finished_at)
+             .where(Job.kind.in_(("extract", "ocr_finish")), Job.state == DONE,
+                    Job.file_id.is_not(None)))
+    ready: dict[int, datetime] = {}
+    for file_id, finished in db.execute(query):
+        if finished is not None and (file_id not in ready or finished > ready[file_id]):
+            ready[file_id] = finished
+    return ready
+
+
+def _searchable(file: File, moment: datetime, text_ready: dict[int, datetime]) -> bool:
+    return (file.extraction_status in SEARCHABLE_EXTRACTION
+            and text_ready.get(file.id, file.created_at) <= moment)
+
+
 def _online(state: _WorkState, moment: datetime) -> bool:
     """Readable by someone outside the staff on that day (as ``coverage`` defines it)."""
     if state.status != WorkStatus.PUBLISHED:
@@ -216,7 +241,8 @@ def _online(state: _WorkState, moment: datetime) -> bool:
 
 
 def _holding_indicators(db: Session, category: str, moment: datetime,
-                        states: dict[int, _WorkState], target) -> list[Indicator]:
+                        states: dict[int, _WorkState], text_ready: dict[int, datetime],
+                        target) -> list[Indicator]:
     holdings = list(db.scalars(select(Holding).where(Holding.category == category,
                                                      Holding.created_at <= moment)))
     digitized = searchable = online = 0
@@ -224,7 +250,7 @@ def _holding_indicators(db: Session, category: str, moment: datetime,
         state = states.get(holding.work_id) if holding.work_id else None
         stored = [f for f in state.work.files if f.created_at <= moment] if state else []
         digitized += bool(stored)
-        searchable += any(f.extraction_status in SEARCHABLE_EXTRACTION for f in stored)
+        searchable += any(_searchable(f, moment, text_ready) for f in stored)
         online += bool(stored) and _online(state, moment)
     goal = float(target.target_pct) if target is not None else None
     total = len(holdings)

@@ -6,6 +6,9 @@ stand at, then one numbered row per indicator (indicator, unit, figure,
 target, achieved %, note), and the signature block (the preparer, the
 head of the unit). Labels are in Vietnamese, the agency's language,
 whatever the librarian's interface language.
+
+openpyxl (which brings numpy and Pillow) is imported by the two functions
+that draw the workbook, so building the app does not load it.
 """
 
 from __future__ import annotations
@@ -16,8 +19,6 @@ from typing import Any
 from flask import has_request_context
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
 
 from repo_app.services.agency_report import AgencyReport, Indicator
 from repo_app.spreadsheet import csv_writer, safe_cell
@@ -84,6 +85,9 @@ def as_xlsx(report: AgencyReport) -> bytes:
 
 
 def _workbook(report: AgencyReport) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     sheet.title = report.period.code
@@ -115,6 +119,8 @@ def _workbook(report: AgencyReport) -> bytes:
 
 
 def _table(sheet, first: int, header: list[str], body: list[list[Any]]) -> None:
+    from openpyxl.styles import Alignment, Border, Font, Side
+
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for r, values in enumerate([header, *body]):

@@ -73,15 +73,31 @@ class Citation:
     keywords_en: tuple[str, ...] = ()
 
 
+# Academic and professional titles written before a name ("PGS.TS. Lê Thị Mai",
+# "ThS. Mai Thị Hoá", "Dr. Smith"): not part of the name, so never its family name.
+ACADEMIC_TITLE = re.compile(
+    r"^(?:(?:GS|PGS|TSKH|TS|ThS|CN|KS|BS|DS|NCS|NGƯT|NGND|Dr|Prof)\.\s*)+", re.IGNORECASE)
+
+
+def title_and_name(name: str) -> tuple[str, str]:
+    """ "PGS.TS. Lê Thị Mai" → ("PGS.TS.", "Lê Thị Mai"); a name without a title → ("", name)."""
+    name = " ".join(name.split())
+    match = ACADEMIC_TITLE.match(name)
+    if not match or not name[match.end():]:
+        return "", name
+    return match.group().strip(), name[match.end():]
+
+
 def family_given(name: str) -> tuple[str, str]:
     """A name split into family and given names, the way reference managers want them.
 
     Vietnamese names are written family name first ("Lê Minh Tuấn": family
     Lê); a name typed with a comma ("Smith, John", as DSpace and EPrints
     write them) says where the family name ends. A single word is a family
-    name alone (or an organisation).
+    name alone (or an organisation). A leading academic title ("PGS.TS.")
+    is set aside (``title_and_name``).
     """
-    name = " ".join(name.split())
+    name = title_and_name(name)[1]
     if "," in name:
         family, _, given = name.partition(",")
         return family.strip(), given.strip()
@@ -90,7 +106,8 @@ def family_given(name: str) -> tuple[str, str]:
 
 
 def inverted(name: str) -> str:
-    """ "Lê Minh Tuấn" → "Lê, Minh Tuấn": the form RIS, BibTeX and citation_author expect."""
+    """ "Lê Minh Tuấn" → "Lê, Minh Tuấn": the form every export writes (RIS, BibTeX,
+    citation_author, DC.creator, MARC 100/700, oai_dc, ETD-MS), as DSpace and EPrints do."""
     family, given = family_given(name)
     return f"{family}, {given}" if given else family
 

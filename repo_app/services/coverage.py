@@ -31,6 +31,7 @@ from repo_app import access, resources
 from repo_app.access import Action, Actor, decide
 from repo_app.errors import Forbidden, LoginRequired
 from repo_app.models import CoverageSnapshot, File, Holding, Work
+from repo_app.services.coverage_forecast import Forecast, forecasts
 from repo_app.vocab import SEARCHABLE_EXTRACTION, Role, WorkStatus
 
 ALL = "all"
@@ -198,6 +199,8 @@ class CoverageReport:
     breakdowns: dict[str, list[dict[str, Any]]]
     born_digital_deposits: int
     not_searchable: list[HoldingState]
+    # Per target category: when it is reached at the pace of the last 30 days.
+    forecasts: dict[str, Forecast] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         """The export shape documented in docs/coverage.md."""
@@ -205,7 +208,9 @@ class CoverageReport:
             "date": self.date.isoformat(),
             "institution": self.institution,
             "definitions": definitions(),
-            "targets": [t.as_dict() for t in self.targets.values()],
+            "targets": [{**t.as_dict(), "forecast": self.forecasts[t.category].as_dict()}
+                        if t.category in self.forecasts else t.as_dict()
+                        for t in self.targets.values()],
             "overall": self.overall,
             **{f"by_{name}": rows for name, rows in self.breakdowns.items()},
             "born_digital_deposits": self.born_digital_deposits,
@@ -276,6 +281,7 @@ def compute(db: Session, today: date | None = None) -> CoverageReport:
         breakdowns=breakdowns,
         born_digital_deposits=born_digital_deposits(db),
         not_searchable=[s for s in states if s.digitized and not s.searchable],
+        forecasts=forecasts(db, goals, breakdowns["category"], today),
     )
 
 

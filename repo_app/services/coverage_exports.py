@@ -11,6 +11,7 @@ from typing import Any
 
 from repo_app.models import Holding
 from repo_app.services.coverage import ALL, ROW_KEYS, CoverageReport, definitions
+from repo_app.services.coverage_forecast import Forecast
 from repo_app.spreadsheet import csv_writer
 
 CSV_COLUMNS = ("date", "institution", "breakdown", "group", *ROW_KEYS, "note")
@@ -52,6 +53,7 @@ def as_text_table(report: CoverageReport) -> str:
     """The report for a terminal: one aligned table per breakdown."""
     lines = [f"{report.institution} — digitization coverage on {report.date.isoformat()}"]
     lines += [f"target {t.category}: {t.target_pct}% by {t.due.isoformat()}"
+              + _forecast_text(report.forecasts.get(t.category))
               for t in report.targets.values()]
     sections = [("overall", [{"overall": ALL, **report.overall}]),
                 *((name, rows) for name, rows in report.breakdowns.items())]
@@ -65,6 +67,15 @@ def as_text_table(report: CoverageReport) -> str:
                   for row in table]
     lines += ["", f"born-digital deposits (not in the denominator): {report.born_digital_deposits}"]
     return "\n".join(lines) + "\n"
+
+
+def _forecast_text(forecast: Forecast | None) -> str:
+    """"; forecast on_track, reached 2026-03-01 (6 digitized in the last 30 days)"."""
+    if forecast is None:
+        return ""
+    expected = f", reached {forecast.expected.isoformat()}" if forecast.expected else ""
+    return (f"; forecast {forecast.status}{expected} ({forecast.digitized_in_window} digitized "
+            f"in the last {forecast.window_days} days)")
 
 
 def _text(value: Any) -> str:

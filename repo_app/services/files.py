@@ -23,7 +23,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ingest.extract import SNIFF_BYTES, sniff_media_type
+from ingest.sniffing import SNIFF_BYTES, sniff_media_type
 from ingest.storage import EmptyFile, StagingFull, StoreFull, TooLarge
 from repo_app import access, resources
 from repo_app.access import Action, Actor

@@ -23,11 +23,9 @@ anyone, with no full text (``indexing.record_document``).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -36,6 +34,7 @@ from repo_app.access import Action, Actor
 from repo_app.errors import UserError
 from repo_app.models import HarvestedRecord, HarvestPartner, HarvestRun, HarvestSource
 from repo_app.models.types import utcnow
+from repo_app.services import partner_names
 from repo_app.services.harvest_client import (
     HarvestFailure,
     Identity,
@@ -47,9 +46,7 @@ from repo_app.services.harvest_client import (
 )
 from repo_app.services.harvest_mapping import Mapping, map_record, parse_setting
 from repo_app.services.unit_of_work import UnitOfWork
-from repo_app.textfold import fold
 
-LOCAL_SOURCE = "local"  # the index's source value of our own works (search.documents)
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?")
 
 
@@ -96,41 +93,10 @@ def display_name(identity: Identity, url: str) -> str:
     forms, letters from other scripts that look Latin, accents, case, spaces
     and punctuation set aside), is or contains ``local`` (the index's value
     for our own works), our institution's name or our host is shown with its
-    own host added, so no spelling makes a partner's records look like ours.
+    own host added, so no spelling makes a partner's records look like ours
+    (``services.partner_names``).
     """
-    host = urlsplit(url).hostname or url
-    name = " ".join(_visible(identity.name).split())[:250] or host
-    ours = [LOCAL_SOURCE, current_app.config["INSTITUTION_NAME"],
-            current_app.config.get("INSTITUTION_NAME_EN", ""),
-            urlsplit(current_app.config["BASE_URL"]).hostname or ""]
-    claimed = skeleton(name)
-    poses = any(own and own in claimed for own in map(skeleton, ours))
-    return f"{name} ({host})" if poses else name
-
-
-def _visible(text: str) -> str:
-    """``text`` without format and control characters (U+200B, U+00AD, U+202E …)."""
-    return "".join(" " if ch in "\t\n\r" else ch for ch in text
-                   if unicodedata.category(ch) not in ("Cf", "Cc") or ch in "\t\n\r")
-
-
-# Letters of other scripts a reader takes for Latin ones (after lowercasing), from Unicode's
-# confusables list: enough that "Trườпg" (Cyrillic п) or "lοcal" (Greek ο) is caught.
-_LOOKALIKES = str.maketrans({
-    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
-    "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "ԁ": "d",
-    "һ": "h", "ӏ": "l", "п": "n", "г": "r", "ү": "y", "ԛ": "q", "ԝ": "w", "ь": "b", "з": "3",
-    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "μ": "u", "ν": "v", "ο": "o",
-    "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "γ": "y", "ω": "w", "ϲ": "c", "ı": "i", "ɡ": "g",
-    "ℓ": "l", "0": "o", "1": "l",
-})
-
-
-def skeleton(text: str) -> str:
-    """What a person reads in ``text``: compatibility forms and look-alike letters made
-    Latin, accents and case dropped, only letters and digits kept ("Ｌ０ｃａｌ" → "local")."""
-    text = unicodedata.normalize("NFKC", _visible(text)).lower().translate(_LOOKALIKES)
-    return re.sub(r"[^a-z0-9]", "", fold(text))
+    return partner_names.shown(identity.name, urlsplit(url).hostname or url)
 
 
 def _partner(db: Session, key: str, name: str, explicit_key: bool) -> HarvestPartner:

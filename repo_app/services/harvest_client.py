@@ -9,16 +9,22 @@ last good checkpoint. The protocol's error codes are classified as the
 protocol says: ``noRecordsMatch`` is an empty, complete list;
 ``badResumptionToken`` on a list is :class:`TokenExpired` (restart the list
 from the checkpoint); every other code fails the run.
+
+``requests`` is imported when a client first talks to a partner: the
+harvesting pages import this module, and most processes never harvest.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import requests
 from lxml import etree
+
+if TYPE_CHECKING:
+    import requests
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -92,7 +98,7 @@ class PartnerClient:
                  sleep=time.sleep) -> None:
         self.url = url
         self.timeout = timeout
-        self.http = session or requests.Session()
+        self.http = session or _new_session()
         self.sleep = sleep
         self.number = 0
 
@@ -131,6 +137,8 @@ class PartnerClient:
 
     def _get(self, params: dict[str, str], where: str) -> bytes:
         """The response body; 503 with Retry-After is waited for (briefly), as the protocol asks."""
+        import requests
+
         for attempt in range(RETRIES + 1):
             try:
                 response = self.http.get(self.url, params=params, timeout=self.timeout,
@@ -147,6 +155,12 @@ class PartnerClient:
                                      f"HTTP {response.status_code}")
             return body
         raise AssertionError("unreachable")
+
+
+def _new_session() -> requests.Session:
+    import requests
+
+    return requests.Session()
 
 
 def _read_limited(response: requests.Response, where: str) -> bytes:

@@ -27,13 +27,14 @@ from __future__ import annotations
 import io
 import re
 import warnings
-
-from pymarc import MARCReader, Record, parse_xml_to_array
-from pymarc.exceptions import PymarcException
+from typing import TYPE_CHECKING
 
 from repo_app.errors import UserError
 from repo_app.textfold import fold
 from repo_app.vocab import WorkType
+
+if TYPE_CHECKING:
+    from pymarc import Record
 
 YEAR = re.compile(r"\b(1[5-9]\d\d|2\d\d\d)\b")
 ISBD_END = re.compile(r"[\s/:;,.=]+$")
@@ -53,7 +54,13 @@ def is_marc(data: bytes) -> bool:
 
 
 def read_records(data: bytes) -> list[Record | None]:
-    """Every record of the file; None stands for one pymarc could not read."""
+    """Every record of the file; None stands for one pymarc could not read.
+
+    pymarc is imported here, when a MARC file is loaded, not with the app.
+    """
+    from pymarc import MARCReader, parse_xml_to_array
+    from pymarc.exceptions import PymarcException
+
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     try:
         if head == b"<":

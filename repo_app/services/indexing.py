@@ -16,6 +16,7 @@ import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import force_locale
@@ -25,8 +26,8 @@ from sqlalchemy.orm import Session, selectinload
 from repo_app import resources
 from repo_app.access import CATALOGUE_RECORD, level_schedule, owner_key
 from repo_app.config import LOCALES
-from repo_app.models import File, HarvestedRecord, IndexQueueItem, Work
-from repo_app.services import document_ids
+from repo_app.models import File, HarvestedRecord, HarvestPartner, IndexQueueItem, Work
+from repo_app.services import document_ids, partner_names
 from repo_app.vocab import (
     DEGREE_LEVEL_LABELS,
     SEARCHABLE_EXTRACTION,
@@ -35,7 +36,9 @@ from repo_app.vocab import (
     WorkStatus,
 )
 from search.documents import WorkDocument
-from search.rebuild import Progress
+
+if TYPE_CHECKING:
+    from search.rebuild import Progress
 
 
 def indexed_files(work: Work) -> list[File]:
@@ -145,9 +148,17 @@ def record_document(row: HarvestedRecord) -> WorkDocument:
         year=row.year,
         access=CATALOGUE_RECORD,
         language=row.language,
-        source=row.partner.name,
+        source=_partner_source(row.partner),
         version=row.datestamp,
     )
+
+
+def _partner_source(partner: HarvestPartner) -> str:
+    """The partner's name in the index, never ours: a name stored before the harvest checked
+    it (``partner_names``) gets the partner's key added at the next rebuild."""
+    if partner_names.is_ours(partner.name) or not partner_names.visible(partner.name).strip():
+        return f"{partner.name.strip()} ({partner.key})".lstrip()
+    return partner.name
 
 
 def enqueue(db: Session, target: Work | HarvestedRecord) -> None:

@@ -26,6 +26,10 @@ online thesis. The mapping, field by field:
 Only what an anonymous visitor may see goes in: callers pass works that
 ``access.decide(ANONYMOUS, VIEW_METADATA)`` allows, and file links are
 given only for files anyone may download.
+
+pymarc is imported by the functions that build and write records, so
+building the app (every OAI-PMH and export view imports this module) does
+not load it.
 """
 
 from __future__ import annotations
@@ -33,13 +37,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from lxml import etree
-from pymarc import Field, Indicators, MARCWriter, Record, Subfield, record_to_xml
 
-from repo_app.services.citations import inverted
+from repo_app.services.citations import inverted, title_and_name
 from repo_app.vocab import WorkType
+
+if TYPE_CHECKING:
+    from pymarc import Field, Record
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 MARC_SCHEMA = "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
@@ -71,6 +78,8 @@ def marc_language(code: str) -> str:
 
 def _field(tag: str, ind: str, *pairs: tuple[str, str]) -> Field | None:
     """A data field from (code, value) pairs, empty values dropped; None when nothing is left."""
+    from pymarc import Field, Indicators, Subfield
+
     subfields = [Subfield(code, value) for code, value in pairs if value]
     if not subfields:
         return None
@@ -97,6 +106,8 @@ def _fixed_008(work, entered: str) -> str:
 
 def record_of(source: MarcSource) -> Record:
     """The MARC 21 record of one work (Unicode, leader position 9 = ``a``)."""
+    from pymarc import Field, Record
+
     work = source.work
     institution = current_app.config["INSTITUTION_NAME"]
     record = Record(force_utf8=True, leader=LEADER)
@@ -112,7 +123,7 @@ def record_of(source: MarcSource) -> Record:
         _field("041", "0 ", ("a", marc_language(work.language)),
                *(("b", marc_language(code)) for code in summaries)),
         *_names(work, institution),
-        _field("242", "10", ("a", work.title_en), ("y", "eng")),
+        _field("242", "10", ("a", work.title_en), ("y", "eng")) if work.title_en else None,
         _field("245", "10", ("a", work.title), ("c", "; ".join(work.creators))),
         _field("246", "3 ", ("a", work.alt_title)),
         _field("264", " 1", ("b", work.grantor or institution),
@@ -136,7 +147,15 @@ def record_of(source: MarcSource) -> Record:
 
 def _names(work, institution: str) -> list[Field | None]:
     first = work.creators[0] if work.creators else ""
-    return [_field("100", "1 ", ("a", inverted(first)), ("e", "author"), ("4", "aut"))]
+    return [_person("100", first, "author", "aut")]
+
+
+def _person(tag: str, name: str, relator: str, code: str) -> Field | None:
+    """A personal name entry: "Family, Given" in $a, an academic title ("PGS.TS.") in $c."""
+    if not name:
+        return None
+    title = title_and_name(name)[0]
+    return _field(tag, "1 ", ("a", inverted(name)), ("c", title), ("e", relator), ("4", code))
 
 
 def _dissertation_note(work, institution: str) -> Field | None:
@@ -148,10 +167,8 @@ def _dissertation_note(work, institution: str) -> Field | None:
 
 
 def _added_entries(work, institution: str) -> list[Field | None]:
-    entries = [_field("700", "1 ", ("a", inverted(name)), ("e", "author"), ("4", "aut"))
-               for name in work.creators[1:]]
-    entries += [_field("700", "1 ", ("a", inverted(name)), ("e", "thesis advisor"), ("4", "ths"))
-                for name in work.advisors]
+    entries = [_person("700", name, "author", "aut") for name in work.creators[1:]]
+    entries += [_person("700", name, "thesis advisor", "ths") for name in work.advisors]
     if work.type in THESES:
         entries.append(_field("710", "2 ", ("a", work.grantor or institution),
                               ("e", "degree granting institution"), ("4", "dgg")))
@@ -163,6 +180,8 @@ def _added_entries(work, institution: str) -> list[Field | None]:
 
 def as_xml_element(record: Record) -> etree._Element:
     """A MARCXML ``<record>`` (with its schemaLocation), to embed in an OAI-PMH response."""
+    from pymarc import record_to_xml
+
     element = etree.fromstring(record_to_xml(record, namespace=True))
     element.set(f"{{{XSI}}}schemaLocation", f"{MARC_NS} {MARC_SCHEMA}")
     return element
@@ -170,6 +189,8 @@ def as_xml_element(record: Record) -> etree._Element:
 
 def as_marcxml(records: Iterable[Record]) -> bytes:
     """A MARCXML ``<collection>`` document."""
+    from pymarc import record_to_xml
+
     collection = etree.Element(f"{{{MARC_NS}}}collection", nsmap={None: MARC_NS, "xsi": XSI})
     collection.set(f"{{{XSI}}}schemaLocation", f"{MARC_NS} {MARC_SCHEMA}")
     for record in records:
@@ -180,6 +201,8 @@ def as_marcxml(records: Iterable[Record]) -> bytes:
 
 def as_iso2709(records: Iterable[Record]) -> Iterator[bytes]:
     """ISO 2709 (``.mrc``) bytes, record by record, as Koha's importer reads them."""
+    from pymarc import MARCWriter
+
     for record in records:
         buffer = BytesIO()
         MARCWriter(buffer).write(record)

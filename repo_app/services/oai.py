@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import force_locale
-from pymarc import Record as PymarcRecord
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -29,6 +29,7 @@ from repo_app.models.types import utcnow
 from repo_app.routing import parse_id
 from repo_app.services import marc
 from repo_app.services.addresses import Addresses
+from repo_app.services.citations import inverted
 from repo_app.services.oai_requests import (
     ListQuery,
     OaiError,
@@ -38,6 +39,9 @@ from repo_app.services.oai_requests import (
 )
 from repo_app.services.public_works import ACCESS_COLUMNS, visible_to_anyone
 from repo_app.vocab import ACCESS_LABELS, TYPE_LABELS, WorkStatus, WorkType
+
+if TYPE_CHECKING:
+    from pymarc import Record as PymarcRecord
 
 OAI_DC = "oai_dc"
 OAI_ETDMS = "oai_etdms"
@@ -196,8 +200,10 @@ def metadata_of(work: Work, addresses: Addresses) -> Metadata:
         rights = str(ACCESS_LABELS.get(work.access_level, work.access_level))
     year = work.year or (work.published_at or work.datestamp).year
     return Metadata(
-        title=work.title, alt_title=work.alt_title, creators=tuple(work.creators),
-        advisors=tuple(work.advisors), subjects=tuple(work.keywords), abstract=work.abstract,
+        title=work.title, alt_title=work.alt_title,
+        # "Family, Given", as DSpace and EPrints write dc:creator.
+        creators=tuple(map(inverted, work.creators)), advisors=tuple(map(inverted, work.advisors)),
+        subjects=tuple(work.keywords), abstract=work.abstract,
         publisher=work.grantor or current_app.config["INSTITUTION_NAME"], date=str(year),
         type=work.type, type_label=type_label, language=work.language, identifiers=ids,
         rights=rights, degree_name=work.degree_name,
@@ -208,13 +214,16 @@ def metadata_of(work: Work, addresses: Addresses) -> Metadata:
 
 
 def _record(work: Work, state: str, with_metadata: bool, addresses: Addresses,
-            prefix: str = OAI_DC) -> Record:
+            prefix: str = OAI_DC, listed: frozenset[str] = frozenset()) -> Record:
+    """One record; a deleted one names only the sets still listed (``listed``), so the
+    header of a work no one may see now cannot name a set that holds nothing public."""
     deleted = state == "deleted"
     shown = with_metadata and not deleted
+    sets = _sets_of(work)
     return Record(
         identifier=oai_identifier(work.id),
         datestamp=format_datestamp(work.datestamp),
-        sets=_sets_of(work),
+        sets=tuple(s for s in sets if s in listed) if deleted else sets,
         deleted=deleted,
         metadata=metadata_of(work, addresses) if shown and prefix != MARC21 else None,
         marc=marc.record_of(marc_source(work, addresses)) if shown and prefix == MARC21 else None,
@@ -233,7 +242,8 @@ def _shown_work(db: Session, identifier: str) -> tuple[Work, str]:
 def get_record(db: Session, identifier: str, prefix: str, addresses: Addresses) -> Record:
     work, state = _shown_work(db, identifier)
     require_format(prefix)
-    return _record(work, state, True, addresses, prefix)
+    listed = _listed_specs(db) if state == "deleted" else frozenset()
+    return _record(work, state, True, addresses, prefix, listed)
 
 
 def metadata_formats(db: Session, identifier: str | None) -> list[tuple[str, str, str]]:
@@ -248,9 +258,17 @@ def list_sets(db: Session) -> list[tuple[str, str]]:
 
     A set is listed only when one of its works is public under the policy in
     force today: a faculty with only confidential, unpublished, withdrawn or
-    now-hidden works (a deleted record says nothing but its identifier) is not
-    named. An empty list is ``noSetHierarchy`` (the schema wants a set).
+    now-hidden works is not named (and a deleted record's header leaves out a
+    set not listed here, see ``_record``). An empty list is ``noSetHierarchy``
+    (the schema wants a set).
     """
+    sets = _public_sets(db)
+    if not sets:
+        raise OaiError("noSetHierarchy", "No set holds a record yet.")
+    return sets
+
+
+def _public_sets(db: Session) -> list[tuple[str, str]]:
     stmt = select(*ACCESS_COLUMNS, Work.collection_id, Work.type).where(
         Work.status == WorkStatus.PUBLISHED)
     shown = [r for r in db.execute(stmt) if visible_to_anyone(r)]
@@ -260,9 +278,11 @@ def list_sets(db: Session) -> list[tuple[str, str]]:
         select(Collection).where(Collection.id.in_(faculty_ids)).order_by(Collection.code))]
     with force_locale("vi"):
         types = [(f"type.{t.value}", str(TYPE_LABELS[t])) for t in WorkType if t in type_codes]
-    if not faculties and not types:
-        raise OaiError("noSetHierarchy", "No set holds a record yet.")
     return faculties + types
+
+
+def _listed_specs(db: Session) -> frozenset[str]:
+    return frozenset(spec for spec, _ in _public_sets(db))
 
 
 def _candidates(db: Session, query: ListQuery) -> list[int]:
@@ -308,8 +328,10 @@ def list_records(db: Session, args: Mapping[str, str], addresses: Addresses, *,
         raise OaiError("noRecordsMatch", "No records match the request.")
     size = int(current_app.config["OAI_PAGE_SIZE"])
     chunk = remaining[:size]
-    records = [_record(w, _state(w) or "deleted", with_metadata, addresses, query.prefix)
-               for w in _load(db, chunk)]
+    works = [(w, _state(w) or "deleted") for w in _load(db, chunk)]
+    listed = _listed_specs(db) if any(state == "deleted" for _, state in works) else frozenset()
+    records = [_record(w, state, with_metadata, addresses, query.prefix, listed)
+               for w, state in works]
     more = len(remaining) > size
     token = encode_token(query, chunk[-1], cursor + len(chunk)) if more else None
     return Page(query.prefix, records, complete_size=len(ids), cursor=cursor, token=token,

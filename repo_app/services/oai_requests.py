@@ -35,7 +35,9 @@ PREFIX_PATTERN = re.compile(r"[A-Za-z0-9\-_.!~*'()]+")
 SET_PATTERN = re.compile(r"[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*")
 # xs:anyURI as libxml2 checks it: a scheme, then URI characters and %-escapes only.
 URI_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:([A-Za-z0-9\-._~!$&'()*+,;=:@/?#\[\]]|%[0-9A-Fa-f]{2})*")
-NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What XML 1.0 forbids: C0 controls but tab, newline and return; surrogates; U+FFFE and U+FFFF.
+# (The same set written as the complement of the allowed ranges takes 8 ms to compile.)
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class OaiError(Exception):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from repo_app import resources
 from repo_app.access import Action, Actor, decide, effective_level
 from repo_app.models import File, Work
-from repo_app.services import copy_requests, onsite, searching, works
+from repo_app.services import copy_requests, digitization, onsite, searching, works
 from repo_app.vocab import WorkStatus
 from search.results import Hit
 
@@ -25,11 +25,13 @@ class Menu:
 
     deposit: bool
     review: bool
+    digitize: bool = False  # the jobs page, OCR review (and the scanning station)
 
 
 def menu(actor: Actor) -> Menu:
     return Menu(deposit=decide(actor, Action.DEPOSIT).allowed,
-                review=decide(actor, Action.REVIEW).allowed)
+                review=decide(actor, Action.REVIEW).allowed,
+                digitize=decide(actor, Action.MANAGE_JOBS).allowed)
 
 
 @dataclass(frozen=True)
@@ -40,14 +42,18 @@ class FileRights:
     level: str
     download: bool
     read: bool
+    # For a file OCR read: pages recognised, mean word confidence, pages to review.
+    ocr: digitization.OcrQuality | None = None
 
 
 def file_rights(actor: Actor, work: Work) -> list[FileRights]:
     """Each file of ``work`` (which the actor may see) with the actor's rights, in order."""
     policy = resources.policy()
+    quality = digitization.quality_of_work(work)
     return [FileRights(f, effective_level(work, f),
                        download=decide(actor, Action.DOWNLOAD, work, f, policy=policy).allowed,
-                       read=decide(actor, Action.READ_ONLINE, work, f, policy=policy).allowed)
+                       read=decide(actor, Action.READ_ONLINE, work, f, policy=policy).allowed,
+                       ocr=quality.get(f.id))
             for f in work.files]
 
 

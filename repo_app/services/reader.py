@@ -30,14 +30,12 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext
-from PIL import Image
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ingest import page_images
 from ingest.fonts import find_font
 from ingest.page_cache import Refusal
-from ingest.watermark import stamp_page
 from repo_app import resources
 from repo_app.access import STAFF_ROLES, Action, Actor, decide
 from repo_app.errors import Forbidden, NotFound, UserError
@@ -126,7 +124,19 @@ def render_page(db: Session, actor: Actor, viewer: Viewer, work_id: int, file_id
     _spend_page(db, actor, viewer, readable, page, mark)
     clean = _clean_page(readable.file, page)
     now = utcnow().astimezone(LOCAL_TIME)
-    stamp = f"{viewer.label} · {now:%Y-%m-%d %H:%M} ICT · #{mark}"
+    return _watermarked_png(clean, f"{viewer.label} · {now:%Y-%m-%d %H:%M} ICT · #{mark}")
+
+
+def _watermarked_png(clean: Path, stamp: str) -> bytes:
+    """The page image ``clean`` with ``stamp`` tiled over it, as PNG.
+
+    Pillow and numpy load here, with the first page drawn, not with the app:
+    most processes never draw one.
+    """
+    from PIL import Image
+
+    from ingest.watermark import stamp_page
+
     with Image.open(clean) as image:
         marked = stamp_page(image, stamp, font_path=_font_path())
     buffer = io.BytesIO()

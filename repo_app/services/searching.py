@@ -10,6 +10,8 @@ from repo_app import resources
 from repo_app.access import Actor, search_scope
 from repo_app.models import Work
 from repo_app.services.indexing import work_text
+from repo_app.services.works import in_vocabulary
+from repo_app.vocab import AccessLevel, DegreeLevel, WorkType
 from search.documents import Scope
 from search.errors import IndexMissingError
 from search.results import FACETS, MAX_QUERY_CHARS, SORTS, Hit, SearchRequest, SearchResults
@@ -33,6 +35,23 @@ def build_request(args: dict[str, list[str]]) -> SearchRequest:
         sort=sort if sort in SORTS else "",
         filters={k: v for k, v in filters.items() if v},
     )
+
+
+# The filters whose values come from a fixed vocabulary (faculties, years, languages and
+# libraries are open lists: an unknown one simply matches nothing).
+VOCABULARY_FILTERS = {"type": WorkType, "degree_level": DegreeLevel, "access": AccessLevel}
+
+
+def check_vocabularies(args: dict[str, list[str]]) -> None:
+    """For scripts (the API): an unknown sort or vocabulary value is a 400 that lists the
+    allowed ones, where the web page quietly sets it aside (``build_request``)."""
+    for name, vocabulary in VOCABULARY_FILTERS.items():
+        for value in args.get(name, []):
+            if value:
+                in_vocabulary(name, value, [v.value for v in vocabulary if v.value])
+    for value in args.get("sort", []):
+        if value:
+            in_vocabulary("sort", value, list(SORTS))
 
 
 def search(db: Session, actor: Actor, request: SearchRequest) -> SearchResults:

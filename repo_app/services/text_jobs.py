@@ -21,14 +21,16 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ingest import ocr
-from ingest.extract import Extraction, Extractor, complete_with_ocr, extract
-from ingest.searchable_pdf import DerivativeFailed, build
+if TYPE_CHECKING:  # the PDF and OCR libraries load in workers, when a job runs
+    from ingest.extract import Extraction, Extractor
+    from ingest.ocr import PageOcr
+
 from repo_app import resources
 from repo_app.db import after_commit, standalone_session
 from repo_app.models import File, Job, OcrPage
@@ -105,6 +107,8 @@ def run_extract(db: Session, job: Job) -> None:
     file = db.get(File, job.file_id)
     if file is None:
         return  # the work was deleted meanwhile
+    from ingest.extract import extract
+
     file.extraction_status = RUNNING
     db.commit()
     config = current_app.config
@@ -123,6 +127,8 @@ def run_extract(db: Session, job: Job) -> None:
 def _extractor() -> Extractor:
     """This thread's extraction process, kept from one job to the next (starting one costs
     more than extracting a small thesis)."""
+    from ingest.extract import Extractor
+
     extractor = getattr(_THREAD, "extractor", None)
     if extractor is None:
         extractor = _THREAD.extractor = Extractor()
@@ -130,6 +136,8 @@ def _extractor() -> Extractor:
 
 
 def _ocr_languages() -> str | None:
+    from ingest import ocr
+
     try:
         return ocr.usable_languages(current_app.config["OCR_LANGUAGES"])
     except ocr.OcrUnavailable:
@@ -207,6 +215,8 @@ def run_ocr_page(db: Session, job: Job) -> None:
 
 
 def _recognise(file: File, page: int) -> OcrPage:
+    from ingest import ocr
+
     config = current_app.config
     store = resources.store()
     started = time.monotonic()
@@ -221,7 +231,7 @@ def _recognise(file: File, page: int) -> OcrPage:
                    text_pdf_sha256=layer, review=_review_state(result))
 
 
-def _review_state(result: ocr.PageOcr) -> str:
+def _review_state(result: PageOcr) -> str:
     """Pages below the thresholds wait for a librarian; an empty page is nothing to review."""
     config = current_app.config
     if result.words == 0:
@@ -250,6 +260,8 @@ def _scratch() -> Path:
 @jobs.kind("ocr_finish", give_up=_file_failed)
 def run_ocr_finish(db: Session, job: Job) -> None:
     """Splice the recognised pages into the text, build the searchable copy, index the work."""
+    from ingest.extract import Extraction, complete_with_ocr
+
     file = db.get(File, job.file_id)
     if file is None:
         return
@@ -271,6 +283,8 @@ def run_ocr_finish(db: Session, job: Job) -> None:
 
 def _attach_derivative(db: Session, file: File, rows: list[OcrPage]) -> None:
     """The scan with its pages' invisible text: the copy downloads and the reader serve."""
+    from ingest.searchable_pdf import DerivativeFailed, build
+
     store = resources.store()
     layers = {r.page: store.path(r.text_pdf_sha256) for r in rows if r.text_pdf_sha256}
     if not layers:

@@ -92,7 +92,7 @@ def get_reviewable(db: Session, actor: Actor, work_id: int) -> Work:
     return get(db, actor, work_id, Action.REVIEW)
 
 
-def _in_vocabulary(name: str, value: str, allowed: list[str]) -> None:
+def in_vocabulary(name: str, value: str, allowed: list[str]) -> None:
     """A value from a controlled vocabulary, or a 400 that lists the allowed values."""
     if value not in allowed:
         raise UserError(f"bad_{name}", "%(value)s is not an allowed %(name)s; allowed: %(allowed)s.",
@@ -114,8 +114,8 @@ def _check_language(code: str) -> None:
 def validate_fields(fields: WorkFields) -> None:
     if not fields.title.strip():
         raise UserError("title_required", "A title is required.", field="title")
-    _in_vocabulary("type", fields.type, [t.value for t in WorkType])
-    _in_vocabulary("degree_level", fields.degree_level, [d.value for d in DegreeLevel])
+    in_vocabulary("type", fields.type, [t.value for t in WorkType])
+    in_vocabulary("degree_level", fields.degree_level, [d.value for d in DegreeLevel])
     _check_language(fields.language)
     if not fields.creators:
         raise UserError("creators_required", "At least one author is required.", field="creators")

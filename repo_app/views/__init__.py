@@ -9,6 +9,7 @@ from repo_app.views import audit, copy_requests, reader
 from repo_app.views import api_deposit, citations, crawlers, oai
 from repo_app.views import agency, exports, harvesting, onsite
 from repo_app.views import accounts
+from repo_app.views import digitization
 from repo_app.views import caching
 from repo_app.views import scans
 
@@ -17,6 +18,7 @@ BLUEPRINTS += (reader.bp, copy_requests.bp, audit.bp)
 BLUEPRINTS += (oai.bp, crawlers.bp, citations.bp, api_deposit.bp)
 BLUEPRINTS += (harvesting.bp, exports.bp, onsite.bp, agency.bp)
 BLUEPRINTS += (accounts.bp,)
+BLUEPRINTS += (digitization.bp,)
 BLUEPRINTS += (scans.bp,)
 
 

@@ -22,8 +22,9 @@ def search():
     page = (args.get("page") or ["1"])[0]
     if not (page.isascii() and page.isdigit()) or int(page) < 1:
         raise UserError("bad_page", "The page must be a positive whole number.")
+    searching.check_vocabularies(args)
     results = searching.search(db.session(), current_actor(), searching.build_request(args))
-    return jsonify(serialize.search_results(results))
+    return jsonify(serialize.search_results(results, asked_page=int(page)))
 
 
 def api_actor():

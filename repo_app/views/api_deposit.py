@@ -25,14 +25,6 @@ bp = Blueprint("api_deposit", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 
-@bp.errorhandler(UserError)
-def user_error(exc: UserError):
-    body: dict[str, Any] = {"code": exc.code, "message": exc.translated()}
-    if exc.field:
-        body["field"] = exc.field
-    return jsonify({"error": body}), exc.status
-
-
 def token_actor(scope: str = api_tokens.DEPOSIT) -> Actor:
     """The account behind the request's bearer token, for ``scope`` (401 when missing,
     unknown, expired or revoked; 403 when the token lacks the scope)."""
@@ -48,11 +40,9 @@ def list_works():
         raise UserError("bad_page", "The page must be a positive whole number.")
     req = searching.build_request({"sort": ["newest"], "page": [page], "source": ["local"]})
     results = searching.search(db.session(), current_actor(), req)
-    body = serialize.search_results(results)
+    body = serialize.search_results(results, asked_page=int(page))
     body.pop("facets")
     body["per_page"] = results.per_page
-    if results.page < int(page):  # past the end: an empty page, not the last one again
-        body["page"], body["hits"] = int(page), []
     return jsonify(body)
 
 

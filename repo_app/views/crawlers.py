@@ -11,7 +11,8 @@ from repo_app.services import sitemap
 bp = Blueprint("crawlers", __name__)
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 # Paths crawlers may not enter: personal, staff and machine areas.
-DISALLOWED = ("/deposit", "/review", "/my", "/api", "/reports", "/audit", "/login", "/oai")
+DISALLOWED = ("/deposit", "/review", "/my", "/api", "/reports", "/audit", "/login", "/oai",
+              "/jobs")
 
 
 def _xml(root: etree._Element) -> Response:

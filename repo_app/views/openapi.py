@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from repo_app.services.searching import SORTS, VOCABULARY_FILTERS
 from repo_app.vocab import DegreeLevel, WorkType
 
 ERRORS = {400: "Invalid input (the message lists the allowed values)",
@@ -56,7 +57,9 @@ def _schemas(list_fields: list[str]) -> dict[str, Any]:
     hit = {"type": "object", "properties": {
         "id": {"oneOf": [integer, string]}, "title": string, "creators": _strings(),
         "year": nullable_int, "faculty": string, "type": string, "access": string,
-        "snippet": string, "url": string}}
+        "snippet": string, "url": string,
+        # "local" for this library's works, else the partner library's name (never "local").
+        "source": string}}
     extraction = {"type": "object", "properties": {
         "status": string, "message": string, "pages_done": nullable_int, "pages": nullable_int}}
     file = {"type": "object", "required": ["id", "name", "access", "extraction"], "properties": {
@@ -85,6 +88,15 @@ def _schemas(list_fields: list[str]) -> dict[str, Any]:
     }
 
 
+def _search_filters() -> list[dict[str, Any]]:
+    """The filters with a fixed vocabulary: any other value is a 400 listing these."""
+    filters = [{"name": name, "in": "query", "schema": {"type": "array", "items": {
+        "type": "string", "enum": [v.value for v in vocabulary if v.value]}}}
+        for name, vocabulary in VOCABULARY_FILTERS.items()]
+    return [*filters, {"name": "sort", "in": "query",
+                       "schema": {"type": "string", "enum": list(SORTS)}}]
+
+
 def openapi_document(server: str, list_fields: list[str]) -> dict[str, Any]:
     """The whole document; ``server`` is the API's base URL."""
     work_id = {"name": "id", "in": "path", "required": True,
@@ -104,7 +116,8 @@ def openapi_document(server: str, list_fields: list[str]) -> dict[str, Any]:
         "paths": {
             "/search": {"get": _operation("Search works", "200", "SearchResults", errors=(400,),
                                           params=[{"name": "q", "in": "query",
-                                                   "schema": {"type": "string"}}, page])},
+                                                   "schema": {"type": "string"}}, page,
+                                                  *_search_filters()])},
             "/works": {"get": _operation("Visible works, newest first", "200", "WorkList",
                                          errors=(400,), params=[page]),
                        "post": deposit},

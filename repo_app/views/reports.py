@@ -31,7 +31,8 @@ from wtforms import SubmitField
 from repo_app import db
 from repo_app.actors import current_actor
 from repo_app.errors import UserError
-from repo_app.services import coverage, coverage_exports, holdings
+from repo_app.services import coverage, coverage_exports, coverage_forecast, holdings
+from repo_app.templating import local_date
 from repo_app.views import charts
 from repo_app.vocab import TYPE_LABELS
 
@@ -92,6 +93,35 @@ def gap_sentence(row: dict, due: date | None = None) -> str:
                     row["gap_works"], target=f"{row['target_pct']:g}", due=due.isoformat())
 
 
+def forecast_sentence(forecast: coverage_forecast.Forecast | None, due: date) -> str:
+    """When the target is reached at the pace of the last 30 days, or that it is not."""
+    if forecast is None or forecast.status in (coverage_forecast.NO_HOLDINGS,
+                                               coverage_forecast.REACHED):
+        return ""
+    days = forecast.window_days
+    if forecast.status == coverage_forecast.STALLED:
+        if forecast.deadline_passed:
+            return _("The deadline (%(due)s) has passed and no holding was digitized in the "
+                     "last %(days)s days: at this pace the target will not be reached.",
+                     due=local_date(due), days=days)
+        return _("No holding was digitized in the last %(days)s days: at this pace the target "
+                 "will not be reached.", days=days)
+    pace = ngettext("%(num)s holding digitized in the last %(days)s days.",
+                    "%(num)s holdings digitized in the last %(days)s days.",
+                    forecast.digitized_in_window, days=days)
+    expected = local_date(forecast.expected)
+    if forecast.status == coverage_forecast.OVERDUE:
+        outlook = _("The deadline (%(due)s) has passed; at this pace the target is reached on "
+                    "%(date)s.", due=local_date(due), date=expected)
+    elif forecast.status == coverage_forecast.LATE:
+        outlook = _("At this pace the target is reached on %(date)s, after the deadline "
+                    "(%(due)s).", date=expected, due=local_date(due))
+    else:
+        outlook = _("At this pace the target is reached on %(date)s, before the deadline.",
+                    date=expected)
+    return f"{pace} {outlook}"
+
+
 def common_due(report: coverage.CoverageReport) -> date | None:
     """The targets' date when they all share one (the province's plan has one)."""
     dues = {t.due for t in report.targets.values()}
@@ -105,6 +135,7 @@ def coverage_page():
     full = coverage.may_view(actor)
     return render_template(
         "reports/coverage.html", report=report, full=full, gap_sentence=gap_sentence,
+        forecast_sentence=forecast_sentence,
         group_label=group_label, overall_due=common_due(report),
         definitions=coverage.definitions(),
         charts=_charts(report, coverage.history(db.session())),

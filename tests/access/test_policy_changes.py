@@ -92,6 +92,12 @@ def test_embargoed_records_hidden_after_indexing(app, accounts, publish, monkeyp
     secrets = ["emtieude", "Emtacgia", "emtomtat", "Ẩn Mật", "anmat", "embimat"]
     assert_nowhere(guest, ["tôm sú", "ven biển", "emtieudf", "emtacgiq"], secrets,
                    pages=(f"/works/{host}",))
+    # Facet counts are counted after the filter: the hidden record is in none of them.
+    browse = guest.get("/api/v1/search?q=").get_json()
+    assert {f["value"]: f["count"] for f in browse["facets"]["access"]} == {"open": 1}
+    assert browse["total"] == 1 and "faculty" not in {k for k, v in browse["facets"].items() if v}
+    for name in ("type", "source", "language", "year"):
+        assert sum(v["count"] for v in browse["facets"][name]) == 1, name
     assert total(client_from(private, OFF_CAMPUS, "librarian@test.vn"), "emtieude") == 1
 
 

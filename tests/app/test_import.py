@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+import helpers
 from repo_app.db import standalone_session
 from repo_app.models import File, Work
 
@@ -18,14 +18,7 @@ COLUMNS = ["file", "title", "creators", "advisors", "year", "type", "faculty", "
 
 
 def write_manifest(folder: Path, rows: list[dict], encoding: str = "utf-8") -> Path:
-    path = folder / "manifest.csv"
-    with path.open("w", newline="", encoding=encoding) as handle:
-        writer = csv.DictWriter(handle, COLUMNS)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({"year": "2015", "type": "master_thesis", "language": "vi",
-                             "access": "open", "creators": "Trần Văn B", **row})
-    return path
+    return helpers.write_manifest(folder, COLUMNS, rows, encoding)
 
 
 @pytest.fixture

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from sqlalchemy import select
 
+from helpers import write_manifest
 from repo_app.db import standalone_session
 from repo_app.models import Collection, Work
 from repo_app.services import works
@@ -16,14 +16,7 @@ COLUMNS = ["file", "title", "creators", "year", "type", "faculty", "language", "
 
 
 def manifest(folder: Path, rows: list[dict]) -> Path:
-    path = folder / "manifest.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, COLUMNS)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({"year": "2015", "type": "master_thesis", "language": "vi",
-                             "access": "open", "creators": "Trần Văn B", **row})
-    return path
+    return write_manifest(folder, COLUMNS, rows)
 
 
 def test_english_columns_are_imported(app, runner, tmp_path, make_pdf):

@@ -10,11 +10,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from helpers import login
 from repo_app.db import standalone_session
-from repo_app.models import AuditEvent, File, Holding, Work
+from repo_app.models import AuditEvent, File, Holding, Job, Work
 
 
 def at(day: str) -> datetime:
@@ -26,6 +26,8 @@ def backdate(app, work_id: int, created: str, events: dict[str, str]) -> None:
     with standalone_session(app) as db:
         db.execute(update(Work).where(Work.id == work_id).values(created_at=at(created)))
         db.execute(update(File).where(File.work_id == work_id).values(created_at=at(created)))
+        files = select(File.id).where(File.work_id == work_id)  # their text was in that day
+        db.execute(update(Job).where(Job.file_id.in_(files)).values(finished_at=at(created)))
         for action, day in events.items():
             db.execute(update(AuditEvent).where(AuditEvent.work_id == work_id,
                                                 AuditEvent.action == action).values(at=at(day)))
@@ -90,6 +92,7 @@ def test_figures_are_those_of_the_periods_last_day(runner, history):
     assert q3["endogenous_digitized"]["value"] == 1
     assert q3["endogenous_digitized"]["pct"] == 50.0
     assert q3["endogenous_digitized"]["target_pct"] == 70.0
+    assert q3["endogenous_searchable"]["value"] == 1
     assert q3["endogenous_online"]["value"] == 0
     assert q3["rare_held"]["value"] == 1 and q3["rare_digitized"]["pct"] == 0.0
     year = report(runner, "2025")
@@ -99,6 +102,21 @@ def test_figures_are_those_of_the_periods_last_day(runner, history):
     assert year["works_online"]["value"] == 2
     assert year["endogenous_held"]["value"] == 3
     assert year["endogenous_online"]["value"] == 1
+
+
+def test_a_file_is_searchable_from_the_day_its_text_was_in(app, runner, history):
+    a, _ = history  # A's file was stored in May; its text job finishes on 20 October
+    with standalone_session(app) as db:
+        file_ids = select(File.id).where(File.work_id == a)
+        assert db.scalar(select(Job.id).where(Job.file_id.in_(file_ids), Job.kind == "extract",
+                                              Job.state == "done"))
+        db.execute(update(Job).where(Job.file_id.in_(file_ids)).values(
+            finished_at=at("2025-10-20")))
+        db.commit()
+    q3 = report(runner, "2025Q3")
+    assert q3["endogenous_digitized"]["value"] == 1
+    assert q3["endogenous_searchable"]["value"] == 0
+    assert report(runner, "2025")["endogenous_searchable"]["value"] == 1
 
 
 def test_views_and_downloads_are_absent_until_usage_is_collected(runner, history):

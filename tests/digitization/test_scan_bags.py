@@ -3,30 +3,10 @@
 from __future__ import annotations
 
 import bagit
-import databases
-import pytest
-from flask import Flask
 from sqlalchemy import select
 
-from repo_app import create_app
 from repo_app.db import standalone_session
 from repo_app.models import File
-from repo_app.resources import initialize
-
-
-@pytest.fixture
-def empty_instance(tmp_path, monkeypatch, request) -> Flask:
-    monkeypatch.setenv("REPO_DATA_DIR", str(tmp_path / "second"))
-    url = databases.lease(request)
-    if url:
-        monkeypatch.setenv("REPO_DATABASE_URL", url)
-    else:
-        monkeypatch.delenv("REPO_DATABASE_URL", raising=False)
-    app = create_app({"TESTING": True, "SERVER_NAME": "repo.test", "BASE_URL": "http://repo.test"})
-    with app.app_context():
-        initialize(app)
-    yield app
-    databases.dispose(app)
 
 
 def test_the_searchable_copy_is_bagged_and_restored(app, runner, scanned, tmp_path,

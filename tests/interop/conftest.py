@@ -32,9 +32,14 @@ NS = {"o": "http://www.openarchives.org/OAI/2.0/",
 @pytest.fixture(scope="session")
 def oai_schema() -> etree.XMLSchema:
     """The official OAI-PMH, Dublin Core and ETD-MS schemas (REPO_TEST_XSD, default ../shared/xsd)."""
-    path = XSD_DIR / "oai_all.xsd"
+    return load_schema("oai_all.xsd")
+
+
+def load_schema(name: str) -> etree.XMLSchema:
+    """A schema of ../shared/xsd (REPO_TEST_XSD), or the test skipped saying where it looked."""
+    path = XSD_DIR / name
     if not path.exists():
-        pytest.skip(f"OAI-PMH schemas not found at {path} (set REPO_TEST_XSD)")
+        pytest.skip(f"{name} not found at {path} (set REPO_TEST_XSD)")
     return etree.XMLSchema(etree.parse(str(path)))
 
 

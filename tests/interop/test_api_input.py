@@ -69,3 +69,32 @@ def test_every_openapi_answer_has_a_schema(client):
     assert schemas["WorkFields"]["properties"]["degree_level"]["enum"] == [
         "bachelor", "master", "doctoral", ""]
     assert {"title_en", "abstract_en", "keywords_en"} <= set(schemas["Work"]["properties"])
+
+
+@pytest.mark.parametrize(("query", "field", "allowed"), [
+    ("type=thesis", "type", "'bachelor_thesis', 'master_thesis'"),
+    ("degree_level=phd", "degree_level", "'bachelor', 'master', 'doctoral'"),
+    ("access=secret", "access", "'open', 'campus'"),
+    ("sort=best", "sort", "'relevance', 'newest', 'title'"),
+])
+def test_an_unknown_search_filter_value_is_400_listing_the_allowed_ones(client, seed, query,
+                                                                         field, allowed):
+    seed(1)
+    response = client.get(f"/api/v1/search?q=&{query}")
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["field"] == field and allowed in error["message"]
+    assert query.partition("=")[2] in error["message"]
+
+
+def test_known_search_filter_values_and_open_lists_still_answer(client, seed):
+    seed(1)
+    for query in ("type=master_thesis", "degree_level=master", "access=open", "sort=newest",
+                  "faculty=nowhere", "year=1900", "language=xx"):
+        assert client.get(f"/api/v1/search?q=&{query}").status_code == 200, query
+
+
+def test_a_search_page_past_the_end_is_empty(client, seed):
+    seed(3)
+    body = client.get("/api/v1/search?q=&page=5").get_json()
+    assert body["page"] == 5 and body["hits"] == [] and body["total"] == 3

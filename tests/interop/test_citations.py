@@ -140,6 +140,19 @@ def test_a_name_already_written_family_comma_given_is_kept(client, seed):
     assert item["author"][2] == {"literal": "UNESCO"}
 
 
+def test_an_academic_title_is_set_aside_in_every_citation(client, seed):
+    work_id = seed(1, creators=["PGS. TS. Lê Minh Tuấn", "ThS. Mai Thị Hoá"])[0]
+    ris = client.get(f"/works/{work_id}/cite.ris").get_data(as_text=True).split("\r\n")
+    assert [line for line in ris if line.startswith("AU")] == [
+        "AU  - Lê, Minh Tuấn", "AU  - Mai, Thị Hoá"]
+    assert "author = {Lê, Minh Tuấn and Mai, Thị Hoá}" in client.get(
+        f"/works/{work_id}/cite.bib").get_data(as_text=True)
+    item = json.loads(client.get(f"/works/{work_id}/cite.json").get_data(as_text=True))[0]
+    assert item["author"][0] == {"family": "Lê", "given": "Minh Tuấn"}
+    page = client.get(f"/works/{work_id}").get_data(as_text=True)
+    assert '<meta name="citation_author" content="Lê, Minh Tuấn">' in page
+
+
 def test_a_bilingual_record_carries_both_languages_tagged(client, seed):
     work_id = seed(1, title="Dự báo lũ sông Cả", title_en="Flood forecasting on the Ca River",
                    abstract_en="We forecast floods.", keywords_en=["flood forecasting"])[0]

@@ -221,6 +221,22 @@ def test_a_partner_never_passes_for_this_library(app, client, runner, eprints, n
     assert page.count("Thư viện: ") == body["total"] > 0
 
 
+@pytest.mark.parametrize("stored", ["local", "Trường Đại học Mẫu", ""])
+def test_a_name_stored_before_the_check_is_not_ours_after_a_rebuild(app, client, runner, eprints,
+                                                                    stored):
+    harvest(runner, eprints.url)
+    with standalone_session(app) as db:  # as a harvest made before names were checked left it
+        db.scalar(select(HarvestPartner)).name = stored
+        db.commit()
+    result = runner.invoke(args=["reindex"])
+    assert result.exit_code == 0, result.output
+    body = client.get("/api/v1/search?q=").get_json()
+    sources = {f["value"] for f in body["facets"]["source"]}
+    assert len(sources) == 1 and "local" not in sources and stored not in sources
+    assert client.get("/api/v1/works").get_json()["total"] == 0
+    assert "Trường Đại học Mẫu</a>" not in client.get("/search?q=").get_data(as_text=True)
+
+
 def test_a_partner_with_its_own_name_keeps_it(app, client, runner, eprints, publish):
     publish("Luận văn của thư viện", "open")
     harvest(runner, eprints.url)

@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 from pymarc import MARCReader, parse_xml_to_array
 
-from .conftest import NS, XSD_DIR
+from .conftest import NS, load_schema
 
 MARC = {"m": "http://www.loc.gov/MARC21/slim"}
 THESIS = {"title": "Dự báo lũ sông Cả", "title_en": "Flood forecasting on the Ca River",
@@ -21,10 +21,7 @@ THESIS = {"title": "Dự báo lũ sông Cả", "title_en": "Flood forecasting on
 
 @pytest.fixture(scope="session")
 def marc_schema() -> etree.XMLSchema:
-    path = XSD_DIR / "MARC21slim.xsd"
-    if not path.exists():
-        pytest.skip(f"MARC21 slim schema not found at {path} (set REPO_TEST_XSD)")
-    return etree.XMLSchema(etree.parse(str(path)))
+    return load_schema("MARC21slim.xsd")
 
 
 def subfields(record, tag: str, code: str) -> list[str]:
@@ -63,6 +60,17 @@ def test_a_thesis_maps_as_national_libraries_catalogue_it(client, seed):
     assert people == {("Trần, Đức Anh", "author"), ("Lê, Văn Bình", "thesis advisor")}
     assert subfields(record, "710", "4") == ["dgg"]
     assert subfields(record, "856", "u") == [f"http://repo.test/works/{work_id}"]
+
+
+def test_an_academic_title_is_no_family_name_and_no_english_title_no_242(client, seed):
+    work_id = seed(1, **{**THESIS, "title_en": "", "creators": ["TS. Nguyễn Thị Hằng"],
+                         "advisors": ["PGS.TS. Lê Văn Bình", "ThS. Mai Thị Hoá"]})[0]
+    [record] = read_mrc(client.get(f"/works/{work_id}/export.mrc").data)
+    assert subfields(record, "100", "a") == ["Nguyễn, Thị Hằng"]
+    assert subfields(record, "100", "c") == ["TS."]
+    assert [(f["a"], f["c"]) for f in record.get_fields("700")] == [
+        ("Lê, Văn Bình", "PGS.TS."), ("Mai, Thị Hoá", "ThS.")]
+    assert record.get_fields("242") == []  # 242 without $a would be an empty translated title
 
 
 def test_the_pages_and_the_pdf_link_come_from_the_files(client, publish):

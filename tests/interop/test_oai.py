@@ -224,7 +224,16 @@ def test_etdms_carries_the_degree(client, seed, oai_schema):
     assert degree.findtext("e:discipline", namespaces=NS) == "Khoa học máy tính"
     assert degree.findtext("e:grantor", namespaces=NS) == "Trường Đại học Mẫu"
     assert [c.text for c in doc.findall(".//e:thesis/e:creator", NS)] == [
-        "Nguyễn Thị Hằng", "Trần Đức Anh"]
+        "Nguyễn, Thị Hằng", "Trần, Đức Anh"]
+
+
+def test_oai_dc_writes_names_family_comma_given(client, seed, oai_schema):
+    work_id = seed(1)[0]  # advisor "PGS. TS. Lê Văn Bình": the title is no part of the name
+    doc = harvest(client, oai_schema,
+                  f"verb=GetRecord&identifier=oai:repo.test:{work_id}&metadataPrefix=oai_dc")
+    assert [c.text for c in doc.findall(".//dc:creator", NS)] == [
+        "Nguyễn, Thị Hằng", "Trần, Đức Anh"]
+    assert [c.text for c in doc.findall(".//dc:contributor", NS)] == ["Lê, Văn Bình"]
 
 
 def test_a_withdrawn_work_is_a_deleted_record(oai_app, client, seed, oai_schema, accounts):

@@ -7,10 +7,8 @@ from pathlib import Path
 
 import databases
 import pytest
+from conftest import build_app
 from flask import Flask
-
-from repo_app import create_app
-from repo_app.resources import initialize
 
 
 @pytest.fixture
@@ -21,10 +19,6 @@ def pg_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     url = databases.lease(request, databases.postgres_server())
     monkeypatch.setenv("REPO_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("REPO_DATABASE_URL", url)
-    app = create_app({"TESTING": True, "SERVER_NAME": "repo.test", "BASE_URL": "http://repo.test",
-                      "EXTRACT_TIMEOUT": 60,
-                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
-    with app.app_context():
-        initialize(app)
+    app = build_app()
     yield app
     databases.dispose(app)

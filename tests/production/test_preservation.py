@@ -3,39 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 
 import bagit
-import databases
-import pytest
 from conftest import actor_for
 from flask import Flask
 from sqlalchemy import select
 
-from repo_app import create_app
 from repo_app.db import standalone_session
 from repo_app.models import AuditEvent, User, Work
-from repo_app.resources import initialize
 from repo_app.services import works
 
 EMBARGO_END = date.today() + timedelta(days=400)
 
-
-@pytest.fixture
-def empty_instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                   request: pytest.FixtureRequest) -> Flask:
-    """A second repository, on its own data directory and database."""
-    monkeypatch.setenv("REPO_DATA_DIR", str(tmp_path / "second"))
-    url = databases.lease(request)
-    if url:
-        monkeypatch.setenv("REPO_DATABASE_URL", url)
-    else:
-        monkeypatch.delenv("REPO_DATABASE_URL", raising=False)
-    app = create_app({"TESTING": True, "SERVER_NAME": "repo.test", "BASE_URL": "http://repo.test"})
-    with app.app_context():
-        initialize(app)
-    yield app
-    databases.dispose(app)
 
 
 def _snapshot(app: Flask) -> dict[int, dict]:

@@ -8,15 +8,8 @@ from collections.abc import Iterator
 import pytest
 from whoosh.analysis import Analyzer, Filter, RegexTokenizer, Token
 
-from search.analysis import (
-    TOKEN_PATTERN,
-    canonical,
-    exact_analyzer,
-    fold,
-    folded_analyzer,
-    nfc,
-    syllables,
-)
+from search.analysis import exact_analyzer, folded_analyzer
+from search.spelling import TOKEN_PATTERN, canonical, fold, nfc, syllables
 
 
 @pytest.mark.parametrize(

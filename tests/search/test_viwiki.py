@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 from search import SearchIndex, SearchRequest, WorkDocument
-from search.analysis import fold
+from search.spelling import fold
 
 
 def index_articles(index: SearchIndex, articles, *, decompose: bool = False) -> dict[str, str]:

@@ -20,7 +20,7 @@ def test_fold_repairs_words_u_with_horn_as_the_index_does():
 
 
 def test_fold_folds_like_the_search_index():
-    from search.analysis import canonical_folded
+    from search.spelling import canonical_folded
 
     for word in ("Nguyễn", "hoà", "thuỷ", "ĐƯỜNG"):
         assert fold(word) == canonical_folded(word)
