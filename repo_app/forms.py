@@ -187,6 +187,7 @@ class ScanForm(FlaskForm):
     language = SelectField(_l("Language"), choices=list(LANGUAGE_LABELS.items()))
     access_level = SelectField(_l("Access level"), choices=access_choices())
     embargo_until = DateField(_l("Embargo ends on"), validators=[Optional()])
-    images = MultipleFileField(_l("Page images"))
+    images = MultipleFileField(_l("Page images"),
+                               render_kw={"accept": ".tif,.tiff,.jpg,.jpeg,.png,.zip"})
     staged = HiddenField()
     submit = SubmitField(_l("Upload and publish"))

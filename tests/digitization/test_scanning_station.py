@@ -155,21 +155,21 @@ def test_a_post_without_the_csrf_token_is_refused(librarian, app):
     assert counts(app) == {"Work": 0, "File": 0} and scratch_and_staging(app) == []
 
 
-def test_the_link_is_in_the_librarians_menu_only(client, accounts, register):
-    """Behind the one "Digitization" header link (the header stays short), beside the jobs
-    and OCR review."""
+def test_the_link_is_in_the_librarians_digitization_area_only(client, accounts, register):
     login(client, "depositor@test.vn")
     assert "/scans/new" not in client.get("/").get_data(as_text=True)
-    assert 'href="/jobs"' not in client.get("/").get_data(as_text=True)
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     login(client, "librarian@test.vn")
     assert 'href="/jobs"' in client.get("/").get_data(as_text=True)
-    assert "/scans/new" in client.get("/jobs").get_data(as_text=True)
+    assert 'href="/scans/new"' in client.get("/jobs").get_data(as_text=True)
+    station = client.get("/scans/new").get_data(as_text=True)
+    assert 'href="/jobs"' in station and 'aria-current="page">Trạm số hóa' in station
 
 
 def test_the_form_is_prefilled_from_the_holding_found_by_call_number(librarian):
     html = librarian.get("/scans/new?holding=LV.2").get_data(as_text=True)
     assert 'value="Lúa mùa nổi"' in html and "Trần Văn B" in html and 'value="1999"' in html
+    assert 'accept=".tif,.tiff,.jpg,.jpeg,.png,.zip"' in html and "multiple" in html
 
 
 # --- a scan becomes a searchable, linked, published work ---------------------------------
