@@ -81,6 +81,28 @@ def empty_instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 
 
 @pytest.fixture
+def tesseract_vie() -> None:
+    """Skip unless tesseract with Vietnamese data is installed (.ci/run installs both)."""
+    from ingest.ocr import available_languages
+
+    if "vie" not in available_languages():
+        pytest.skip("tesseract with Vietnamese data is not installed "
+                    "(apt-get install tesseract-ocr tesseract-ocr-vie; .ci/run does)")
+
+
+def redis_or_skip() -> str:
+    """A real Redis server's address (REPO_TEST_REDIS_URL), or skip saying where none answered."""
+    import redis
+
+    url = os.environ.get("REPO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"no Redis server at {url} ({exc}); .ci/run starts one")
+    return url
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 

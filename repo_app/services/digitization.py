@@ -20,14 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, object_session
 
 from ingest.page_cache import Refusal
 from repo_app import access, resources
 from repo_app.access import Action, Actor
-from repo_app.db import after_commit, standalone_session
 from repo_app.errors import NotFound, UserError
 from repo_app.models import File, Job, OcrPage, Work
 from repo_app.models.jobs import FAILED, QUEUED, RUNNING
@@ -80,21 +78,9 @@ def _drop_page(db: Session, row: OcrPage) -> None:
     db.delete(row)
     db.flush()
     if row.text_pdf_sha256:
-        _forget_after_commit(db, row.text_pdf_sha256)
+        text_jobs.forget_after_commit(db, [row.text_pdf_sha256])
     if file is not None and file.pages_done:
         file.pages_done = File.pages_done - 1
-
-
-def _forget_after_commit(db: Session, sha: str) -> None:
-    """Delete a page's text layer from the store once the change commits, unless a row still
-    refers to the same bytes (another file, a page recognised again the same way)."""
-    app = current_app._get_current_object()
-
-    def forget() -> None:
-        with app.app_context(), standalone_session(app) as fresh:
-            if not text_jobs.blobs_in_use(fresh, {sha}):
-                resources.store().delete(sha)
-    after_commit(db, forget)
 
 
 # --- OCR review ---------------------------------------------------------------------------

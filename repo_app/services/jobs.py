@@ -27,7 +27,7 @@ import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, current_app
@@ -287,11 +287,3 @@ def outstanding(db: Session, *, batch: str | None = None) -> int:
     if batch is not None:
         query = query.where(Job.batch == batch)
     return db.scalar(query) or 0
-
-
-def due_soon(db: Session, *, batch: str | None = None) -> datetime | None:
-    """When the next queued job (of a batch) may run: for waiting loops to sleep until."""
-    query = select(func.min(Job.run_after)).where(Job.state == QUEUED)
-    if batch is not None:
-        query = query.where(Job.batch == batch)
-    return db.scalar(query)

@@ -59,7 +59,7 @@ def queue_text(db: Session, file: File, *, batch: str = "") -> Job:
 def start_over(db: Session, file: File) -> Job:
     """Extract and recognise the file again from nothing (a librarian's re-extraction)."""
     rows = list(db.scalars(select(OcrPage).where(OcrPage.file_id == file.id)))
-    _forget_after_commit(db, [r.text_pdf_sha256 for r in rows] + [file.derivative_sha256])
+    forget_after_commit(db, [r.text_pdf_sha256 for r in rows] + [file.derivative_sha256])
     for row in rows:
         db.delete(row)
     file.derivative_sha256, file.derivative_size, file.derivative_pdfa = None, None, False
@@ -304,12 +304,12 @@ def _attach_derivative(db: Session, file: File, rows: list[OcrPage]) -> None:
             return
         blob = store.put_path(made.path)
     if file.derivative_sha256 != blob.sha256:
-        _forget_after_commit(db, [file.derivative_sha256])
+        forget_after_commit(db, [file.derivative_sha256])
     file.derivative_sha256, file.derivative_size, file.derivative_pdfa = (
         blob.sha256, blob.size, made.pdfa)
 
 
-def _forget_after_commit(db: Session, shas: list[str | None]) -> None:
+def forget_after_commit(db: Session, shas: list[str | None]) -> None:
     """Delete replaced blobs (an old searchable copy, old page layers) once the change that
     replaced them commits, unless some row still refers to the same bytes."""
     app = current_app._get_current_object()
@@ -317,13 +317,13 @@ def _forget_after_commit(db: Session, shas: list[str | None]) -> None:
 
     def forget() -> None:
         with app.app_context(), standalone_session(app) as fresh:
-            for sha in wanted - blobs_in_use(fresh, wanted):
+            for sha in wanted - _blobs_in_use(fresh, wanted):
                 resources.store().delete(sha)
     if wanted:
         after_commit(db, forget)
 
 
-def blobs_in_use(db: Session, shas: set[str]) -> set[str]:
+def _blobs_in_use(db: Session, shas: set[str]) -> set[str]:
     """Which of ``shas`` a file, a searchable copy or a page layer still refers to."""
     used: set[str] = set()
     for column in (File.sha256, File.derivative_sha256, OcrPage.text_pdf_sha256):

@@ -19,14 +19,6 @@ SCAN_PAGES = ["Trường Đại học Cần Thơ\nLuận văn thạc sĩ kinh t�
 
 
 @pytest.fixture
-def tesseract_vie() -> None:
-    from ingest.ocr import available_languages
-
-    if "vie" not in available_languages():
-        pytest.skip("tesseract with Vietnamese data is not installed (.ci/run installs it)")
-
-
-@pytest.fixture
 def scanned(app: Flask, tmp_path: Path, tesseract_vie) -> File:
     """A published work whose one file is a two-page scan, recognised by OCR."""
     scan = write_image_pdf(tmp_path / "scan.pdf", SCAN_PAGES)

@@ -59,13 +59,3 @@ def viwiki_texts() -> list[str]:
         pytest.skip(f"Vietnamese sample not found at {path}")
     with path.open(encoding="utf-8") as lines:
         return [json.loads(line)["text"] for line in lines]
-
-
-@pytest.fixture
-def tesseract_vie() -> None:
-    """Skip unless tesseract with Vietnamese data is installed (CI installs both)."""
-    from ingest.ocr import available_languages
-
-    if "vie" not in available_languages():
-        pytest.skip("tesseract with Vietnamese data is not installed "
-                    "(apt-get install tesseract-ocr tesseract-ocr-vie)")

@@ -25,18 +25,6 @@ from repo_app.db import standalone_session
 from repo_app.resources import initialize
 
 BIN = Path(sys.executable).parent
-REDIS_URL = os.environ.get("REPO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-def redis_or_skip() -> str:
-    """A real Redis server's address, or skip saying where none answered."""
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"no Redis server at {REDIS_URL} ({exc}); .ci/run starts one")
-    return REDIS_URL
 
 
 @pytest.fixture

@@ -21,11 +21,7 @@ PAGES = [f"Chương {n}. Nghiên cứu nuôi trồng thủy sản ở tỉnh B�
 
 
 @pytest.fixture
-def scanned_work(jobs_app, tmp_path) -> int:
-    from ingest.ocr import available_languages
-
-    if "vie" not in available_languages():
-        pytest.skip("tesseract with Vietnamese data is not installed (.ci/run installs it)")
+def scanned_work(jobs_app, tmp_path, tesseract_vie) -> int:
     scan = write_image_pdf(tmp_path / "scan.pdf", PAGES)
     with jobs_app.test_request_context(), standalone_session(jobs_app) as db:
         with scan.open("rb") as stream:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from conftest import redis_or_skip
 from sqlalchemy import select
 
 from repo_app.models import Job
 
-from .conftest import in_db, redis_or_skip, wait_until
+from .conftest import in_db, wait_until
 from .test_workers import PLACES, deposit, statuses
 
 

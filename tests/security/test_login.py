@@ -3,10 +3,8 @@ account is answered like a known one, after the same work (a dummy password hash
 
 from __future__ import annotations
 
-import os
 import uuid
 
-import pytest
 from access.world import make_app
 
 from helpers import PASSWORD, csrf_token
@@ -95,13 +93,10 @@ def test_counters_are_shared_by_every_app_process_on_the_data_directory(tmp_path
 
 
 def test_counters_go_to_redis_when_the_queue_is_redis(tmp_path, monkeypatch):
-    redis = pytest.importorskip("redis")
-    url = os.environ.get("REPO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.exceptions.RedisError:
-        pytest.skip(f"no Redis at {url}")
-    from conftest import make_accounts
+    import redis
+    from conftest import make_accounts, redis_or_skip
+
+    url = redis_or_skip()
 
     prefix = f"repo-test-{uuid.uuid4().hex}"
     monkeypatch.setenv("REPO_QUEUE_URL", url)
