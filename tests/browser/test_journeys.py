@@ -127,8 +127,6 @@ def test_a_guest_is_offered_no_download_of_the_restricted_work_but_a_way_on(open
         "link", name=re.compile("log in|đăng nhập|request a copy|yêu cầu", re.I)).count()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15 item 2 (access15): the 403 page of a refused "
-                   "download does not yet offer to log in or request a copy")
 def test_a_guest_who_follows_a_download_link_is_refused_and_told_what_to_do(open_page, viewport,
                                                                            journey):
     needs(journey, "found")
