@@ -175,7 +175,9 @@ def log_in(page, email: str, password: str) -> None:
     page.locator("input[name=password]").fill(password)
     page.locator("main").get_by_role("button", name=re.compile("log in|đăng nhập", re.I)).click()
     page.wait_for_load_state()
-    assert page.get_by_role("button", name=re.compile("log out|đăng xuất", re.I)).count(), \
+    # include_hidden: on a phone the header's links (log out among them) sit in a closed menu.
+    assert page.get_by_role("button", name=re.compile("log out|đăng xuất", re.I),
+                            include_hidden=True).count(), \
         f"not logged in as {email}: {page.url}"
 
 
@@ -186,6 +188,18 @@ def screenshot(page, name: str) -> Path:
     page.screenshot(path=str(path), full_page=True)
     print(f"screenshot: {path}")
     return path
+
+
+def reveal(page, locator):
+    """The locator, made visible first by opening the disclosure (the header's menu on a
+    phone) it sits in, or else a button named Menu."""
+    if not locator.is_visible():
+        disclosure = locator.locator("xpath=ancestor::details[1]/summary")
+        if disclosure.count():
+            disclosure.click()
+        else:
+            page.get_by_role("button", name=re.compile("menu", re.I)).first.click()
+    return locator
 
 
 def axe_or_skip() -> Path:

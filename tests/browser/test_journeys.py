@@ -20,7 +20,7 @@ import pytest
 
 from ingest.sample_pdf import write_pdf
 
-from .conftest import VIEWPORTS, screenshot
+from .conftest import VIEWPORTS, reveal, screenshot
 
 # Each screen deposits its own work: the places make the titles (and the PDFs) distinct.
 PLACES = {"phone": "Sóc Trăng", "desktop": "Bạc Liêu"}
@@ -164,14 +164,8 @@ def test_a_guest_switches_from_vietnamese_to_english_and_back(open_page, viewpor
     path = urlsplit(page.url).path
     assert page.locator("html").get_attribute("lang") == "vi"
     for name, lang in (("English", "en"), ("Tiếng Việt", "vi")):
-        reveal(page, page.get_by_role("link", name=name, exact=True)).click()
+        reveal(page, page.get_by_role("link", name=name, exact=True, include_hidden=True)).click()
         page.wait_for_load_state()
         assert page.locator("html").get_attribute("lang") == lang
         assert urlsplit(page.url).path == path, "switching language keeps the reader's page"
 
-
-def reveal(page, locator):
-    """The locator, after opening the header's menu if a narrow screen hides it there."""
-    if not locator.is_visible():
-        page.get_by_role("button", name=re.compile("menu", re.I)).first.click()
-    return locator
