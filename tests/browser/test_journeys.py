@@ -126,8 +126,6 @@ def test_a_guest_is_offered_no_download_of_the_restricted_work_but_a_way_on(open
         "link", name=re.compile("log in|đăng nhập|request a copy|yêu cầu", re.I)).count()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15 item 2 (access15): the 403 page of a refused "
-                   "download does not yet say what to do (log in; request a copy)")
 @pytest.mark.parametrize(("role", "next_step"), [(None, "log in|đăng nhập"),
                                                  ("reader", "request a copy|yêu cầu bản sao")],
                          ids=["guest", "reader"])
