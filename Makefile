@@ -4,14 +4,17 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export REPO_DATA_DIR ?= instance
+# `make run PORT=8080` serves elsewhere when 5000 is taken (links built on that port too).
+PORT   ?= 5000
 
 .PHONY: run test install translations lint bench clean
 
 run: install
 	$(BIN)/repo-app init
 	$(BIN)/repo-app demo
-	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
-	$(BIN)/repo-app run --host 127.0.0.1 --port 5000
+	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
+	REPO_BASE_URL=$${REPO_BASE_URL:-http://127.0.0.1:$(PORT)} \
+		$(BIN)/repo-app run --host 127.0.0.1 --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
