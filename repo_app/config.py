@@ -141,6 +141,16 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "OAI_PAGE_SIZE": int(env.get("REPO_OAI_PAGE_SIZE", "100")),
         "SITEMAP_PAGE_SIZE": int(env.get("REPO_SITEMAP_PAGE_SIZE", "50000")),
         "ADMIN_EMAIL": env.get("REPO_ADMIN_EMAIL", ""),
+        # What makes the site recognisably the library's (issue 15): a logo and a favicon
+        # (empty: the ones in static/), the footer's contact, a policies page elsewhere
+        # (empty: /policies), and the licence a depositor accepts (empty: the default text).
+        "LOGO_URL": env.get("REPO_LOGO_URL", ""),
+        "FAVICON_URL": env.get("REPO_FAVICON_URL", ""),
+        "CONTACT_EMAIL": env.get("REPO_CONTACT_EMAIL", env.get("REPO_ADMIN_EMAIL", "")),
+        "CONTACT_PHONE": env.get("REPO_CONTACT_PHONE", ""),
+        "CONTACT_ADDRESS": env.get("REPO_CONTACT_ADDRESS", ""),
+        "POLICIES_URL": env.get("REPO_POLICIES_URL", ""),
+        "DEPOSIT_LICENCE": env.get("REPO_DEPOSIT_LICENCE", ""),
         # Restricted reader and copy requests: limits that stop a script harvesting a thesis.
         "READER_PAGES_PER_MINUTE": int(env.get("REPO_READER_PAGES_PER_MINUTE", "30")),
         # Distinct pages of one work one account (or guest address) may read in a Vietnamese

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from repo_app import serialize, vocab
 from repo_app.access import effective_level
 from repo_app.actors import current_actor
-from repo_app.services import pages
+from repo_app.services import pages, site_info
 
 
 def access_badge(level: str, embargo_until: date | None = None) -> str:
@@ -29,6 +29,12 @@ def local_date(day: date) -> str:
     return day.isoformat()
 
 
+def _site() -> dict[str, Any]:
+    """The header's logo and the footer's contact and policies (services.site_info)."""
+    return {"logo_url": site_info.logo_url(), "contact": site_info.contact(),
+            "policies_url": site_info.policies_url()}
+
+
 def _globals() -> dict[str, Any]:
     actor = current_actor()
     menu = pages.menu(actor)
@@ -38,6 +44,7 @@ def _globals() -> dict[str, Any]:
         "can_review": menu.review,
         "can_digitize": menu.digitize,
         "institution": current_app.config["INSTITUTION_NAME"],
+        "site": _site(),
         "locale": str(get_locale()),
         "labels": {
             "type": vocab.TYPE_LABELS,

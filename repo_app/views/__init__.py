@@ -12,6 +12,7 @@ from repo_app.views import accounts
 from repo_app.views import digitization
 from repo_app.views import caching
 from repo_app.views import scans
+from repo_app.views import site
 from repo_app.views import usage
 
 BLUEPRINTS = (public.bp, auth.bp, deposit.bp, review.bp, api.bp, reports.bp)
@@ -21,6 +22,7 @@ BLUEPRINTS += (harvesting.bp, exports.bp, onsite.bp, agency.bp)
 BLUEPRINTS += (accounts.bp,)
 BLUEPRINTS += (digitization.bp,)
 BLUEPRINTS += (scans.bp,)
+BLUEPRINTS += (site.bp,)
 BLUEPRINTS += (usage.bp,)
 
 
