@@ -232,7 +232,8 @@ def require(actor: Actor, action: Action, work: WorkLike | None = None,
     if decision.hidden:
         raise NotFound()
     if not decision:
-        raise Forbidden(decision.reason)
+        raise Forbidden(decision.reason, work_id=getattr(work, "id", None),
+                        file_id=getattr(file, "id", None))
 
 
 def _decide_global(actor: Actor, action: Action) -> Decision:

@@ -10,7 +10,7 @@ from repo_app.views import api_deposit, citations, crawlers, oai
 from repo_app.views import agency, exports, harvesting, onsite
 from repo_app.views import accounts
 from repo_app.views import digitization
-from repo_app.views import caching
+from repo_app.views import caching, refusals
 from repo_app.views import scans
 from repo_app.views import site
 from repo_app.views import usage
@@ -30,3 +30,4 @@ def register(app: Flask) -> None:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     caching.init_app(app)
+    refusals.init_app(app)
