@@ -138,7 +138,7 @@ def first_readable(db: Session, actor: Actor, work_id: int) -> File:
     if not work.files:
         raise NotFound()
     if not readable:
-        raise Forbidden("nothing readable")
+        raise Forbidden("nothing readable", work_id=work.id)
     return readable[0]
 
 
