@@ -100,7 +100,7 @@ def build_schema() -> Schema:
         # Both languages' keywords; stored (the Vietnamese ones) for more_like_this.
         keywords=_exact(stored=True),
         keywords_f=_folded(),
-        # Never stored: 50 KB a work would bloat the index; text_for() supplies it.
+        # Never stored: 50 KB a work would bloat the index; texts_for() supplies it.
         fulltext=_exact(stored=False),
         fulltext_f=_folded(),
         # Facets are single opaque codes: ID keeps them whole, sortable adds the
