@@ -20,7 +20,16 @@ from search.documents import Scope
 from search.operators import DocSet, Require
 from search.query import ParsedQuery, parse
 from search.ranking import ranked
-from search.results import BROWSE_SORTS, FACETS, SORTS, FacetValue, Hit, SearchRequest, SearchResults
+from search.results import (
+    BROWSE_SORTS,
+    FACET_LIMITS,
+    FACETS,
+    SORTS,
+    FacetValue,
+    Hit,
+    SearchRequest,
+    SearchResults,
+)
 from search.schema import (
     NO_YEAR,
     VALUE_SEPARATOR,
@@ -132,7 +141,7 @@ def facet_values(name: str, counts: Mapping[object, int]) -> list[FacetValue]:
     """Counts as FacetValues; works lacking the field are not a value.
 
     Years are listed newest first, as a timeline reads; every other facet
-    most frequent first.
+    most frequent first, cut to its limit (a value per thesis for authors).
     """
     values = [
         FacetValue(str(key), count)
@@ -141,7 +150,7 @@ def facet_values(name: str, counts: Mapping[object, int]) -> list[FacetValue]:
     ]
     if name == "year":
         return sorted(values, key=lambda v: -int(v.value))
-    return sorted(values, key=lambda v: (-v.count, v.value))
+    return sorted(values, key=lambda v: (-v.count, v.value))[: FACET_LIMITS.get(name)]
 
 
 def to_hits(
