@@ -10,9 +10,10 @@ from repo_app.views import api_deposit, citations, crawlers, oai
 from repo_app.views import agency, exports, harvesting, onsite
 from repo_app.views import accounts
 from repo_app.views import digitization
-from repo_app.views import caching
+from repo_app.views import caching, refusals
 from repo_app.views import scans
 from repo_app.views import site
+from repo_app.views import usage
 
 BLUEPRINTS = (public.bp, auth.bp, deposit.bp, review.bp, api.bp, reports.bp)
 BLUEPRINTS += (reader.bp, copy_requests.bp, audit.bp)
@@ -22,9 +23,11 @@ BLUEPRINTS += (accounts.bp,)
 BLUEPRINTS += (digitization.bp,)
 BLUEPRINTS += (scans.bp,)
 BLUEPRINTS += (site.bp,)
+BLUEPRINTS += (usage.bp,)
 
 
 def register(app: Flask) -> None:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     caching.init_app(app)
+    refusals.init_app(app)
