@@ -50,6 +50,8 @@ PAGES = [
     MainPage("coverage", "librarian", lambda w: "/reports/coverage"),
     MainPage("audit-log", "librarian", lambda w: "/audit"),
     MainPage("usage-report", "librarian", lambda w: "/reports/usage"),
+    MainPage("guide", "librarian", lambda w: "/guide/"),
+    MainPage("guide-topic", "librarian", lambda w: "/guide/access"),
     # Where a guest lands when a restricted file's download is refused: it must say what to do.
     MainPage("download-refused", None,
              lambda w: f"/works/{w['restricted']}/files/{w['restricted_file']}", status=403),
