@@ -99,7 +99,7 @@ def _worker_app() -> Flask:
 
 def _load_kinds() -> None:
     """Import the modules that register job kinds (services.jobs.kind)."""
-    from repo_app.services import text_jobs  # noqa: F401
+    from repo_app.services import scan_jobs, text_jobs  # noqa: F401
 
 
 def work(app: Flask, concurrency: int) -> None:
