@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
-from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey import Huey, PriorityRedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def queue(app: Flask) -> Huey:
 def _make(app: Flask) -> Huey:
     url, name = app.config["QUEUE_URL"], app.config["QUEUE_NAME"]
     if url.startswith(("redis://", "rediss://", "unix://")):
-        huey: Huey = RedisHuey(name, url=url, results=False)
+        huey: Huey = PriorityRedisHuey(name, url=url, results=False)
     else:
         path = Path(app.config["DATA_DIR"]) / "queue.sqlite3"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -61,8 +61,9 @@ def _make(app: Flask) -> Huey:
     return huey
 
 
-def send(app: Flask, job_id: int, delay: int = 0) -> None:
-    """Put ``run_job(job_id)`` on the queue, due in ``delay`` seconds (eager mode: run it now)."""
+def send(app: Flask, job_id: int, delay: int = 0, *, priority: int = 0) -> None:
+    """Put ``run_job(job_id)`` on the queue, due in ``delay`` seconds, ahead of messages of
+    lower ``priority`` (eager mode: run it now)."""
     if app.config["JOBS_EAGER"]:
         from repo_app.services import jobs
 
@@ -71,10 +72,10 @@ def send(app: Flask, job_id: int, delay: int = 0) -> None:
         return
     queue(app)
     task = app.extensions["repo_run_job"]
-    if delay:
-        task.schedule(args=(job_id,), delay=delay)  # Huey's scheduler enqueues it when due
+    if delay:  # Huey's scheduler enqueues it when due
+        task.schedule(args=(job_id,), delay=delay, priority=priority)
     else:
-        task(job_id)  # a Huey task called is a message enqueued
+        task(job_id, priority=priority)  # a Huey task called is a message enqueued
 
 
 def _run_job(job_id: int) -> None:
