@@ -4,16 +4,21 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export REPO_DATA_DIR ?= instance
+# The browser tests use Debian's Chromium (/usr/bin/chromium): Playwright must never fetch its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+# `make run PORT=8080` serves elsewhere when 5000 is taken (links built on that port too).
+PORT   ?= 5000
 
-.PHONY: run test install translations lint bench clean
+.PHONY: run test install translations lint bench clean axe
 
 run: install
 	$(BIN)/repo-app init
 	$(BIN)/repo-app demo
-	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
-	$(BIN)/repo-app run --host 127.0.0.1 --port 5000
+	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
+	REPO_BASE_URL=$${REPO_BASE_URL:-http://127.0.0.1:$(PORT)} \
+		$(BIN)/repo-app run --host 127.0.0.1 --port $(PORT)
 
-test: install
+test: install axe
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 install: $(STAMP) translations
@@ -27,9 +32,18 @@ $(STAMP): setup.cfg pyproject.toml
 translations: $(STAMP)
 	$(BIN)/pybabel compile -d repo_app/translations
 
+# axe-core for the accessibility checks of tests/browser, from npm at the version locked there;
+# where npm is missing or fails, those checks skip and say so (nothing else depends on it).
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error || \
+	  echo "axe-core not installed: the accessibility checks in tests/browser will skip" >&2
+
 lint: install
 	$(BIN)/ruff check repo_app search ingest tests bench
 	$(BIN)/lint-imports --no-cache
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info tests/browser/node_modules

@@ -232,7 +232,8 @@ def require(actor: Actor, action: Action, work: WorkLike | None = None,
     if decision.hidden:
         raise NotFound()
     if not decision:
-        raise Forbidden(decision.reason)
+        raise Forbidden(decision.reason, work_id=getattr(work, "id", None),
+                        file_id=getattr(file, "id", None))
 
 
 def _decide_global(actor: Actor, action: Action) -> Decision:
@@ -391,3 +392,9 @@ def policy_from_config(config: Mapping[str, object]) -> Policy:
         restricted_readers=readers,
         embargo_metadata_public=bool(config.get("EMBARGO_METADATA_PUBLIC", True)),
     )
+
+
+def counts_as_use(actor: Actor) -> bool:
+    """Whether the actor's visits count in the usage statistics: library staff's do not
+    (COUNTER counts readers' use, not the library's own work on its records)."""
+    return not actor.is_staff

@@ -137,10 +137,32 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
             s.strip() for s in env.get("REPO_RESTRICTED_READERS", "member,reading_room").split(",")
         ),
         "DEFAULT_LOCALE": env.get("REPO_DEFAULT_LOCALE", "vi"),
+        # Times on pages (audit log, queues) are shown in this zone; stored times stay UTC.
+        "BABEL_DEFAULT_TIMEZONE": env.get("REPO_TIMEZONE", "Asia/Ho_Chi_Minh"),
+        # The reading room, told to a reader refused a work that can be read there (the
+        # English texts fall back to the Vietnamese ones when not set).
+        "READING_ROOM_HOURS": env.get("REPO_READING_ROOM_HOURS",
+                                      "Thứ Hai – Thứ Sáu, 7:30 – 11:30 và 13:30 – 17:00"),
+        "READING_ROOM_HOURS_EN": env.get("REPO_READING_ROOM_HOURS_EN",
+                                         "Monday – Friday, 7:30 – 11:30 and 13:30 – 17:00"),
+        "READING_ROOM_ADDRESS": env.get("REPO_READING_ROOM_ADDRESS",
+                                        "Phòng đọc, tầng 2, Thư viện Trung tâm"),
+        "READING_ROOM_ADDRESS_EN": env.get("REPO_READING_ROOM_ADDRESS_EN",
+                                           "Reading room, 2nd floor, Central Library"),
         "OAI_DOMAIN": env.get("REPO_OAI_DOMAIN", ""),
         "OAI_PAGE_SIZE": int(env.get("REPO_OAI_PAGE_SIZE", "100")),
         "SITEMAP_PAGE_SIZE": int(env.get("REPO_SITEMAP_PAGE_SIZE", "50000")),
         "ADMIN_EMAIL": env.get("REPO_ADMIN_EMAIL", ""),
+        # What makes the site recognisably the library's (issue 15): a logo and a favicon
+        # (empty: the ones in static/), the footer's contact, a policies page elsewhere
+        # (empty: /policies), and the licence a depositor accepts (empty: the default text).
+        "LOGO_URL": env.get("REPO_LOGO_URL", ""),
+        "FAVICON_URL": env.get("REPO_FAVICON_URL", ""),
+        "CONTACT_EMAIL": env.get("REPO_CONTACT_EMAIL", env.get("REPO_ADMIN_EMAIL", "")),
+        "CONTACT_PHONE": env.get("REPO_CONTACT_PHONE", ""),
+        "CONTACT_ADDRESS": env.get("REPO_CONTACT_ADDRESS", ""),
+        "POLICIES_URL": env.get("REPO_POLICIES_URL", ""),
+        "DEPOSIT_LICENCE": env.get("REPO_DEPOSIT_LICENCE", ""),
         # Restricted reader and copy requests: limits that stop a script harvesting a thesis.
         "READER_PAGES_PER_MINUTE": int(env.get("REPO_READER_PAGES_PER_MINUTE", "30")),
         # Distinct pages of one work one account (or guest address) may read in a Vietnamese
@@ -166,6 +188,9 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
                                     "endogenous:70:2025-12-31,rare:100:2025-12-31"),
         "HOLDING_CATEGORIES": env.get("REPO_HOLDING_CATEGORIES", "endogenous,rare"),
         "PUBLIC_COVERAGE": env.get("REPO_PUBLIC_COVERAGE", "0"),
+        # Usage statistics (docs/usage.md): seconds a web process keeps its hits in memory
+        # before writing them in one transaction (0: at once).
+        "USAGE_FLUSH_SECONDS": float(env.get("REPO_USAGE_FLUSH_SECONDS", "10")),
         # Logins: attempts that failed, per account and per address, in Flask-Limiter's
         # notation; how long a login lasts; where the counters live (rate_limits.py).
         "LOGIN_LIMIT_ACCOUNT": env.get("REPO_LOGIN_LIMIT_ACCOUNT", "5 per minute; 20 per hour"),

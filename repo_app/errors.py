@@ -46,9 +46,15 @@ class LoginRequired(UserError):
 
 
 class Forbidden(UserError):
-    def __init__(self, reason: str = "") -> None:
+    """A refusal; ``work_id`` and ``file_id`` say what was refused, so the page can tell
+    the reader what to do next (log in, the reading room, a copy request…)."""
+
+    def __init__(self, reason: str = "", work_id: int | None = None,
+                 file_id: int | None = None) -> None:
         super().__init__("forbidden", "You are not allowed to do this.", status=403)
         self.reason = reason
+        self.work_id = work_id
+        self.file_id = file_id
 
 
 def _wants_json() -> bool:
@@ -60,7 +66,8 @@ STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: 
                 503: "unavailable"}
 
 
-def _render(status: int, message: str, code: str | None = None, field: str | None = None):
+def _render(status: int, message: str, code: str | None = None, field: str | None = None,
+            **context: Any):
     if _wants_json():
         body = {"code": code or STATUS_CODES.get(status, "error"), "message": message}
         if field:
@@ -70,7 +77,12 @@ def _render(status: int, message: str, code: str | None = None, field: str | Non
         # The request was refused before routing (an unknown Host header): the page's
         # links cannot be built, so the message goes out alone.
         return Response(message, status=status, mimetype="text/plain")
-    return render_template("error.html", status=status, message=message), status
+    return render_template("error.html", status=status, message=message, **context), status
+
+
+def render_refusal(exc: Forbidden, **context: Any):
+    """The 403 answer, with what the page may add (the next steps) for a browser."""
+    return _render(exc.status, exc.translated(), exc.code, exc.field, **context)
 
 
 RETRY_AFTER_SECONDS = 5

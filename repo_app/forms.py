@@ -7,6 +7,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
     HiddenField,
@@ -84,8 +85,14 @@ class WorkForm(FlaskForm):
                                 validators=[Optional(), Length(max=20000)])
     keywords_en = TextAreaField(_l("Keywords in English (separated by ; or one per line)"),
                                 validators=[Optional()])
-    files = MultipleFileField(_l("PDF files"))
+    # The picker offers PDFs only; the server still checks what arrives (files.stage).
+    files = MultipleFileField(_l("PDF files"), render_kw={"accept": "application/pdf,.pdf"})
     staged = HiddenField()
+    embargo_requested_until = DateField(_l("Embargo until (only if you ask for one)"),
+                                        validators=[Optional()])
+    embargo_request_reason = TextAreaField(_l("Why the work needs an embargo"),
+                                           validators=[Optional(), Length(max=2000)])
+    accept_licence = BooleanField(_l("I have read and accept the deposit licence"))
     save = SubmitField(_l("Save draft"))
     submit_work = SubmitField(_l("Submit for review"))
 

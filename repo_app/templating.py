@@ -1,32 +1,62 @@
-"""What every template can use: the actor, vocabulary labels, the access badge."""
+"""What every template can use: the actor, vocabulary labels, badges, and the locale's formats.
+
+Dates, times and numbers go through Flask-Babel's formatters, so a Vietnamese
+page reads 36,8% and 31/12/2025, and times are shown in the site's time zone
+(``BABEL_DEFAULT_TIMEZONE``, Vietnam's by default) rather than UTC.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, current_app
-from flask_babel import get_locale
+from flask_babel import format_datetime, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 
 from repo_app import serialize, vocab
 from repo_app.access import effective_level
 from repo_app.actors import current_actor
-from repo_app.services import pages
+from repo_app.services import pages, site_info
 
 
 def access_badge(level: str, embargo_until: date | None = None) -> str:
     """The badge text for a level: 'Embargoed until 2027-01-31' says when it opens."""
     if level == vocab.AccessLevel.EMBARGOED and embargo_until is not None:
-        return _("Embargoed until %(date)s", date=embargo_until.isoformat())
+        return _("Embargoed until %(date)s", date=local_date(embargo_until))
     return str(vocab.ACCESS_LABELS.get(level, level))
+
+
+def _vietnamese() -> bool:
+    return get_locale() is not None and get_locale().language == "vi"
 
 
 def local_date(day: date) -> str:
     """A day as readers of the page's language write it: 31/12/2025 in Vietnamese, else ISO."""
-    if get_locale() is not None and get_locale().language == "vi":
+    if _vietnamese():
         return day.strftime("%d/%m/%Y")
     return day.isoformat()
+
+
+def local_time(moment: datetime) -> str:
+    """A moment in the site's time zone, written the locale's way (a naive value is UTC)."""
+    return format_datetime(moment, "dd/MM/yyyy HH:mm" if _vietnamese() else "yyyy-MM-dd HH:mm")
+
+
+def number(value: float | int) -> str:
+    """12.345 and 73,2 in Vietnamese, 12,345 and 73.2 in English."""
+    return format_decimal(value, format="#,##0.#")
+
+
+def percent(value: float | int) -> str:
+    """A figure already in percent (73.2) as the locale writes it: 73,2% in Vietnamese."""
+    return format_percent(value / 100, format="#,##0.#%")
+
+
+def _site() -> dict[str, Any]:
+    """The header's logo and the footer's contact and policies (services.site_info)."""
+    return {"logo_url": site_info.logo_url(), "contact": site_info.contact(),
+            "policies_url": site_info.policies_url()}
 
 
 def _globals() -> dict[str, Any]:
@@ -38,6 +68,7 @@ def _globals() -> dict[str, Any]:
         "can_review": menu.review,
         "can_digitize": menu.digitize,
         "institution": current_app.config["INSTITUTION_NAME"],
+        "site": _site(),
         "locale": str(get_locale()),
         "labels": {
             "type": vocab.TYPE_LABELS,
@@ -49,6 +80,11 @@ def _globals() -> dict[str, Any]:
             "role": vocab.ROLE_LABELS,
         },
     }
+
+
+def status_label(status: str) -> str:
+    """A workflow state's name (awaiting review, published…), its code when unknown."""
+    return str(vocab.STATUS_LABELS.get(status, status))
 
 
 def facet_label(name: str, value: str) -> str:
@@ -68,6 +104,9 @@ def init_app(app: Flask) -> None:
     app.context_processor(_globals)
     app.add_template_global(access_badge)
     app.add_template_filter(local_date)
+    for formatter in (local_time, number, percent):
+        app.add_template_filter(formatter)
     app.add_template_global(facet_label)
+    app.add_template_global(status_label)
     app.add_template_global(effective_level)
     app.add_template_global(serialize.hit_url)

@@ -152,8 +152,10 @@ def publish(app: Flask, accounts: dict[str, int], make_pdf):
     """Deposit (as the depositor) and publish (as the librarian) a work at an access level."""
     def _publish(title: str, level: str = "open", *, text: str = "Nội dung luận văn.",
                  embargo_until: date | None = None, after: str = "open",
-                 depositor: str = "depositor", **fields) -> int:
-        pdf = make_pdf(f"{title}. {text}")  # distinct bytes: the same content is refused twice
+                 depositor: str = "depositor", more_pages: tuple[str, ...] = (),
+                 **fields) -> int:
+        # Distinct bytes: the same content is refused twice.
+        pdf = make_pdf(f"{title}. {text}", *more_pages)
         with app.test_request_context(), standalone_session(app) as db:
             with pdf.open("rb") as stream:
                 staged = files.stage(stream, pdf.name)

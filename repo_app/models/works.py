@@ -61,6 +61,12 @@ class Work(Base):
     access_after_embargo: Mapped[str] = mapped_column(String(20), default="open")
     embargo_reason: Mapped[str] = mapped_column(FreeText, default="")
     review_comment: Mapped[str] = mapped_column(FreeText, default="")
+    # What the depositor asked for, apart from what the reviewer decides (embargo_until):
+    # an embargo until a day, and why; and the licence they accepted, word for word, and when.
+    embargo_requested_until: Mapped[date | None] = mapped_column(Date)
+    embargo_request_reason: Mapped[str] = mapped_column(FreeText, default="")
+    licence_text: Mapped[str] = mapped_column(FreeText, default="")
+    licence_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     depositor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

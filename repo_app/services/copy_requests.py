@@ -10,6 +10,7 @@ the change, and mailed after the commit when ``REPO_SMTP_HOST`` is set.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
 
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 from repo_app import access, resources
 from repo_app.access import STAFF_ROLES, Action, Actor, decide
 from repo_app.errors import LoginRequired, NotFound, UserError
-from repo_app.models import AccessGrant, CopyRequest, Notification, User, Work
+from repo_app.models import AccessGrant, CopyRequest, File, Notification, User, Work
 from repo_app.models.types import utcnow
 from repo_app.services import mail, works
 from repo_app.services.addresses import Addresses
@@ -35,20 +36,20 @@ MAX_MESSAGE_CHARS = 2000
 MAX_REASON_CHARS = 500
 
 
-def may_request(actor: Actor, work: Work) -> bool:
+def may_request(actor: Actor, work: Work, targets: Sequence[File | None] | None = None) -> bool:
     """Whether the form is offered: some file (or the work itself) is not downloadable."""
     policy = resources.policy()
-    targets = work.files or [None]
+    targets = targets or work.files or [None]
     return any(decide(actor, Action.REQUEST_COPY, work, f, policy=policy) for f in targets)
 
 
-def offer(actor: Actor, work: Work) -> str:
-    """What the work page offers: ``"form"``, ``"login"`` (a guest who could ask once logged
-    in) or ``""`` (nothing to ask for)."""
+def offer(actor: Actor, work: Work, targets: Sequence[File | None] | None = None) -> str:
+    """What a page offers for ``targets`` (default: every file): ``"form"``, ``"login"``
+    (a guest who could ask once logged in) or ``""`` (nothing to ask for)."""
     if actor.user_id is not None:
-        return "form" if may_request(actor, work) else ""
+        return "form" if may_request(actor, work, targets) else ""
     member = replace(actor, user_id=0, role=Role.READER)
-    return "login" if may_request(member, work) else ""
+    return "login" if may_request(member, work, targets) else ""
 
 
 def create(db: Session, actor: Actor, work_id: int, message: str) -> CopyRequest:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from repo_app import resources
 from repo_app.access import Action, Actor, decide, effective_level
 from repo_app.models import File, Work
-from repo_app.services import copy_requests, digitization, onsite, searching, works
+from repo_app.services import digitization, next_steps, searching, works
 from repo_app.vocab import WorkStatus
 from search.results import Hit
 
@@ -67,9 +67,8 @@ class WorkPage:
     awaiting_review: bool
     can_edit: bool
     can_review: bool
-    copy_request: str  # "form", "login" (a guest who could ask once logged in) or ""
-    onsite_request: bool  # the actor may ask to read this on-site work in the reading room
     similar: list[Hit]
+    next_steps: next_steps.NextSteps  # the ways past the work's access limits open to the actor
 
 
 def work_page(db: Session, actor: Actor, work_id: int) -> WorkPage:
@@ -84,7 +83,6 @@ def work_page(db: Session, actor: Actor, work_id: int) -> WorkPage:
         awaiting_review=work.status == WorkStatus.SUBMITTED,
         can_edit=decide(actor, Action.EDIT, work, policy=policy).allowed,
         can_review=decide(actor, Action.REVIEW, work, policy=policy).allowed,
-        copy_request=copy_requests.offer(actor, work),
-        onsite_request=onsite.may_request(actor, work),
         similar=searching.more_like_this(actor, work) if published else [],
+        next_steps=next_steps.for_work(actor, work),
     )

@@ -12,12 +12,16 @@ strong as we can make it (docs/reader.md), not a lock:
   time zone and a per-request code, as a mid-tone tiled watermark that
   survives thresholding and cropping (``ingest.watermark``); the code is kept
   with the page view, so a leaked image names its request.
-- **A budget**: pages per minute for everyone (counted in
+- **A budget**: pages per minute for everyone but staff (counted in
   ``reader_page_views``, so it holds across server processes), and, for a
   reader who may not download the work, distinct pages per work per
   Vietnamese day; reaching it is audited and the librarians are told.
+  Staff pages are still logged with their mark: a leaked image names them too.
 - **Reading size, not scanning size**: pages are about 1,000 pixels wide
   (about 120 dpi for A4), enough to read on a screen, too coarse for clean OCR.
+  Zoom offers a few sizes only (``ZOOM_FACTORS``), the largest 1.5 times that.
+- **Text only to those who may take the file**: a page's text is shown beside
+  its image (for screen readers) only when the reader may download the file.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from ingest import page_images
 from ingest.fonts import find_font
+from ingest.normalize import PAGE_BREAK
 from ingest.page_cache import Refusal
 from repo_app import resources
 from repo_app.access import STAFF_ROLES, Action, Actor, decide
@@ -50,6 +55,10 @@ LOCAL_TIME = timezone(timedelta(hours=7), "ICT")
 KEEP_PAGE_VIEWS = timedelta(days=2)
 MARK_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 DAILY_LIMIT_EVENT = "reader.daily_limit"
+# Zoom levels: 1 fits the screen, 2 shows the reading size unscaled (a phone scrolls across
+# it), 3 draws it half as large again. Few sizes keep the page cache small and the largest
+# still too coarse for clean OCR.
+ZOOM_FACTORS = {1: 1.0, 2: 1.0, 3: 1.5}
 
 
 @dataclass(frozen=True)
@@ -86,8 +95,33 @@ def pages_per_day() -> int:
     return int(current_app.config["READER_PAGES_PER_DAY"])
 
 
-def page_width() -> int:
-    return int(current_app.config["READER_PAGE_WIDTH"])
+def page_width(zoom: int = 1) -> int:
+    """The drawn width of a page at a zoom level (``READER_PAGE_WIDTH`` times its factor)."""
+    return round(int(current_app.config["READER_PAGE_WIDTH"]) * ZOOM_FACTORS[zoom])
+
+
+def zoom_level(value: str | None) -> int:
+    """A zoom level from a query string; anything but a known level is 1 (fit the screen)."""
+    try:
+        level = int(value or 1)
+    except ValueError:
+        return 1
+    return level if level in ZOOM_FACTORS else 1
+
+
+def is_budgeted(actor: Actor) -> bool:
+    """Whether the pages-per-minute budget applies: not to librarians and administrators,
+    who read whole works while reviewing and cataloguing them."""
+    return not actor.is_staff
+
+
+def page_text(readable: ReadableFile, actor: Actor, page: int) -> str | None:
+    """The text of ``page`` for those who may download the file (who could take it anyway);
+    None for restricted reading, whose point is that no text leaves the server."""
+    if is_metered(actor, readable):
+        return None
+    pages = resources.store().get_text(readable.file.sha256).split(PAGE_BREAK)
+    return pages[page - 1].strip() if page <= len(pages) else ""
 
 
 def readable_files(db: Session, actor: Actor, work_id: int) -> tuple[Work, list[File]]:
@@ -104,7 +138,7 @@ def first_readable(db: Session, actor: Actor, work_id: int) -> File:
     if not work.files:
         raise NotFound()
     if not readable:
-        raise Forbidden("nothing readable")
+        raise Forbidden("nothing readable", work_id=work.id)
     return readable[0]
 
 
@@ -115,14 +149,15 @@ def open_for_reading(db: Session, actor: Actor, work_id: int, file_id: int) -> R
 
 
 def render_page(db: Session, actor: Actor, viewer: Viewer, work_id: int, file_id: int,
-                page: int) -> bytes:
-    """The PNG of one page, watermarked for ``viewer``; counted against their budgets."""
+                page: int, zoom: int = 1) -> bytes:
+    """The PNG of one page at a zoom level, watermarked for ``viewer``; counted against
+    their budgets."""
     readable = open_for_reading(db, actor, work_id, file_id)
     if not 1 <= page <= readable.pages:
         raise NotFound()
     mark = "".join(secrets.choice(MARK_ALPHABET) for _ in range(6))
     _spend_page(db, actor, viewer, readable, page, mark)
-    clean = _clean_page(readable.file, page)
+    clean = _clean_page(readable.file, page, page_width(zoom))
     now = utcnow().astimezone(LOCAL_TIME)
     return _watermarked_png(clean, f"{viewer.label} · {now:%Y-%m-%d %H:%M} ICT · #{mark}")
 
@@ -156,7 +191,7 @@ def budget_left(db: Session, actor: Actor, viewer: Viewer, readable: ReadableFil
                 page: int) -> UserError | None:
     """Why the viewer may not see ``page`` now (a budget spent), or None: for the reader page,
     which says so instead of showing a broken image."""
-    if pages_left(db, viewer) <= 0:
+    if is_budgeted(actor) and pages_left(db, viewer) <= 0:
         return rate_limited()
     if is_metered(actor, readable) and _over_daily_budget(db, viewer, readable, page, utcnow()):
         return daily_limit_reached()
@@ -190,7 +225,7 @@ def _spend_page(db: Session, actor: Actor, viewer: Viewer, readable: ReadableFil
     now = utcnow()
     db.execute(delete(ReaderPageView).where(ReaderPageView.at < now - KEEP_PAGE_VIEWS))
     db.commit()
-    if pages_left(db, viewer) <= 0:
+    if is_budgeted(actor) and pages_left(db, viewer) <= 0:
         raise rate_limited()
     if is_metered(actor, readable) and _over_daily_budget(db, viewer, readable, page, now):
         _tell_librarians_once(db, actor, viewer, readable.work, now)
@@ -260,7 +295,7 @@ def _count_pages(file: File) -> int:
     sha = _served_sha(file)
     pages = cache.page_count(sha)
     if pages is None:
-        result = _run_render(file, 0, cache.folder(sha) / "count.png")
+        result = render_in_slot(sha, 0, cache.folder(sha) / "count.png", page_width())
         if not result.ok:
             raise _refused(Refusal(result.status, result.message))
         pages = result.pages or 0
@@ -268,26 +303,23 @@ def _count_pages(file: File) -> int:
     return pages
 
 
-def _clean_page(file: File, page: int) -> Path:
-    """The page drawn without a watermark: from the cache, or rendered now and kept."""
+def _clean_page(file: File, page: int, width: int) -> Path:
+    """The page drawn ``width`` pixels wide without a watermark: from the cache, or rendered
+    now and kept."""
     cache = resources.page_cache()
-    sha, width = _served_sha(file), page_width()
+    sha = _served_sha(file)
     cached = cache.get(sha, width, page)
     if isinstance(cached, Path):
         return cached
     if isinstance(cached, Refusal):
         raise _refused(cached)
     target = cache.image(sha, width, page)
-    result = _run_render(file, page, target)
+    result = render_in_slot(sha, page, target, width)
     if not result.ok:
         refusal = Refusal(result.status, result.message)
         cache.refuse(sha, width, page, refusal)
         raise _refused(refusal)
     return target
-
-
-def _run_render(file: File, page: int, target: Path) -> page_images.Rendered:
-    return render_in_slot(_served_sha(file), page, target, page_width())
 
 
 def render_in_slot(sha256: str, page: int, target: Path, width_px: int) -> page_images.Rendered:

@@ -73,6 +73,15 @@ def search(db: Session, actor: Actor, request: SearchRequest) -> SearchResults:
                              facets={name: [] for name in FACETS}, notice=notice)
 
 
+# How many of the newest works an empty result page offers, so it is no dead end.
+RECENT_ON_EMPTY_PAGE = 5
+
+
+def recent(db: Session, actor: Actor, limit: int = RECENT_ON_EMPTY_PAGE) -> list[Hit]:
+    """The newest works the actor may see: what a search that found nothing offers instead."""
+    return search(db, actor, SearchRequest(sort="newest", per_page=limit)).hits
+
+
 def more_like_this(actor: Actor, work: Work, limit: int = 5) -> list[Hit]:
     """Visible works like ``work``; none while the index is unavailable."""
     try:

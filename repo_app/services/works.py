@@ -16,7 +16,8 @@ from repo_app.access import ANONYMOUS, Action, Actor, decide
 from repo_app.errors import LoginRequired, NotFound, UserError
 from repo_app.models import Collection, Work
 from repo_app.models.types import utcnow
-from repo_app.services import files, text_jobs
+from repo_app.services import deposit_terms, files, text_jobs
+from repo_app.services.deposit_terms import DepositTerms
 from repo_app.services.unit_of_work import UnitOfWork
 from repo_app.textfold import fold, slug
 from repo_app.vocab import DEGREE_LEVEL_OF_TYPE, AccessLevel, DegreeLevel, WorkStatus, WorkType
@@ -159,10 +160,11 @@ def _attach_all(uow: UnitOfWork, work: Work, staged: list[files.StagedFile],
 
 
 def create(db: Session, actor: Actor, fields: WorkFields, staged: list[files.StagedFile],
-           *, submit: bool = False, batch: str = "") -> Work:
+           *, submit: bool = False, batch: str = "", terms: DepositTerms | None = None) -> Work:
     """A depositor's new work, saved as a draft or submitted for review.
 
-    Its files' text is queued; ``batch`` names the import whose jobs they are.
+    Its files' text is queued; ``batch`` names the import whose jobs they are. ``terms``
+    (the deposit form's licence and embargo request) are checked and kept when given.
     """
     with UnitOfWork(db, actor) as uow:
         uow.require(Action.DEPOSIT)
@@ -170,7 +172,11 @@ def create(db: Session, actor: Actor, fields: WorkFields, staged: list[files.Sta
             validate_fields(fields)
             raise UserError("file_required", "Attach at least one PDF before submitting.",
                             field="files")
+        if terms is not None:
+            deposit_terms.validate(terms, None, submit)
         work = add(uow, fields, staged, batch=batch)
+        if terms is not None:
+            deposit_terms.apply(work, terms)
         if submit:
             _transition(uow, work, WorkStatus.SUBMITTED)
     return work
@@ -192,11 +198,15 @@ def add(uow: UnitOfWork, fields: WorkFields, staged: list[files.StagedFile], *,
 
 
 def update(db: Session, actor: Actor, work: Work, fields: WorkFields,
-           staged: list[files.StagedFile], *, submit: bool = False) -> Work:
+           staged: list[files.StagedFile], *, submit: bool = False,
+           terms: DepositTerms | None = None) -> Work:
     """Edit the description (depositor on a draft, or staff at any time) and add files."""
     with UnitOfWork(db, actor) as uow:
         uow.require(Action.EDIT, work)
         validate_fields(fields)
+        if terms is not None:
+            deposit_terms.validate(terms, work, submit)
+            deposit_terms.apply(work, terms)
         _apply_fields(work, fields)
         _attach_all(uow, work, staged)
         work.touch()

@@ -10,8 +10,10 @@ from repo_app.views import api_deposit, citations, crawlers, oai
 from repo_app.views import agency, exports, harvesting, onsite
 from repo_app.views import accounts
 from repo_app.views import digitization
-from repo_app.views import caching
+from repo_app.views import caching, refusals
 from repo_app.views import scans
+from repo_app.views import site
+from repo_app.views import usage
 
 BLUEPRINTS = (public.bp, auth.bp, deposit.bp, review.bp, api.bp, reports.bp)
 BLUEPRINTS += (reader.bp, copy_requests.bp, audit.bp)
@@ -20,9 +22,12 @@ BLUEPRINTS += (harvesting.bp, exports.bp, onsite.bp, agency.bp)
 BLUEPRINTS += (accounts.bp,)
 BLUEPRINTS += (digitization.bp,)
 BLUEPRINTS += (scans.bp,)
+BLUEPRINTS += (site.bp,)
+BLUEPRINTS += (usage.bp,)
 
 
 def register(app: Flask) -> None:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     caching.init_app(app)
+    refusals.init_app(app)

@@ -7,12 +7,17 @@ from lxml import etree
 
 from repo_app import db
 from repo_app.services import sitemap
+from repo_app.services.searching import FACETS
 
 bp = Blueprint("crawlers", __name__)
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 # Paths crawlers may not enter: personal, staff and machine areas.
 DISALLOWED = ("/deposit", "/review", "/my", "/api", "/reports", "/audit", "/login", "/oai",
               "/jobs")
+# Search parameters that multiply one result list into endless URLs: every facet value can be
+# combined with every other and with each sort (11 works gave 18,000 crawlable URLs). Work
+# pages are reached through the sitemap, so crawlers lose nothing by skipping them.
+MULTIPLYING_PARAMETERS = (*FACETS, "sort")
 
 
 def _xml(root: etree._Element) -> Response:
@@ -22,8 +27,17 @@ def _xml(root: etree._Element) -> Response:
 
 @bp.get("/robots.txt")
 def robots() -> Response:
-    lines = ["User-agent: *", "Allow: /works/", "Allow: /search"]
+    """Works and the plain search page open; staff areas and facet combinations closed.
+
+    ``*`` inside a path is understood by the major crawlers (RFC 9309 leaves it
+    to them); facet links also carry ``rel="nofollow"`` and faceted pages
+    ``noindex`` for the crawlers that do not read it.
+    """
+    lines = ["User-agent: *", "Allow: /works/", "Allow: /search$"]
     lines += [f"Disallow: {path}" for path in DISALLOWED]
+    lines += ["Disallow: /search/"]  # citation exports of a result list
+    for name in MULTIPLYING_PARAMETERS:
+        lines += [f"Disallow: /search?{name}=", f"Disallow: /search?*&{name}="]
     lines += ["", f"Sitemap: {url_for('crawlers.sitemap_index', _external=True)}", ""]
     return Response("\n".join(lines), content_type="text/plain; charset=utf-8")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -10,7 +10,8 @@ from repo_app import db
 from repo_app.actors import current_actor
 from repo_app.errors import UserError
 from repo_app.forms import WorkForm, join_list, split_list
-from repo_app.services import files, works
+from repo_app.services import files, site_info, works
+from repo_app.services.deposit_terms import DepositTerms
 
 bp = Blueprint("deposit", __name__)
 
@@ -34,6 +35,15 @@ def _fields(form: WorkForm) -> works.WorkFields:
         title_en=(form.title_en.data or "").strip(),
         abstract_en=(form.abstract_en.data or "").strip(),
         keywords_en=split_list(form.keywords_en.data),
+    )
+
+
+def _terms(form: WorkForm) -> DepositTerms:
+    """The licence (its text, when ticked) and the embargo asked for."""
+    return DepositTerms(
+        licence=site_info.licence_text() if form.accept_licence.data else "",
+        embargo_until=form.embargo_requested_until.data,
+        embargo_reason=(form.embargo_request_reason.data or "").strip(),
     )
 
 
@@ -70,15 +80,29 @@ def _save(form: WorkForm, work=None):
     submit = bool(form.submit_work.data)
     try:
         if work is None:
-            work = works.create(db.session(), current_actor(), _fields(form), staged, submit=submit)
+            work = works.create(db.session(), current_actor(), _fields(form), staged,
+                                submit=submit, terms=_terms(form))
         else:
-            works.update(db.session(), current_actor(), work, _fields(form), staged, submit=submit)
+            works.update(db.session(), current_actor(), work, _fields(form), staged,
+                         submit=submit, terms=_terms(form))
     except UserError as exc:
         target = getattr(form, exc.field, form.files) if exc.field else form.files
         target.errors = [*target.errors, exc.translated()]
         return None, staged
     flash(_("Your work was submitted for review.") if submit else _("Draft saved."))
     return work, []
+
+
+# The header static/site.js sends when it uploads the form itself to show its progress.
+UPLOAD_SCRIPT = "X-Upload-Progress"
+
+
+def _go(url: str):
+    """Where to go after a save: a redirect, or, for the upload script, the address alone
+    (204 and X-Redirect), so the page it then opens still carries the flash message."""
+    if request.headers.get(UPLOAD_SCRIPT):
+        return Response(status=204, headers={"X-Redirect": url})
+    return redirect(url)
 
 
 @bp.route("/deposit", methods=["GET", "POST"])
@@ -91,9 +115,10 @@ def new():
     if request.method == "POST":
         work, staged = _save(form)
         if work is not None:
-            return redirect(url_for("public.work", work_id=work.id))
+            return _go(url_for("public.work", work_id=work.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("deposit/form.html", form=form, staged=staged, work=None), status
+    return render_template("deposit/form.html", form=form, staged=staged, work=None,
+                           licence=site_info.licence_text()), status
 
 
 @bp.route("/works/<int:work_id>/edit", methods=["GET", "POST"])
@@ -112,9 +137,10 @@ def edit(work_id: int):
     if request.method == "POST":
         saved, staged = _save(form, work)
         if saved is not None:
-            return redirect(url_for("public.work", work_id=work.id))
+            return _go(url_for("public.work", work_id=work.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("deposit/form.html", form=form, staged=staged, work=work), status
+    return render_template("deposit/form.html", form=form, staged=staged, work=work,
+                           licence=site_info.licence_text()), status
 
 
 @bp.get("/my/works")

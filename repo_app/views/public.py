@@ -32,7 +32,8 @@ def home():
 def search():
     req = searching.build_request(request.args.to_dict(flat=False))
     results = searching.search(db.session(), current_actor(), req)
-    return render_template("public/search.html", req=req, results=results)
+    recent = searching.recent(db.session(), current_actor()) if results.total == 0 else []
+    return render_template("public/search.html", req=req, results=results, recent=recent)
 
 
 @bp.get("/works/<int:work_id>")
@@ -86,4 +87,11 @@ def facet_url(name: str, value: str, active: bool) -> str:
         values.append(value)
     args[name] = values
     args.pop("page", None)
+    return url_for("public.search", **args)
+
+
+@bp.app_template_global()
+def clear_filters_url() -> str:
+    """The current search with every filter removed; the words and the order are kept."""
+    args = {k: v for k, v in request.args.to_dict(flat=False).items() if k in ("q", "sort")}
     return url_for("public.search", **args)

@@ -38,12 +38,16 @@ def read(work_id: int, file_id: int):
     actor = current_actor()
     item = reader.open_for_reading(db.session(), actor, work_id, file_id)
     number = min(parse_page(request.args.get("page")), item.pages)
+    zoom = reader.zoom_level(request.args.get("zoom"))
     _, readable = reader.readable_files(db.session(), actor, work_id)
     viewer = reader.Viewer.of(actor, request.remote_addr)
     # Say so in the page rather than leave a broken image when the budget is spent.
     limited = reader.budget_left(db.session(), actor, viewer, item, number)
     return render_template("reader/read.html", work=item.work, file=item.file, pages=item.pages,
-                           page=number, files=readable, page_width=reader.page_width(),
+                           page=number, files=readable, zoom=zoom,
+                           zoom_levels=sorted(reader.ZOOM_FACTORS),
+                           page_width=reader.page_width(zoom),
+                           page_text=reader.page_text(item, actor, number),
                            limited=limited.translated() if limited else ""), \
         429 if limited else 200
 
@@ -52,6 +56,6 @@ def read(work_id: int, file_id: int):
 def page_image(work_id: int, file_id: int, page: int):
     actor = current_actor()
     viewer = reader.Viewer.of(actor, request.remote_addr)
-    png = reader.render_page(db.session(), actor, viewer, work_id, file_id, page)
+    zoom = reader.zoom_level(request.args.get("zoom"))
+    png = reader.render_page(db.session(), actor, viewer, work_id, file_id, page, zoom)
     return Response(png, mimetype="image/png")
-

@@ -15,6 +15,7 @@ from repo_app.errors import UserError
 from repo_app.forms import AccessForm, ActionForm, ReviewForm
 from repo_app.models import Work
 from repo_app.services import works
+from repo_app.vocab import AccessLevel
 
 bp = Blueprint("review", __name__)
 
@@ -67,6 +68,11 @@ def _form_page(template: str, work, form, change: Callable[[], str]):
 def decide_work(work_id: int):
     actor, work = _reviewable(work_id)
     form = ReviewForm(obj=work)
+    if request.method == "GET" and work.embargo_requested_until and work.embargo_until is None:
+        # The depositor's request, ready to accept as it is or to change.
+        form.access_level.data = AccessLevel.EMBARGOED.value
+        form.embargo_until.data = work.embargo_requested_until
+        form.reason.data = work.embargo_request_reason[:500]
 
     def review() -> str:
         comment = form.comment.data or ""

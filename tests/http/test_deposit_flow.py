@@ -2,42 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import re
 
-from helpers import csrf_token, login
-
-
-def deposit_form(client, **overrides) -> dict:
-    data = {
-        "title": "Quản trị kinh doanh trong doanh nghiệp nhỏ",
-        "creators": "Nguyễn Văn Bình\nTrần Thị Cúc",
-        "advisors": "TS. Lê Văn Đức",
-        "type": "master_thesis",
-        "year": "2022",
-        "language": "vi",
-        "collection_id": "0",
-        "degree_name": "Thạc sĩ Quản trị kinh doanh",
-        "degree_level": "master",
-        "discipline": "Quản trị kinh doanh",
-        "grantor": "",
-        "abstract": "Luận văn nghiên cứu quản trị doanh nghiệp nhỏ và vừa.",
-        "keywords": "quản trị; doanh nghiệp",
-        "csrf_token": csrf_token(client, "/deposit"),
-    }
-    data.update(overrides)
-    return data
-
-
-def submit_deposit(client, pdf_bytes: bytes, name: str = "luan-van.pdf", **overrides):
-    data = deposit_form(client, **overrides)
-    data["files"] = [(io.BytesIO(pdf_bytes), name)]
-    data["submit_work"] = "1"
-    return client.post("/deposit", data=data, content_type="multipart/form-data")
-
-
-def work_id_from(response) -> int:
-    return int(re.search(r"/works/(\d+)", response.headers["Location"]).group(1))
+from helpers import csrf_token, deposit_form, login, submit_deposit, work_id_from
 
 
 def test_deposit_review_publish(client, accounts, make_pdf):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from flask import Flask
 from lxml import etree
 
@@ -25,10 +28,45 @@ def test_robots_allows_works_and_search_and_points_to_the_sitemap(client):
     assert response.status_code == 200
     assert response.mimetype == "text/plain"
     lines = response.get_data(as_text=True).splitlines()
-    assert {"Allow: /works/", "Allow: /search"} <= set(lines)
+    assert {"Allow: /works/", "Allow: /search$"} <= set(lines)
     for path in ("/deposit", "/review", "/my", "/api", "/reports", "/audit"):
         assert f"Disallow: {path}" in lines
     assert "Sitemap: http://repo.test/sitemap.xml" in lines
+
+
+def allowed(rules: list[str], url: str) -> bool:
+    """Whether a crawler may fetch ``url`` as the major crawlers read robots.txt (RFC 9309:
+    the longest matching rule wins, Allow on a tie; ``*`` is any run, ``$`` the end)."""
+    best = (-1, True)
+    for line in rules:
+        kind, _, path = line.partition(": ")
+        if kind not in ("Allow", "Disallow") or not path:
+            continue
+        pattern = re.escape(path).replace(r"\*", ".*").replace(r"\$", "$")
+        if re.match(pattern, url) and (len(path), kind == "Allow") > best:
+            best = (len(path), kind == "Allow")
+    return best[1]
+
+
+@pytest.mark.parametrize(("url", "crawlable"), [
+    ("/works/12", True),
+    ("/sitemap.xml", True),
+    ("/search", True),
+    ("/search?q=kinh+te", True),
+    ("/search?q=kinh+te&page=2", True),
+    ("/search?faculty=Khoa+Kinh+t%E1%BA%BF", False),
+    ("/search?q=kinh+te&year=2021", False),
+    ("/search?type=master_thesis&year=2021&language=vi", False),
+    ("/search?degree_level=master", False),
+    ("/search?access=open&q=x", False),
+    ("/search?source=local", False),
+    ("/search?q=x&sort=title", False),
+    ("/search/cite.bib?q=x", False),
+    ("/deposit", False),
+])
+def test_robots_keeps_crawlers_out_of_facet_combinations(client, url, crawlable):
+    rules = client.get("/robots.txt").get_data(as_text=True).splitlines()
+    assert allowed(rules, url) is crawlable
 
 
 def test_the_sitemap_index_pages_list_exactly_the_public_works(oai_app: Flask, client, seed):

@@ -1,0 +1,96 @@
+/* Small progressive enhancements; every page works without them (CSP: script-src 'self'). */
+(function () {
+  "use strict";
+
+  /* The header menu is a <details> disclosure: closed on phones, kept open on wide screens. */
+  function wideMenu() {
+    var menu = document.querySelector("header.site details.menu");
+    if (!menu || !window.matchMedia) { return; }
+    var wide = window.matchMedia("(min-width: 48em)");
+    var apply = function () { menu.open = wide.matches; };
+    apply();
+    if (wide.addEventListener) { wide.addEventListener("change", apply); }
+  }
+
+  /* A form's error summary takes focus, so a screen reader hears what to fix first. */
+  function focusErrorSummary() {
+    var summary = document.querySelector(".error-summary");
+    if (summary) { summary.focus(); }
+  }
+
+  /* The reader: the left and right arrow keys follow the pager's rel=prev and rel=next links,
+     except while typing or while a zoomed page (which scrolls with the arrows) has focus. */
+  function keyboardPaging() {
+    var reader = document.querySelector(".reader");
+    if (!reader) { return; }
+    document.addEventListener("keydown", function (event) {
+      var rel = { ArrowLeft: "prev", ArrowRight: "next" }[event.key];
+      var target = event.target;
+      if (!rel || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
+      if (/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.isContentEditable) { return; }
+      if (target.closest && target.closest(".page-scroll, details")) { return; }
+      var link = reader.querySelector('a[rel="' + rel + '"]');
+      if (link) {
+        event.preventDefault();
+        window.location.assign(link.href);
+      }
+    });
+  }
+
+  /* The deposit form: a large PDF takes minutes to send, so show how far it got. The form is
+     sent as the browser would (same fields, the button pressed), then the answer shown. */
+  function uploadProgress() {
+    var form = document.querySelector("form.deposit-form");
+    var box = form && form.querySelector(".upload-progress");
+    if (!box || !window.FormData || !window.XMLHttpRequest) { return; }
+    form.addEventListener("submit", function (event) {
+      var picked = form.querySelector("input[type=file]");
+      if (!picked || !picked.files || picked.files.length === 0) { return; }
+      event.preventDefault();
+      var data = new FormData(form);
+      if (event.submitter && event.submitter.name) {
+        data.append(event.submitter.name, event.submitter.value);
+      }
+      sendWithProgress(form, data, box);
+    });
+  }
+
+  function sendWithProgress(form, data, box) {
+    var bar = box.querySelector("progress");
+    var status = box.querySelector(".upload-status");
+    var request = new XMLHttpRequest();
+    box.hidden = false;
+    form.querySelectorAll("button, input[type=submit]").forEach(function (b) { b.disabled = true; });
+    request.upload.addEventListener("progress", function (event) {
+      if (!event.lengthComputable) { return; }
+      var percent = Math.round(100 * event.loaded / event.total);
+      bar.value = percent;
+      status.textContent = percent + "%";
+    });
+    /* Saved: the server names the work's page (204, X-Redirect) and we go there. Refused:
+       the form comes back with its errors and replaces this page. */
+    request.addEventListener("load", function () {
+      if (request.status === 204) {
+        window.location.assign(request.getResponseHeader("X-Redirect"));
+        return;
+      }
+      document.open();
+      document.write(request.responseText);
+      document.close();
+    });
+    request.addEventListener("error", function () {
+      status.textContent = box.getAttribute("data-failed");
+      form.querySelectorAll("button, input[type=submit]").forEach(function (b) { b.disabled = false; });
+    });
+    request.open("POST", form.action || window.location.href);
+    request.setRequestHeader("X-Upload-Progress", "1");
+    request.send(data);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    uploadProgress();
+    wideMenu();
+    focusErrorSummary();
+    keyboardPaging();
+  });
+}());
