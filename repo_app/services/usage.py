@@ -83,8 +83,8 @@ def local_day(moment: datetime, zone: str) -> date:
 
 
 def site_zone(app: Flask) -> str:
-    """The day counts fall on is the site's (Flask-Babel's zone; Vietnam's before it is set)."""
-    return app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh")
+    """The day counts fall on is the site's (``REPO_TIMEZONE``, Vietnam's by default)."""
+    return app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
 def today() -> date:
