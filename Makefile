@@ -6,14 +6,17 @@ STAMP  := $(VENV)/.installed
 export REPO_DATA_DIR ?= instance
 # The browser tests use Debian's Chromium (/usr/bin/chromium): Playwright must never fetch its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+# `make run PORT=8080` serves elsewhere when 5000 is taken (links built on that port too).
+PORT   ?= 5000
 
 .PHONY: run test install translations lint bench clean axe
 
 run: install
 	$(BIN)/repo-app init
 	$(BIN)/repo-app demo
-	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
-	$(BIN)/repo-app run --host 127.0.0.1 --port 5000
+	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
+	REPO_BASE_URL=$${REPO_BASE_URL:-http://127.0.0.1:$(PORT)} \
+		$(BIN)/repo-app run --host 127.0.0.1 --port $(PORT)
 
 test: install axe
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)

@@ -229,14 +229,17 @@ def run(works: int, procs: int, baseline_works: int) -> dict[str, object]:
         seconds = timed(lambda: db.append(index_fts(corpus, fts_path)))
         report["fts5"] = indexing(seconds, works, megabytes, fts_path.stat().st_size / 1e6)
 
-        def text_for(work_id: str) -> str:
-            """The stored text, read back as the app reads a file's extracted text."""
-            rowid = int(work_id[1:]) + 1
-            row = db[0].execute("SELECT fulltext FROM fts WHERE rowid = ?", (rowid,)).fetchone()
-            return row[0]
+        def texts_for(work_ids: list[str]) -> dict[str, str]:
+            """The stored texts, read back as the app reads a page's extracted texts."""
+            texts = {}
+            for work_id in work_ids:
+                rowid = int(work_id[1:]) + 1
+                row = db[0].execute("SELECT fulltext FROM fts WHERE rowid = ?", (rowid,)).fetchone()
+                texts[work_id] = row[0]
+            return texts
 
         def whoosh_search(q: str) -> object:
-            return index.search(SearchRequest(q=q), ANYONE, text_for=text_for)
+            return index.search(SearchRequest(q=q), ANYONE, texts_for=texts_for)
 
         whoosh_search(queries[0])
         report["whoosh_queries"] = latencies(whoosh_search, queries)

@@ -392,3 +392,9 @@ def policy_from_config(config: Mapping[str, object]) -> Policy:
         restricted_readers=readers,
         embargo_metadata_public=bool(config.get("EMBARGO_METADATA_PUBLIC", True)),
     )
+
+
+def counts_as_use(actor: Actor) -> bool:
+    """Whether the actor's visits count in the usage statistics: library staff's do not
+    (COUNTER counts readers' use, not the library's own work on its records)."""
+    return not actor.is_staff

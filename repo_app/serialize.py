@@ -6,9 +6,10 @@ from typing import Any
 
 from flask import url_for
 
+from repo_app import db
 from repo_app.access import Actor, effective_level
 from repo_app.models import Work
-from repo_app.services import document_ids, pages
+from repo_app.services import document_ids, pages, usage
 from repo_app.vocab import EXTRACTION_LABELS
 from search.results import Hit
 
@@ -84,8 +85,11 @@ def file_record(work: Work, rights: pages.FileRights) -> dict[str, Any]:
 
 
 def work_record(actor: Actor, work: Work) -> dict[str, Any]:
-    """A work's metadata as the API shows it to ``actor`` (who may already see the work)."""
-    return {
+    """A work's metadata as the API shows it to ``actor`` (who may already see the work).
+
+    ``usage`` holds the work's counts since counting began (never for a confidential work).
+    """
+    record = {
         "id": work.id,
         "identifier": work.identifier,
         "url": url_for("public.work", work_id=work.id, _external=True),
@@ -111,3 +115,7 @@ def work_record(actor: Actor, work: Work) -> dict[str, Any]:
         "embargo_until": work.embargo_until.isoformat() if work.embargo_until else None,
         "files": [file_record(work, r) for r in pages.file_rights(actor, work)],
     }
+    totals = usage.totals(db.session(), work)
+    if totals is not None:
+        record["usage"] = totals.as_json()
+    return record

@@ -9,6 +9,7 @@ in a librarian's spreadsheet. A leading apostrophe keeps it text.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 from typing import Any
 
@@ -43,3 +44,12 @@ class SafeCsvWriter:
 def csv_writer(out: Any, **options: Any) -> SafeCsvWriter:
     """A CSV writer for ``out`` (``csv.writer``'s options) that keeps every cell inert."""
     return SafeCsvWriter(out, **options)
+
+
+def csv_text(header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> str:
+    """A whole CSV file (CRLF line ends, as spreadsheets expect) with every cell inert."""
+    out = io.StringIO()
+    writer = csv_writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pickle
 import shutil
 import struct
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -133,11 +133,11 @@ class SearchIndex:
         self,
         req: SearchRequest,
         scope: Scope,
-        text_for: Callable[[str], str] | None = None,
+        texts_for: searching.TextsFor | None = None,
     ) -> SearchResults:
-        """One page of what ``scope`` may see; ``text_for(id)`` supplies text for snippets."""
+        """One page of what ``scope`` may see; ``texts_for(ids)`` supplies texts for snippets."""
         with self._searcher() as searcher:
-            return searching.run(searcher, req, scope, text_for)
+            return searching.run(searcher, req, scope, texts_for)
 
     def more_like_this(self, work_id: str, scope: Scope, limit: int = 5) -> list[Hit]:
         """Works like ``work_id`` by title, abstract and keywords, visible to ``scope``."""

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 # Facets every result list is counted by, in the order they are offered.
-FACETS = ("faculty", "type", "degree_level", "year", "language", "access", "source")
+FACETS = ("faculty", "type", "degree_level", "year", "author", "language", "access", "source")
+# Facets with more values than a page can list: only the most frequent are answered.
+FACET_LIMITS = {"author": 20}
 # Orders offered for a query; without one there is no relevance to sort by.
 SORTS = ("relevance", "newest", "title")
 BROWSE_SORTS = ("newest", "title")

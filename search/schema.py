@@ -42,7 +42,8 @@ NO_YEAR = 0
 # refused ("rebuild needed"), never searched with the wrong meaning.
 #   1: audience tokens decided at indexing time (until 2026-11)
 #   2: access facts judged per search; every metadata field, both languages
-FORMAT_REVISION = 2
+#   3: an author facet (the first creator), for browsing by author
+FORMAT_REVISION = 3
 
 
 def folded(name: str) -> str:
@@ -100,7 +101,7 @@ def build_schema() -> Schema:
         # Both languages' keywords; stored (the Vietnamese ones) for more_like_this.
         keywords=_exact(stored=True),
         keywords_f=_folded(),
-        # Never stored: 50 KB a work would bloat the index; text_for() supplies it.
+        # Never stored: 50 KB a work would bloat the index; texts_for() supplies it.
         fulltext=_exact(stored=False),
         fulltext_f=_folded(),
         # Facets are single opaque codes: ID keeps them whole, sortable adds the
@@ -111,6 +112,10 @@ def build_schema() -> Schema:
         language=ID(stored=True, sortable=True),
         access=ID(stored=True, sortable=True),
         source=ID(stored=True, sortable=True),
+        # The first creator, whole, as written: the author facet a reader browses by (a
+        # column holds one value; a thesis has one author). Other creators are found by
+        # author:; the hit list's author line comes from the stored creators.
+        author=ID(sortable=True),
         # Numeric so year:2015..2020 is a range and "newest" sorts numerically;
         # a missing year sorts as NO_YEAR, after every real year. Signed, as all
         # NUMERIC fields here: Whoosh's unsigned range queries miss matches.
@@ -194,6 +199,7 @@ def to_fields(doc: WorkDocument) -> dict[str, object]:
     fields["_stored_keywords"] = nfc(VALUE_SEPARATOR.join(doc.keywords))
     for name in ("faculty", "type", "degree_level", "language", "access", "source"):
         fields[name] = getattr(doc, name)
+    fields["author"] = nfc(doc.creators[0]).strip() if doc.creators else ""
     if doc.year is not None:
         fields["year"] = doc.year
     if doc.embargo_until is not None:

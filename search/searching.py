@@ -20,7 +20,16 @@ from search.documents import Scope
 from search.operators import DocSet, Require
 from search.query import ParsedQuery, parse
 from search.ranking import ranked
-from search.results import BROWSE_SORTS, FACETS, SORTS, FacetValue, Hit, SearchRequest, SearchResults
+from search.results import (
+    BROWSE_SORTS,
+    FACET_LIMITS,
+    FACETS,
+    SORTS,
+    FacetValue,
+    Hit,
+    SearchRequest,
+    SearchResults,
+)
 from search.schema import (
     NO_YEAR,
     VALUE_SEPARATOR,
@@ -43,10 +52,12 @@ NOTICE_PAGE = "The page asked for does not exist; the nearest page is shown."
 NOTICE_SORT = "Unknown sort order; results are in the default order."
 NOTICE_FILTER = "Unknown filter ignored: {}."
 
-TextFor = Callable[[str], str]
+# The texts of the given works, by id (one call per page: one database round trip, not
+# one per hit); a work missing from the answer has no text to quote.
+TextsFor = Callable[[Sequence[str]], Mapping[str, str]]
 
 
-def run(searcher: Searcher, req: SearchRequest, scope: Scope, text_for: TextFor | None) -> SearchResults:
+def run(searcher: Searcher, req: SearchRequest, scope: Scope, texts_for: TextsFor | None) -> SearchResults:
     """Answer ``req`` for ``scope``; repairs to the request are reported in ``notice``."""
     parsed = parse(req.q)
     notices = [parsed.notice]
@@ -81,7 +92,7 @@ def run(searcher: Searcher, req: SearchRequest, scope: Scope, text_for: TextFor 
         total=total,
         page=page,
         per_page=per_page,
-        hits=to_hits(searcher, on_page, parsed, mask_of(searcher, readable), text_for),
+        hits=to_hits(searcher, on_page, parsed, mask_of(searcher, readable), texts_for),
         facets=facets,
         suggestion=suggestion,
         notice=" ".join(n for n in notices if n) or None,
@@ -130,7 +141,7 @@ def facet_values(name: str, counts: Mapping[object, int]) -> list[FacetValue]:
     """Counts as FacetValues; works lacking the field are not a value.
 
     Years are listed newest first, as a timeline reads; every other facet
-    most frequent first.
+    most frequent first, cut to its limit (a value per thesis for authors).
     """
     values = [
         FacetValue(str(key), count)
@@ -139,7 +150,7 @@ def facet_values(name: str, counts: Mapping[object, int]) -> list[FacetValue]:
     ]
     if name == "year":
         return sorted(values, key=lambda v: -int(v.value))
-    return sorted(values, key=lambda v: (-v.count, v.value))
+    return sorted(values, key=lambda v: (-v.count, v.value))[: FACET_LIMITS.get(name)]
 
 
 def to_hits(
@@ -147,9 +158,10 @@ def to_hits(
     on_page: list[int],
     parsed: ParsedQuery,
     readable: np.ndarray,
-    text_for: TextFor | None,
+    texts_for: TextsFor | None,
 ) -> list[Hit]:
-    """Render a page of hits; the full text is fetched only for works it may be quoted from.
+    """Render a page of hits; the full text is fetched only for works it may be quoted from
+    and that a query term matched in it (any other text has nothing to mark).
 
     Which hits matched through their text is read from the same decoded
     postings the query was matched with (they are cached), so it is cheap.
@@ -157,18 +169,18 @@ def to_hits(
     if not on_page:
         return []
     terms = text_terms(parsed.query) if parsed.query is not None else []
-    matched = mask_of(searcher, Or(terms)) if terms else np.zeros(len(readable), bool)
+    matched = mask_of(searcher, Or(terms)) & readable if terms else np.zeros(len(readable), bool)
+    stored = [searcher.stored_fields(docnum) for docnum in on_page]
+    quoted = [str(f["id"]) for d, f in zip(on_page, stored, strict=True) if matched[d]]
+    texts = texts_for(quoted) if texts_for and quoted else {}
     hits = []
-    for docnum in on_page:
-        fields = searcher.stored_fields(docnum)
-        readable_text = bool(readable[docnum])
-        text = text_for(fields["id"]) if text_for and readable_text else ""
+    for docnum, fields in zip(on_page, stored, strict=True):
+        text = texts.get(str(fields["id"]), "") if matched[docnum] else ""
         snippet = highlighted(text, parsed.highlight) if text else None
         if snippet is None:
             abstract = fields.get("abstract", "")
             snippet = highlighted(abstract, parsed.highlight) or opening(abstract)
-        text_matched = readable_text and bool(matched[docnum])
-        hits.append(to_hit(fields, snippet, text_matched=text_matched))
+        hits.append(to_hit(fields, snippet, text_matched=bool(matched[docnum])))
     return hits
 
 

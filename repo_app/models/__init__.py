@@ -14,6 +14,7 @@ from repo_app.models.reports import AgencyReportSubmission
 from repo_app.models.requests import CopyRequest, Notification, ReaderPageView
 from repo_app.models.sessions import LoginSession
 from repo_app.models.state import AppState
+from repo_app.models.usage import UsageDaily, UsageSalt, UsageSeen
 from repo_app.models.users import User
 from repo_app.models.works import Collection, File, Work
 
@@ -27,3 +28,4 @@ __all__ += ["AgencyReportSubmission"]
 __all__ += ["AppState"]
 __all__ += ["LoginSession"]
 __all__ += ["Job", "OcrPage"]
+__all__ += ["UsageDaily", "UsageSalt", "UsageSeen"]

@@ -5,14 +5,13 @@ Figures come from ``services.coverage``; this module only lays them out.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from typing import Any
 
 from repo_app.models import Holding
 from repo_app.services.coverage import ALL, ROW_KEYS, CoverageReport, definitions
 from repo_app.services.coverage_forecast import Forecast
-from repo_app.spreadsheet import csv_writer
+from repo_app.spreadsheet import csv_text
 
 CSV_COLUMNS = ("date", "institution", "breakdown", "group", *ROW_KEYS, "note")
 
@@ -42,11 +41,7 @@ def _cell(value: Any) -> Any:
 
 
 def as_csv(report: CoverageReport) -> str:
-    out = io.StringIO()
-    writer = csv_writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(_csv_rows(report))
-    return out.getvalue()
+    return csv_text(CSV_COLUMNS, _csv_rows(report))
 
 
 def as_text_table(report: CoverageReport) -> str:
@@ -88,10 +83,6 @@ MISSING_COLUMNS = ("holding_id", "title", "creators", "year", "type", "faculty",
 
 def missing_as_csv(holdings: list[Holding]) -> str:
     """The digitization team's work list, with the register's own columns."""
-    out = io.StringIO()
-    writer = csv_writer(out, lineterminator="\r\n")
-    writer.writerow(MISSING_COLUMNS)
-    for h in holdings:
-        writer.writerow([h.holding_id, h.title, "; ".join(h.creators), _cell(h.year), h.type,
-                         h.faculty, h.shelf_mark, h.format, h.category, h.link_status])
-    return out.getvalue()
+    return csv_text(MISSING_COLUMNS, ([h.holding_id, h.title, "; ".join(h.creators),
+                                       _cell(h.year), h.type, h.faculty, h.shelf_mark, h.format,
+                                       h.category, h.link_status] for h in holdings))

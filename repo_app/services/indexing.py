@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -128,6 +128,13 @@ def work_text(work: Work) -> str:
     """The extracted text of the work's indexed files, from the file store."""
     store = resources.store()
     return "\n\n".join(store.get_text(f.sha256) for f in indexed_files(work))
+
+
+def texts_of(db: Session, ids: Sequence[str]) -> dict[str, str]:
+    """The indexed texts of these documents, by id, loaded together: a results page quotes
+    up to 20 texts, and two queries per hit were most of its time."""
+    wanted = {i: d for d in ids if (i := document_ids.local_work_id(d)) is not None}
+    return {wanted[work.id]: work_text(work) for work in _load(db, set(wanted))} if wanted else {}
 
 
 def indexable(work: Work) -> bool:

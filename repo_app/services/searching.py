@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
@@ -9,7 +11,7 @@ from sqlalchemy.orm import Session
 from repo_app import resources
 from repo_app.access import Actor, search_scope
 from repo_app.models import Work
-from repo_app.services.indexing import work_text
+from repo_app.services.indexing import texts_of
 from repo_app.services.works import in_vocabulary
 from repo_app.vocab import AccessLevel, DegreeLevel, WorkType
 from search.documents import Scope
@@ -60,12 +62,11 @@ def search(db: Session, actor: Actor, request: SearchRequest) -> SearchResults:
     An index that is missing or must be rebuilt answers with no results and
     a notice (the error is logged for the librarians), never an error page.
     """
-    def text_for(work_id: str) -> str:
-        work = db.get(Work, int(work_id))
-        return work_text(work) if work is not None else ""
+    def texts_for(ids: Sequence[str]) -> dict[str, str]:
+        return texts_of(db, ids)
 
     try:
-        return resources.index().search(request, scope_of(actor), text_for=text_for)
+        return resources.index().search(request, scope_of(actor), texts_for=texts_for)
     except IndexMissingError as error:
         current_app.logger.error("search unavailable: %s", error)
         notice = _("Search is unavailable while the index is rebuilt; please try again later.")

@@ -13,6 +13,8 @@ from repo_app.views import digitization
 from repo_app.views import caching, refusals
 from repo_app.views import scans
 from repo_app.views import site
+from repo_app.views import usage
+from repo_app.views import guide
 
 BLUEPRINTS = (public.bp, auth.bp, deposit.bp, review.bp, api.bp, reports.bp)
 BLUEPRINTS += (reader.bp, copy_requests.bp, audit.bp)
@@ -22,6 +24,8 @@ BLUEPRINTS += (accounts.bp,)
 BLUEPRINTS += (digitization.bp,)
 BLUEPRINTS += (scans.bp,)
 BLUEPRINTS += (site.bp,)
+BLUEPRINTS += (usage.bp,)
+BLUEPRINTS += (guide.bp,)
 
 
 def register(app: Flask) -> None:

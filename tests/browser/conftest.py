@@ -153,7 +153,8 @@ def open_page(browser, site: Site) -> Iterator[Callable[..., object]]:
         if key not in pages:
             context = browser.new_context(viewport=VIEWPORTS[viewport], base_url=site.url,
                                           bypass_csp=inject)
-            context.set_default_timeout(15_000)
+            # Generous: the whole suite shares two cores, and a deposit extracts its text in-request.
+            context.set_default_timeout(30_000)
             if lang:
                 context.add_cookies([{"name": "lang", "value": lang, "url": site.url}])
             page = context.new_page()
@@ -173,12 +174,18 @@ def log_in(page, email: str, password: str) -> None:
     # Fields by their names: what the server reads, so they cannot move without the form breaking.
     page.locator("input[name=email]").fill(email)
     page.locator("input[name=password]").fill(password)
-    page.locator("main").get_by_role("button", name=re.compile("log in|đăng nhập", re.I)).click()
-    page.wait_for_load_state()
+    submit(page, page.locator("main").get_by_role("button", name=re.compile("log in|đăng nhập", re.I)))
     # include_hidden: on a phone the header's links (log out among them) sit in a closed menu.
     assert page.get_by_role("button", name=re.compile("log out|đăng xuất", re.I),
                             include_hidden=True).count(), \
         f"not logged in as {email}: {page.url}"
+
+
+def submit(page, control) -> None:
+    """Click a control that loads a new page, and wait until that page has loaded (a bare
+    click may return before the browser has even sent the form)."""
+    with page.expect_navigation():
+        control.click()
 
 
 def screenshot(page, name: str) -> Path:

@@ -23,6 +23,9 @@ import pytest
 from .conftest import ARTIFACTS, VIEWPORTS, Site, axe_or_skip, screenshot
 
 GRAVE = ("serious", "critical")
+# Every rule axe enables by default, and WCAG 2.5.8's 24 px targets (issue 15 item 4), which
+# axe leaves off by default.
+AXE_OPTIONS = {"resultTypes": ["violations"], "rules": {"target-size": {"enabled": True}}}
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class MainPage:
     name: str
     role: str | None
     path: Callable[[dict[str, int]], str]
+    status: int = 200
 
 
 PAGES = [
@@ -45,14 +49,15 @@ PAGES = [
     MainPage("reader", "reader", lambda w: f"/works/{w['restricted']}/read"),
     MainPage("coverage", "librarian", lambda w: "/reports/coverage"),
     MainPage("audit-log", "librarian", lambda w: "/audit"),
+    MainPage("usage-report", "librarian", lambda w: "/reports/usage"),
+    MainPage("guide", "librarian", lambda w: "/guide/"),
+    MainPage("guide-topic", "librarian", lambda w: "/guide/access"),
+    # Where a guest lands when a restricted file's download is refused: it must say what to do.
+    MainPage("download-refused", None,
+             lambda w: f"/works/{w['restricted']}/files/{w['restricted_file']}", status=403),
 ]
 # Violations known today, in pages another engineer is changing: (page, screen) → why.
-KNOWN: dict[tuple[str, str], str] = {
-    ("coverage", "phone"): "issue 15 item 4: serious scrollable-region-focusable on the coverage "
-    "report's tables (templates/reports/_table.html, div.table-scroll without tabindex=0, "
-    "role=region and a name: section[aria-labelledby=overall-h|category-h|faculty-h|year-h|"
-    "type-h] > .table-scroll)",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def cases() -> list:
@@ -70,11 +75,13 @@ def demo_works(browser, site: Site) -> dict[str, int]:
     """The id of a demo work at each access level the pages need, from the public API."""
     context = browser.new_context(base_url=site.url)
     hits = context.request.get("/api/v1/search?q=").json()["hits"]
-    context.close()
     found = {}
     for hit in hits:
         found.setdefault(hit["access"], hit["id"])
     assert {"open", "restricted"} <= found.keys(), f"the demo collection changed: {hits}"
+    record = context.request.get(f"/api/v1/works/{found['restricted']}").json()
+    found["restricted_file"] = record["files"][0]["id"]
+    context.close()
     return found
 
 
@@ -91,10 +98,10 @@ def test_a_main_page_has_no_serious_or_critical_axe_violation(main_page: MainPag
     axe = axe_or_skip()
     page = open_page(screen, main_page.role, inject=True)
     response = page.goto(main_page.path(demo_works))
-    assert response.status == 200, f"{main_page.name}: {response.status}"
+    assert response.status == main_page.status, f"{main_page.name}: {response.status}"
     screenshot(page, f"{main_page.name}-{screen}")
     page.add_script_tag(path=str(axe))
-    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
     (ARTIFACTS / f"axe-{main_page.name}-{screen}.json").write_text(
         json.dumps(results["violations"], ensure_ascii=False, indent=1))
     problems = grave(results["violations"])

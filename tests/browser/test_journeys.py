@@ -20,7 +20,7 @@ import pytest
 
 from ingest.sample_pdf import write_pdf
 
-from .conftest import VIEWPORTS, reveal, screenshot
+from .conftest import VIEWPORTS, reveal, screenshot, submit
 
 # Each screen deposits its own work: the places make the titles (and the PDFs) distinct.
 PLACES = {"phone": "Sóc Trăng", "desktop": "Bạc Liêu"}
@@ -93,8 +93,7 @@ def test_a_librarian_reviews_the_deposit_and_publishes_it_restricted(open_page, 
     form = page.locator("main form").filter(has=page.locator("[name=access_level]"))
     form.locator("[name=access_level]").select_option("restricted")
     form.locator("[name=reason]").fill("Có số liệu khảo sát của hộ dân")
-    form.get_by_role("button", name=re.compile("publish|công bố", re.I)).click()
-    page.wait_for_load_state()
+    submit(page, form.get_by_role("button", name=re.compile("publish|công bố", re.I)))
     page.goto("/review")
     assert page.get_by_role("link", name=title).count() == 0, "still waiting for review"
     journey["published"] = True
@@ -127,17 +126,19 @@ def test_a_guest_is_offered_no_download_of_the_restricted_work_but_a_way_on(open
         "link", name=re.compile("log in|đăng nhập|request a copy|yêu cầu", re.I)).count()
 
 
-def test_a_guest_who_follows_a_download_link_is_refused_and_told_what_to_do(open_page, viewport,
-                                                                           journey):
+@pytest.mark.parametrize(("role", "next_step"), [(None, "log in|đăng nhập"),
+                                                 ("reader", "request a copy|yêu cầu bản sao")],
+                         ids=["guest", "reader"])
+def test_whoever_follows_a_download_link_is_refused_and_told_what_to_do(open_page, viewport,
+                                                                        journey, role, next_step):
     needs(journey, "found")
-    page = open_page(viewport)
+    page = open_page(viewport, role)
     file_id = page.request.get(f"/api/v1/works/{journey['id']}").json()["files"][0]["id"]
     response = page.goto(f"/works/{journey['id']}/files/{file_id}")
     assert response.status == 403
-    screenshot(page, f"download-refused-{viewport}")
+    screenshot(page, f"download-refused-{role or 'guest'}-{viewport}")
     assert page.get_by_role("navigation").count(), "the refusal keeps the site's layout"
-    assert page.locator("main").get_by_role(
-        "link", name=re.compile("log in|đăng nhập", re.I)).count()
+    assert page.locator("main").get_by_role("link", name=re.compile(next_step, re.I)).count()
 
 
 def test_a_reader_logs_in_and_reads_it_online_page_by_page(open_page, viewport, journey):
@@ -145,6 +146,9 @@ def test_a_reader_logs_in_and_reads_it_online_page_by_page(open_page, viewport, 
     page = open_page(viewport, "reader")
     page.goto(f"/works/{journey['id']}")
     assert page.locator("main .files").get_by_role("link", name=DOWNLOAD).count() == 0
+    # The download is refused, and the way to a copy is offered instead.
+    assert page.locator("main").get_by_role(
+        "link", name=re.compile("request a copy|yêu cầu bản sao", re.I)).count()
     page.locator("main").get_by_role("link", name=re.compile("read online|đọc trực tuyến", re.I)) \
         .first.click()
     page.wait_for_url(re.compile(rf"/works/{journey['id']}/read"))
@@ -164,8 +168,8 @@ def test_a_guest_switches_from_vietnamese_to_english_and_back(open_page, viewpor
     path = urlsplit(page.url).path
     assert page.locator("html").get_attribute("lang") == "vi"
     for name, lang in (("English", "en"), ("Tiếng Việt", "vi")):
-        reveal(page, page.get_by_role("link", name=name, exact=True, include_hidden=True)).click()
-        page.wait_for_load_state()
+        submit(page, reveal(page, page.get_by_role("link", name=name, exact=True,
+                                                include_hidden=True)))
         assert page.locator("html").get_attribute("lang") == lang
         assert urlsplit(page.url).path == path, "switching language keeps the reader's page"
 

@@ -32,7 +32,8 @@ def found(client, q: str) -> list[int]:
 
 
 @pytest.mark.parametrize("q", ["luận văn thạc sĩ", "luan van kinh te", "Khoa Kinh tế",
-                               "quan tri kinh te", "master thesis", "kinh tế",
+                               "quan tri kinh te", "master thesis", "kinh tế", "kinh te",
+                               "khoa kinh te", "luan van thac si",
                                "faculty of economics", "thac si quan tri kinh doanh"])
 def test_a_masters_thesis_of_economics_is_found_by_what_readers_type(client, economics_thesis, q):
     assert found(client, q) == [economics_thesis]

@@ -54,6 +54,14 @@ def outline(page: str) -> Outline:
     return parser
 
 
+def assert_headings_in_order(page: str) -> None:
+    """One h1 first, and no heading more than one level below the one before it (axe's
+    heading-order)."""
+    levels = outline(page).headings
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+
+
 def get(client, **args) -> str:
     response = client.get("/search", query_string=args)
     assert response.status_code == 200
@@ -63,9 +71,7 @@ def get(client, **args) -> str:
 @pytest.mark.parametrize("args", [{}, {"q": "nuoi ca"}, {"q": "khongcogi"},
                                   {"q": "kinh te", "year": "2021"}])
 def test_headings_never_skip_a_level(client, library, args):
-    levels = outline(get(client, **args)).headings
-    assert levels[0] == 1
-    assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    assert_headings_in_order(get(client, **args))
 
 
 def test_filters_are_one_closed_disclosure_before_the_results(client, library):
@@ -137,3 +143,35 @@ def test_restricted_text_is_never_quoted_in_a_snippet(client, library):
         assert all("xuongrong" not in hit["snippet"] for hit in api["hits"])
     assert client.get("/api/v1/search?q=xuongrong").get_json()["total"] == 0
     assert "Tìm thấy 0 tài liệu" in get(client, q="xuongrong")
+
+
+def test_the_home_page_browses_by_faculty_year_type_and_author(client, library):
+    page = client.get("/").get_data(as_text=True)
+    browse = re.search(r'<section class="browse".*?</section>', page, re.S).group()
+    for heading in ("Theo khoa", "Theo năm", "Theo loại tài liệu", "Theo tác giả"):
+        assert f"<h3>{heading}</h3>" in browse
+    links = re.findall(r'<a href="([^"]+)" rel="nofollow">([^<]+)</a> <span class="count">(\d+)', browse)
+    assert ("/search?faculty=Khoa+Kinh+t%E1%BA%BF", "Khoa Kinh tế", "2") in links
+    assert ("/search?type=master_thesis", "Luận văn thạc sĩ", "2") in links
+    assert ("/search?author=Nguy%E1%BB%85n+V%C4%83n+A", "Nguyễn Văn A", "3") in links
+    years = [text for href, text, _ in links if href.startswith("/search?year=")]
+    assert years == ["2021", "2019", "2018"]
+    assert_headings_in_order(page)
+
+
+@pytest.mark.parametrize(("args", "titles"), [
+    ({"faculty": "Khoa Kinh tế"}, {"Quản trị chuỗi cung ứng nông sản", "Thị trường lúa gạo vùng đồng bằng"}),
+    ({"year": "2018"}, {"Nuôi cá tra xuất khẩu"}),
+    ({"type": "bachelor_thesis"}, {"Nuôi cá tra xuất khẩu"}),
+    ({"author": "Nguyễn Văn A", "year": "2021"}, {"Quản trị chuỗi cung ứng nông sản"}),
+])
+def test_a_browse_link_lists_the_works_with_that_facet(client, library, args, titles):
+    body = client.get("/api/v1/search", query_string=args).get_json()
+    assert {hit["title"] for hit in body["hits"]} == titles
+
+
+def test_a_hidden_work_names_no_author_in_the_browse_lists(client, publish, library):
+    publish("Hồ sơ mật", "confidential", creators=["Trần Bí Mật"])
+    assert "Trần Bí Mật" not in client.get("/").get_data(as_text=True)
+    facets = client.get("/api/v1/search").get_json()["facets"]["author"]
+    assert facets == [{"value": "Nguyễn Văn A", "count": 3}]

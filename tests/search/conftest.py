@@ -205,12 +205,12 @@ def works_index(index: SearchIndex) -> SearchIndex:
 def find(works_index: SearchIndex, anyone: Scope) -> Find:
     """Search the fixture works: ``find(q, scope, **request_fields)``, anonymous by default.
 
-    ``text_for`` hands out every work's text, as a careless caller might:
+    ``texts_for`` hands out every work's text, as a careless caller might:
     the index alone must decide whose text may be quoted.
     """
 
     def run(q: str = "", scope: Scope = anyone, **fields: object) -> SearchResults:
-        return works_index.search(SearchRequest(q=q, **fields), scope, text_for=TEXTS.get)
+        return works_index.search(SearchRequest(q=q, **fields), scope, texts_for=lambda ids: TEXTS)
 
     return run
 

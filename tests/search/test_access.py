@@ -1,7 +1,7 @@
 """Access-aware search: what a scope may see, what its query may match, what a snippet may quote.
 
 The pottery work's record is public but its text is campus-only; the
-secret work's record is staff-only. Every fixture search hands ``text_for``
+secret work's record is staff-only. Every fixture search hands ``texts_for``
 to the index for every work, so these tests show that the index itself
 keeps restricted text out of matches and snippets.
 """
@@ -134,10 +134,12 @@ def test_embargoed_text_opens_on_its_end_date(
             )
         ]
     )
-    text_for = {"embargoed": "Chủng vi tảo quasarion cho năng suất cao."}.get
-    by_text = index.search(SearchRequest(q="quasarion"), make_scope(), text_for)
+    def texts_for(ids: list[str]) -> dict[str, str]:
+        return {"embargoed": "Chủng vi tảo quasarion cho năng suất cao."}
+
+    by_text = index.search(SearchRequest(q="quasarion"), make_scope(), texts_for)
     assert (by_text.total == 1) is found
-    by_metadata = index.search(SearchRequest(q="vi tảo"), make_scope(), text_for)
+    by_metadata = index.search(SearchRequest(q="vi tảo"), make_scope(), texts_for)
     assert hit_ids(by_metadata) == ["embargoed"]
     assert ("quasarion" in by_metadata.hits[0].snippet) is found
     assert by_metadata.hits[0].embargo_until == today + timedelta(days=days_from_today)
@@ -177,11 +179,13 @@ def test_markup_in_titles_and_texts_is_escaped(index: SearchIndex, anyone) -> No
         ]
     )
     for q in ("script", "alert", "lỗ hổng", "máy chủ"):
-        results = index.search(SearchRequest(q=q), anyone, text_for={"xss": text}.get)
+        results = index.search(SearchRequest(q=q), anyone,
+                               texts_for=lambda ids, text=text: {"xss": text})
         snippet = results.hits[0].snippet
         assert "<script" not in snippet and "<img" not in snippet, snippet
         assert snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0
-    snippet = index.search(SearchRequest(q="script"), anyone, {"xss": text}.get).hits[0].snippet
+    snippet = index.search(SearchRequest(q="script"), anyone,
+                           lambda ids: {"xss": text}).hits[0].snippet
     assert "&lt;<mark>script</mark>&gt;" in snippet
 
 
@@ -205,7 +209,9 @@ def test_a_record_is_judged_by_the_scope_and_day_of_each_search(
         ]
     )
     private = make_scope(see=("", "open", "campus", "restricted"))
-    texts = {"embargoed": "Chủng quasarion."}.get
+    def texts(ids: list[str]) -> dict[str, str]:
+        return {"embargoed": "Chủng quasarion."}
+
     for scope, sees, reads in [
         (make_scope(), True, False),
         (private, False, False),

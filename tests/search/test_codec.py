@@ -45,7 +45,8 @@ def test_index_written_before_the_split_stays_searchable_and_merges(
 
     def phrase_finds(work_id: str) -> bool:
         q = f'"{phrase_from(texts[work_id])}"'
-        return work_id in [hit.id for hit in index.search(SearchRequest(q=q), anyone, texts.get).hits]
+        found = index.search(SearchRequest(q=q), anyone, lambda ids: texts).hits
+        return work_id in [hit.id for hit in found]
 
     assert phrase_finds("a1") and phrase_finds("a4")
     merged = open_dir(str(current_generation(index.root))).writer(codec=SplitCodec())

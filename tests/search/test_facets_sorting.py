@@ -19,6 +19,7 @@ def test_every_facet_is_answered(find) -> None:
         "type",
         "degree_level",
         "year",
+        "author",
         "language",
         "access",
         "source",

@@ -1,8 +1,9 @@
-"""An index written by the previous release (``fixtures/index-0.1.0``, made by its code).
+"""Indexes written by earlier releases (``fixtures/index-<release>``, made by their code).
 
-Its fields mean something else (audience tokens decided when it was written),
-so this release refuses to search it and says to rebuild, instead of giving
-wrong results; what it holds still opens, and a rebuild replaces it.
+Their fields mean something else (0.1.0: audience tokens decided when it was
+written; 0.2.0: no author facet), so this release refuses to search them and
+says to rebuild, instead of giving wrong results; what they hold still opens,
+and a rebuild replaces them.
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ import pytest
 
 from search import IndexOutdatedError, Scope, SearchIndex, SearchRequest, WorkDocument
 
-FIXTURE = Path(__file__).parent / "fixtures" / "index-0.1.0"
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.fixture
-def previous(tmp_path: Path) -> SearchIndex:
-    """A copy of the previous release's index (the fixture itself is never written to)."""
+@pytest.fixture(params=["index-0.1.0", "index-0.2.0"])
+def previous(tmp_path: Path, request: pytest.FixtureRequest) -> SearchIndex:
+    """A copy of an earlier release's index (the fixture itself is never written to)."""
     root = tmp_path / "index"
-    shutil.copytree(FIXTURE, root, symlinks=True)
+    shutil.copytree(FIXTURES / request.param, root, symlinks=True)
     return SearchIndex(root)
 
 

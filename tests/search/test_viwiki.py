@@ -39,7 +39,7 @@ def test_phrase_from_deep_inside_a_long_text(index: SearchIndex, anyone, viwiki_
     texts = index_articles(index, viwiki_articles(4))
     phrase = phrase_from(texts["a2"])
     for query in (f'"{phrase}"', f'"{fold(phrase.lower())}"'):
-        results = index.search(SearchRequest(q=query), anyone, texts.get)
+        results = index.search(SearchRequest(q=query), anyone, lambda ids: texts)
         assert "a2" in [hit.id for hit in results.hits], query
         hit = next(hit for hit in results.hits if hit.id == "a2")
         assert hit.text_matched
@@ -51,7 +51,7 @@ def test_decomposed_long_text_is_found_by_composed_query(
 ) -> None:
     texts = index_articles(index, viwiki_articles(3), decompose=True)
     phrase = phrase_from(texts["a1"])
-    results = index.search(SearchRequest(q=f'"{phrase}"'), anyone, texts.get)
+    results = index.search(SearchRequest(q=f'"{phrase}"'), anyone, lambda ids: texts)
     assert "a1" in [hit.id for hit in results.hits]
     snippet = next(hit.snippet for hit in results.hits if hit.id == "a1")
     assert unicodedata.is_normalized("NFC", snippet)
@@ -61,7 +61,7 @@ def test_common_syllable_over_long_texts_pages_and_counts(
     index: SearchIndex, anyone, viwiki_articles
 ) -> None:
     texts = index_articles(index, viwiki_articles(12))
-    results = index.search(SearchRequest(q="của", per_page=5, page=2), anyone, texts.get)
+    results = index.search(SearchRequest(q="của", per_page=5, page=2), anyone, lambda ids: texts)
     assert results.total >= 10
     assert len(results.hits) == 5
     assert all("<mark>" in hit.snippet for hit in results.hits)
