@@ -15,6 +15,8 @@ from itertools import count
 
 from markupsafe import Markup, escape
 
+from repo_app.templating import percent
+
 WIDTH = 600
 _ids = count(1)
 # Colours as SVG presentation attributes: the Content-Security-Policy forbids inline CSS.
@@ -83,7 +85,7 @@ def bar_chart(bars: list[Bar], title: str, desc: str, legend: tuple[str, str, st
             x = _x(bar.target, left, width)
             body.append(f'<line x1="{x}" x2="{x}" y1="{top + 2}" y2="{top + 28}" '
                         f'{PAINT["target"]}/>')
-        shown = "–" if bar.primary is None else f"{bar.primary:g}%"
+        shown = "–" if bar.primary is None else percent(bar.primary)
         body.append(f'<text x="{WIDTH - 4}" y="{top + 20}" {PAINT["text"]} '
                     f'text-anchor="end">{shown}</text>')
     return _frame(48 + len(bars) * row, title, desc, body)
