@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from .conftest import ARTIFACTS, VIEWPORTS, Site, axe_or_skip, screenshot
+from .conftest import ARTIFACTS, VIEWPORTS, axe_or_skip, screenshot
 
 GRAVE = ("serious", "critical")
 # Every rule axe enables by default, and WCAG 2.5.8's 24 px targets (issue 15 item 4), which
@@ -68,21 +68,6 @@ def cases() -> list:
             marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
             params.append(pytest.param(page, screen, marks=marks, id=f"{page.name}-{screen}"))
     return params
-
-
-@pytest.fixture(scope="module")
-def demo_works(browser, site: Site) -> dict[str, int]:
-    """The id of a demo work at each access level the pages need, from the public API."""
-    context = browser.new_context(base_url=site.url)
-    hits = context.request.get("/api/v1/search?q=").json()["hits"]
-    found = {}
-    for hit in hits:
-        found.setdefault(hit["access"], hit["id"])
-    assert {"open", "restricted"} <= found.keys(), f"the demo collection changed: {hits}"
-    record = context.request.get(f"/api/v1/works/{found['restricted']}").json()
-    found["restricted_file"] = record["files"][0]["id"]
-    context.close()
-    return found
 
 
 def grave(violations: list[dict]) -> list[str]:
