@@ -28,6 +28,18 @@ PAGES = {
     "missing-holdings": ("librarian", "/reports/coverage/missing"),
     "copy-requests": ("librarian", "/requests"),
     "agency-report": ("librarian", "/reports/agency"),
+    "search": (None, "/search?q=kinh+te"),
+    "login": (None, "/login"),
+    "restricted-resources": (None, "/restricted-resources"),
+    "my-requests": ("reader", "/my/requests"),
+    "my-onsite-requests": ("reader", "/my/onsite-requests"),
+    "onsite-requests": ("librarian", "/onsite-requests"),
+    "harvest-log": ("librarian", "/harvest"),
+    "jobs": ("librarian", "/jobs"),
+    "holdings-import": ("librarian", "/reports/holdings/import"),
+    "link-suggestions": ("librarian", "/reports/holdings/suggestions"),
+    "bulk-access": ("librarian", "/access/bulk"),
+    "accounts": ("admin", "/admin/users"),
 }
 
 
@@ -42,6 +54,17 @@ def test_a_page_fits_a_phone_and_its_tables_scroll_in_a_named_focusable_box(open
     for box in page.locator("main .table-scroll").all():
         assert box.get_attribute("tabindex") == "0" and box.get_attribute("role") == "region"
         assert box.get_attribute("aria-label"), f"{name}: a table's scroll box has no name"
+
+
+@pytest.mark.parametrize(("role", "path"), [
+    (None, "/works/{open}"), ("reader", "/works/{restricted}"),
+    ("reader", "/works/{restricted}/read"), ("reader", "/works/{restricted}/read?zoom=3"),
+], ids=["work-open", "work-restricted", "reader", "reader-zoomed"])
+def test_work_pages_and_the_reader_fit_a_phone(open_page, demo_works, role, path):
+    page = open_page("phone", role)
+    assert page.goto(path.format(**demo_works)).status == 200
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE_WIDTH, f"{path} is {width} px wide on a {PHONE_WIDTH} px screen"
 
 
 def test_the_librarians_header_is_one_menu_button_that_opens(open_page):
@@ -77,3 +100,26 @@ def test_a_phone_page_has_no_serious_or_critical_axe_violation(open_page, name):
     results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
     problems = grave(results["violations"])
     assert not problems, f"{name} on a phone:\n" + "\n".join(problems)
+
+
+def test_the_arrow_keys_turn_the_readers_pages(open_page, demo_works):
+    page = open_page("desktop", "reader")
+    page.goto(f"/works/{demo_works['restricted']}/read")
+    if not page.locator("a[rel=next]").count():
+        pytest.skip("the demo's restricted work has one page")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(re.compile(r"[?&]page=2"))
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_url(re.compile(r"[?&]page=1"))
+
+
+def test_a_refused_deposit_puts_focus_on_the_error_summary(open_page):
+    page = open_page("phone", "depositor")
+    page.goto("/deposit")
+    page.locator("main form").get_by_role("button", name=re.compile("save|lưu", re.I)).click()
+    page.wait_for_load_state()
+    summary = page.locator(".error-summary")
+    assert summary.is_visible()
+    assert page.evaluate("() => document.activeElement.classList.contains('error-summary')")
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("() => document.activeElement.id") in ("title", "creators", "year")

@@ -73,6 +73,8 @@ def test_embargo_request_is_stored_and_shown_to_the_reviewer(app, client, accoun
     assert work.embargo_until is None  # a request, not a decision
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     login(client, "librarian@test.vn")
+    queue = client.get("/review").get_data(as_text=True)
+    assert 'class="embargo-asked"' in queue
     review = client.get(f"/review/{work_id}").get_data(as_text=True)
     assert "Đang đăng ký sáng chế." in review
     assert until.strftime("%d/%m/%Y") in review
