@@ -6,7 +6,10 @@ Pages are taken in natural order (``p2`` before ``p10``) and each image is
 put into the PDF by img2pdf as it is, with no re-compression: JPEG and
 CCITT data are copied byte for byte, everything else is stored losslessly.
 Each image becomes a one-page PDF first and pikepdf joins them, so memory
-holds one image at a time, not the book.
+holds one image at a time, not the book. ``pack`` does every check
+``assemble`` does, reading headers only, and keeps the images as they are
+in one ZIP in page order: the web request's part, before a background job
+assembles the ZIP.
 
 Everything the upload could do wrong is an :class:`ImageRejected` with a
 ``code``, an English ``template`` (``{name}``-style fields) for the app to
@@ -35,7 +38,8 @@ import pikepdf
 from PIL import Image, UnidentifiedImageError
 
 IMAGE_SUFFIXES = frozenset({".tif", ".tiff", ".jpg", ".jpeg", ".png"})
-IMAGE_FORMATS = frozenset({"TIFF", "JPEG", "MPO", "PNG"})
+SUFFIX_OF_FORMAT = {"TIFF": ".tif", "JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png"}
+IMAGE_FORMATS = frozenset(SUFFIX_OF_FORMAT)
 # Files a scanning station or an operating system leaves beside the images.
 IGNORED_NAMES = re.compile(r"^(\.|__MACOSX$|Thumbs\.db$|desktop\.ini$)", re.IGNORECASE)
 COPY_CHUNK = 1024 * 1024
@@ -119,16 +123,39 @@ def assemble(sources: list[Path], out: Path, *, workdir: Path | None = None,
     out = Path(out)
     with tempfile.TemporaryDirectory(prefix=".images-", dir=workdir or out.parent) as scratch:
         work = Path(scratch)
-        skipped: list[str] = []
-        images = [image for source in sources
-                  for image in _expand(Path(source), work, limits, skipped)]
-        if not images:
-            raise ImageRejected(NO_IMAGES)
-        _check_pages(images, limits)
+        images, skipped = _gather(sources, work, limits)
         parts = [_image_pdf(image, work / f"part-{n:06d}.pdf") for n, image in enumerate(images)]
         pages = _concatenate(parts, work / "assembled.pdf", work)
         shutil.move(work / "assembled.pdf", out)
     return Assembly(pages=pages, path=out, skipped=tuple(skipped))
+
+
+def pack(sources: list[Path], out: Path, *, workdir: Path,
+         limits: ImageLimits | None = None) -> int:
+    """Check the images of ``sources`` and put them, in page order, into one ZIP ``out``.
+
+    Refuses what ``assemble`` would refuse, reading only headers, and stores
+    the images as they are (no compression): cheap enough for a web request,
+    so bad pages are named while the librarian is still on the form, and the
+    slow part, ``assemble`` of the ZIP, can run as a background job. Returns
+    the page count.
+    """
+    with tempfile.TemporaryDirectory(prefix=".pack-", dir=workdir) as scratch:
+        images, _skipped = _gather(sources, Path(scratch), limits or ImageLimits())
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+            for n, image in enumerate(images):
+                archive.write(image.path, f"{n:06d}{SUFFIX_OF_FORMAT[image.format]}")
+    return sum(image.frames for image in images)
+
+
+def _gather(sources: list[Path], work: Path, limits: ImageLimits) -> tuple[list[_Image], list[str]]:
+    """Every image of ``sources`` in page order, checked, and the names passed over."""
+    skipped: list[str] = []
+    images = [image for source in sources for image in _expand(Path(source), work, limits, skipped)]
+    if not images:
+        raise ImageRejected(NO_IMAGES)
+    _check_pages(images, limits)
+    return images, skipped
 
 
 def natural_key(name: str) -> tuple[object, ...]:
@@ -145,6 +172,7 @@ class _Image:
     path: Path   # where its bytes are (inside the work directory for ZIP members)
     name: str    # what the librarian called it, for messages
     frames: int
+    format: str  # Pillow's name of its kind, one of IMAGE_FORMATS
 
 
 def _expand(source: Path, work: Path, limits: ImageLimits, skipped: list[str]) -> list[_Image]:
@@ -187,7 +215,7 @@ def _inspect(path: Path, name: str, limits: ImageLimits) -> _Image:
             with Image.open(path) as image:
                 if image.format not in IMAGE_FORMATS:
                     raise ImageRejected(NOT_AN_IMAGE, name=name)
-                frames = getattr(image, "n_frames", 1)
+                frames, kind = getattr(image, "n_frames", 1), image.format
                 for frame in range(frames):
                     image.seek(frame)
                     _check_size(image.size[0] * image.size[1], name, limits)
@@ -196,7 +224,7 @@ def _inspect(path: Path, name: str, limits: ImageLimits) -> _Image:
         raise _too_large(name, pixels, limits) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ImageRejected(NOT_AN_IMAGE, name=name) from exc
-    return _Image(path, name, frames)
+    return _Image(path, name, frames, kind)
 
 
 def _check_size(pixels: int, name: str, limits: ImageLimits) -> None:

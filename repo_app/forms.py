@@ -73,8 +73,12 @@ class WorkForm(FlaskForm):
     collection_id = SelectField(_l("Faculty or department"), coerce=int)
     degree_name = StringField(_l("Degree name (e.g. Thạc sĩ Quản trị kinh doanh)"),
                               validators=[Optional(), Length(max=200)])
-    degree_level = SelectField(_l("Degree level"),
-                               choices=[(k.value, v) for k, v in DEGREE_LEVEL_LABELS.items()])
+    # Empty first: the level the type implies (a master's thesis is a master's), so the form
+    # never quietly says "bachelor" for a work whose depositor left it alone.
+    degree_level = SelectField(
+        _l("Degree level"),
+        choices=[("", _l("As the type of work implies"))]
+        + [(k.value, v) for k, v in DEGREE_LEVEL_LABELS.items() if k.value])
     discipline = StringField(_l("Discipline"), validators=[Optional(), Length(max=200)])
     grantor = StringField(_l("Degree grantor"), validators=[Optional(), Length(max=300)])
     abstract = TextAreaField(_l("Abstract"), validators=[Optional(), Length(max=20000)])

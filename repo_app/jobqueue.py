@@ -24,10 +24,13 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
-from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey import Huey, PriorityRedisHuey, SqliteHuey, crontab
+from huey.consumer import Consumer
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +50,7 @@ def queue(app: Flask) -> Huey:
 def _make(app: Flask) -> Huey:
     url, name = app.config["QUEUE_URL"], app.config["QUEUE_NAME"]
     if url.startswith(("redis://", "rediss://", "unix://")):
-        huey: Huey = RedisHuey(name, url=url, results=False)
+        huey: Huey = PriorityRedisHuey(name, url=url, results=False)
     else:
         path = Path(app.config["DATA_DIR"]) / "queue.sqlite3"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -58,8 +61,9 @@ def _make(app: Flask) -> Huey:
     return huey
 
 
-def send(app: Flask, job_id: int, delay: int = 0) -> None:
-    """Put ``run_job(job_id)`` on the queue, due in ``delay`` seconds (eager mode: run it now)."""
+def send(app: Flask, job_id: int, delay: int = 0, *, priority: int = 0) -> None:
+    """Put ``run_job(job_id)`` on the queue, due in ``delay`` seconds, ahead of messages of
+    lower ``priority`` (eager mode: run it now)."""
     if app.config["JOBS_EAGER"]:
         from repo_app.services import jobs
 
@@ -68,10 +72,10 @@ def send(app: Flask, job_id: int, delay: int = 0) -> None:
         return
     queue(app)
     task = app.extensions["repo_run_job"]
-    if delay:
-        task.schedule(args=(job_id,), delay=delay)  # Huey's scheduler enqueues it when due
+    if delay:  # Huey's scheduler enqueues it when due
+        task.schedule(args=(job_id,), delay=delay, priority=priority)
     else:
-        task(job_id)  # a Huey task called is a message enqueued
+        task(job_id, priority=priority)  # a Huey task called is a message enqueued
 
 
 def _run_job(job_id: int) -> None:
@@ -99,20 +103,46 @@ def _worker_app() -> Flask:
 
 def _load_kinds() -> None:
     """Import the modules that register job kinds (services.jobs.kind)."""
-    from repo_app.services import text_jobs  # noqa: F401
+    from repo_app.services import scan_jobs, text_jobs  # noqa: F401
 
 
 def work(app: Flask, concurrency: int) -> None:
     """Run a consumer in this process until SIGINT/SIGTERM (``repo-app worker``)."""
+    _consumer(app, concurrency).run()
+
+
+@contextmanager
+def working_here(app: Flask, concurrency: int) -> Iterator[None]:
+    """Run ``concurrency`` worker threads in this process while the block runs.
+
+    ``repo-app import`` works the queue itself this way: a worker child
+    would start a second interpreter and build a second app (most of a
+    second on a small machine) before its first job, and Huey's graceful
+    stop of a child waits out its polling. Ctrl+C still interrupts the
+    command: Huey's signal handlers, meant for a consumer's own main loop,
+    are put back to Python's. Leaving the block finishes the jobs running.
+    """
+    consumer = _consumer(app, concurrency)
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    consumer.start()
+    for sig, handler in handlers.items():
+        signal.signal(sig, handler)
+    try:
+        yield
+    finally:
+        consumer.stop(graceful=True)
+
+
+def _consumer(app: Flask, concurrency: int) -> Consumer:
+    """A consumer of ``app``'s queue with thread workers, after a sweep of this host's jobs."""
     global _APP
     _APP = app
     _load_kinds()
     with app.app_context():
         _sweep()  # take back what a killed worker on this host held, at once
-    consumer = queue(app).create_consumer(
+    return queue(app).create_consumer(
         workers=max(1, concurrency), worker_type="thread", periodic=True,
         initial_delay=0.05, backoff=1.5, max_delay=POLL_MAX_DELAY, check_worker_health=True)
-    consumer.run()
 
 
 def start_worker(concurrency: int, *, quiet: bool = True) -> subprocess.Popen[bytes]:

@@ -38,8 +38,11 @@ def local_date(day: date) -> str:
     return day.isoformat()
 
 
-def local_time(moment: datetime) -> str:
-    """A moment in the site's time zone, written the locale's way (a naive value is UTC)."""
+def local_time(moment: datetime | str) -> str:
+    """A moment (or its ISO text) in the site's time zone, written the locale's way (a naive
+    value is UTC)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
     return format_datetime(moment, "dd/MM/yyyy HH:mm" if _vietnamese() else "yyyy-MM-dd HH:mm")
 
 
@@ -51,6 +54,36 @@ def number(value: float | int) -> str:
 def percent(value: float | int) -> str:
     """A figure already in percent (73.2) as the locale writes it: 73,2% in Vietnamese."""
     return format_percent(value / 100, format="#,##0.#%")
+
+
+def audit_action(code: str) -> str:
+    """An audit event's name ("Work published" for ``work.published``), its code when new."""
+    return str(vocab.AUDIT_ACTION_LABELS.get(code, code))
+
+
+def audit_field(name: str) -> str:
+    return str(vocab.AUDIT_FIELD_LABELS.get(name, name))
+
+
+AUDIT_VALUE_LABELS = {"access_level": vocab.ACCESS_LABELS,
+                      "access_after_embargo": vocab.ACCESS_LABELS,
+                      "status": vocab.STATUS_LABELS, "role": vocab.ROLE_LABELS}
+
+
+def audit_value(name: str, value: Any) -> str:
+    """A recorded value as a librarian reads it: level and state names, local dates, — for
+    none (never ``None``)."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if name in AUDIT_VALUE_LABELS:
+        return str(AUDIT_VALUE_LABELS[name].get(value, value))
+    if name == "embargo_until":
+        return local_date(date.fromisoformat(str(value)))
+    return str(value)
 
 
 def _site() -> dict[str, Any]:
@@ -106,6 +139,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_date)
     for formatter in (local_time, number, percent):
         app.add_template_filter(formatter)
+    for helper in (audit_action, audit_field, audit_value):
+        app.add_template_global(helper)
     app.add_template_global(facet_label)
     app.add_template_global(status_label)
     app.add_template_global(effective_level)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import time
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,31 +42,28 @@ def import_command(directory: Path, manifest: Path, workers: int, dry_run: bool,
     from repo_app.services import importing, indexing
 
     started = time.monotonic()
-    # The worker starts first, so it is ready (and busy) while the rows are written.
-    worker = _start_worker(workers) if not (dry_run or no_wait) else None
-    try:
+    # The workers start first, so they are ready (and busy) while the rows are written.
+    with _working(workers, dry_run or no_wait):
         report = importing.run(db.session(), SYSTEM, directory.resolve(), manifest,
                                dry_run=dry_run)
-        if not dry_run:
-            if not no_wait:
-                _wait(db.session(), report.batch)
-                indexing.drain(db.session())  # whatever text the batch's index job has not
-            importing.settle(db.session(), report, seconds=time.monotonic() - started)
-    finally:
-        if worker is not None:
-            from repo_app import jobqueue
-
-            jobqueue.stop_worker(worker)
+        if not (dry_run or no_wait):
+            _wait(db.session(), report.batch)
+            indexing.drain(db.session())  # whatever text the batch's index job has not
+    if not dry_run:
+        importing.settle(db.session(), report, seconds=time.monotonic() - started)
     _print_import_summary(report, dry_run, waited=not no_wait)
     if report.bad_rows:
         sys.exit(1)
 
 
-def _start_worker(workers: int) -> subprocess.Popen[bytes] | None:
-    """A worker child for this import's jobs (none when jobs run eagerly, in tests)."""
+def _working(workers: int, no_jobs: bool) -> AbstractContextManager[None]:
+    """Worker threads in this process for the import's jobs while it runs (none when it does
+    not wait for them, or when jobs run eagerly, as in tests)."""
     from repo_app import jobqueue
 
-    return None if current_app.config["JOBS_EAGER"] else jobqueue.start_worker(workers)
+    if no_jobs or current_app.config["JOBS_EAGER"]:
+        return nullcontext()
+    return jobqueue.working_here(current_app._get_current_object(), workers)
 
 
 def _wait(session: Session, batch: str) -> None:

@@ -33,6 +33,15 @@ class AuditFilter:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One field an event changed (or set, or cleared): ``None`` where it had no value."""
+
+    field: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
 class AuditRow:
     at: datetime
     actor: str
@@ -42,6 +51,15 @@ class AuditRow:
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     reason: str
+
+    @property
+    def changes(self) -> list[Change]:
+        """Only what the event changed: an event records the whole access setting before and
+        after, and a librarian reading the log wants the one field that moved."""
+        before, after = self.before or {}, self.after or {}
+        fields = dict.fromkeys([*before, *after])
+        return [Change(name, before.get(name), after.get(name)) for name in fields
+                if name not in before or name not in after or before[name] != after[name]]
 
 
 @dataclass

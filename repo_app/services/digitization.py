@@ -32,7 +32,8 @@ from repo_app.models.jobs import FAILED, QUEUED, RUNNING
 from repo_app.services import job_reports, jobs, reader, text_jobs
 from repo_app.services.unit_of_work import UnitOfWork
 
-PENDING, ACCEPTED, CORRECTED, REVIEW_FAILED = "pending", "accepted", "corrected", "failed"
+PENDING, ACCEPTED, CORRECTED, REVIEW_FAILED = (text_jobs.PENDING_REVIEW, text_jobs.REVIEW_ACCEPTED,
+                                               text_jobs.REVIEW_CORRECTED, text_jobs.REVIEW_FAILED)
 TO_REVIEW = (PENDING, REVIEW_FAILED)
 REVIEW_PAGE_SIZE = 25
 # Wide enough to read a scanned line beside its text; the cache keeps one size per width.
@@ -165,6 +166,9 @@ def correct(db: Session, actor: Actor, page_id: int, text: str) -> ReviewRow:
         before = item.page.review
         item.page.text, item.page.review, item.page.reviewed_by = text, CORRECTED, actor.user_id
         item.page.message = ""
+        # tesseract's layer holds the misread words; the finish lays out the typed text instead
+        text_jobs.forget_after_commit(db, [item.page.text_pdf_sha256])
+        item.page.text_pdf_sha256 = None
         if not _pages_outstanding(db, item.file):
             # While other pages are still being recognised, their finish will splice this in.
             text_jobs.queue_finish(db, item.file, **_base(db, item.file))

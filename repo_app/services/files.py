@@ -124,6 +124,11 @@ def staged_path(staged: StagedFile) -> Path:
     return waiting if waiting.is_file() else store.path(staged.sha256)
 
 
+def discard(staged: StagedFile) -> None:
+    """Drop an upload no work will take (a re-imported row's), rather than wait for the sweep."""
+    resources.store().staged_path(staged.owner, staged.sha256).unlink(missing_ok=True)
+
+
 def sweep_staged(older_than: timedelta = STAGING_KEPT) -> int:
     """Remove uploads that no work took within ``older_than``; say how many."""
     return resources.store().sweep_staging(older_than.total_seconds())

@@ -26,6 +26,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ingest.batch import ManifestRow, read_manifest
+from ingest.fixity import sha256_path
 from repo_app.access import Actor
 from repo_app.errors import UserError
 from repo_app.models import File, Job, Work
@@ -128,22 +129,40 @@ def _plan(db: Session, rows: list[ManifestRow], report: ImportReport) -> None:
     """A dry run: say what would happen to each row, writing nothing."""
     last = _last_work_id(db)
     for row in rows:
-        existing = _already_imported(db, row, [], last)
+        existing = _already_imported(db, row, _source_shas(row), last)
         status = "skipped" if existing else "would_import"
         report.outcomes.append(Outcome(row.line, ";".join(p.name for p in row.files), status, ""))
 
 
 def _import_row(db: Session, actor: Actor, row: ManifestRow, report: ImportReport,
                 last_before_run: int) -> None:
-    """Store the row's files and write its work, or report why not; other rows go on."""
-    staged = _stage_files(row, report)
-    existing = _already_imported(db, row, [s.sha256 for s in staged], last_before_run)
+    """Store the row's files and write its work, or report why not; other rows go on.
+
+    A row a previous run wrote is known by its files' checksums, read where
+    they lie: a re-run of a large import copies nothing it already has.
+    Page images become a PDF only once staged, so those rows are known
+    after staging.
+    """
+    shas = _source_shas(row)
+    existing = _already_imported(db, row, shas, last_before_run) if shas else None
+    staged: list[files.StagedFile] = []
+    if existing is None:
+        staged = _stage_files(row, report)
+        existing = _already_imported(db, row, [s.sha256 for s in staged], last_before_run)
     if existing is not None:
+        for item in staged:
+            files.discard(item)
         report.skipped += 1
         report.outcomes.append(Outcome(row.line, "", "skipped", "already imported", existing.id))
         _adopt(db, existing, report.batch)
         return
     _write_work(db, actor, row, staged, report)
+
+
+def _source_shas(row: ManifestRow) -> list[str]:
+    """The checksums of the row's plain files as they lie (page images have none yet)."""
+    return [sha256_path(path) for path in row.files
+            if path.is_file() and not scanning.is_images(path)]
 
 
 def _adopt(db: Session, work: Work, batch: str) -> None:

@@ -49,6 +49,11 @@ KEEP_DONE = timedelta(days=14)
 RETRY_BASE_SECONDS = 30
 RETRY_FACTOR = 4
 RESEND_AT_MOST = 1000
+# Messages of these kinds jump the queue (higher first; others are 0). A campaign queues
+# thousands of ``ocr_page`` jobs: behind them, a new deposit would wait hours to be
+# searchable. Index writes are short and make works findable; a scan's assembly and a
+# file's first reading come before the pages of OCR already waiting.
+PRIORITIES = {"index": 30, "scan_assemble": 20, "extract": 10}
 
 
 @dataclass(frozen=True)
@@ -100,15 +105,16 @@ def schedule(db: Session, kind_name: str, key: str, *, file_id: int | None = Non
     except IntegrityError:  # another process queued the same key a moment ago
         return db.scalar(select(Job).where(Job.unique_key == key))
     job_id = job.id
-    after_commit(db, lambda: send(job_id, delay))
+    after_commit(db, lambda: send(job_id, delay, kind=kind_name))
     return job
 
 
-def send(job_id: int, delay: int = 0) -> None:
-    """Tell the workers about a job (or, in eager mode, run it here and now)."""
+def send(job_id: int, delay: int = 0, *, kind: str = "") -> None:
+    """Tell the workers about a job of ``kind`` (or, in eager mode, run it here and now)."""
     from repo_app import jobqueue
 
-    jobqueue.send(current_app._get_current_object(), job_id, delay)
+    jobqueue.send(current_app._get_current_object(), job_id, delay,
+                  priority=PRIORITIES.get(kind, 0))
 
 
 # --- running ------------------------------------------------------------------------------
@@ -227,8 +233,8 @@ def retry(db: Session, job_ids: list[int] | None = None) -> int:
         job.state, job.unique_key, job.attempts = QUEUED, job.key, 0
         job.run_after, job.finished_at, job.message = utcnow(), None, ""
         db.flush()
-        job_id = job.id
-        after_commit(db, lambda job_id=job_id: send(job_id))
+        job_id, kind_name = job.id, job.kind
+        after_commit(db, lambda job_id=job_id, kind_name=kind_name: send(job_id, kind=kind_name))
         count += 1
     return count
 
@@ -242,8 +248,8 @@ def sweep(db: Session, *, queue_empty: bool = True) -> dict[str, int]:
     pruned = db.execute(delete(Job).where(Job.state == DONE,
                                           Job.finished_at < utcnow() - KEEP_DONE)).rowcount
     db.commit()
-    for job_id in resent:
-        send(job_id)
+    for job_id, kind_name in resent:
+        send(job_id, kind=kind_name)
     return {"taken_back": taken_back, "resent": len(resent), "pruned": pruned or 0}
 
 
@@ -272,10 +278,10 @@ def _index_what_waits(db: Session) -> None:
         schedule(db, "index", "index")
 
 
-def _resend_due(db: Session) -> list[int]:
-    query = (select(Job.id).where(Job.state == QUEUED, Job.run_after <= utcnow())
+def _resend_due(db: Session) -> list[tuple[int, str]]:
+    query = (select(Job.id, Job.kind).where(Job.state == QUEUED, Job.run_after <= utcnow())
              .order_by(Job.id).limit(RESEND_AT_MOST))
-    return list(db.scalars(query))
+    return [(job_id, kind_name) for job_id, kind_name in db.execute(query)]
 
 
 # --- what is outstanding ------------------------------------------------------------------

@@ -1,18 +1,20 @@
 """Scanning-station uploads: the page images of one holding become one published work.
 
-A librarian uploads the pictures of a printed thesis (TIFF, multi-page TIFF,
-JPEG, PNG, or one ZIP of them). ``assemble_upload`` copies them into a fresh
-folder under the data directory's ``tmp`` under names made up here (a
-user's file name never becomes a path), joins them in natural page order
-(``page2`` before ``page10``) into one PDF with ``ingest.images`` (lossless,
-img2pdf) and stages that PDF like any upload, in the uploader's staging
-area. ``publish_scan`` then creates the work, links it to its holding and
-publishes it in one unit of work; ``files.attach`` queues its text (OCR page
-by page, then the searchable copy) as background jobs, so the request
-answers at once.
+A librarian uploads the pictures of a printed thesis (TIFF, multi-page
+TIFF, JPEG, PNG, or one ZIP of them). ``receive_upload`` copies them into a
+fresh folder under the data directory's ``tmp`` under names made up here (a
+user's file name never becomes a path), checks every image from its header
+and packs them, in natural page order (``page2`` before ``page10``), into one
+uncompressed ZIP staged in the uploader's staging area: only copying, so a
+200-page upload answers in seconds. ``publish_scan`` then creates the work,
+links it to its holding, publishes it and queues ``scan_assemble`` in one
+unit of work. That job (``services.scan_jobs``) joins the images losslessly
+into one PDF with ``ingest.images`` (img2pdf), attaches it to the work and
+so queues its text (OCR page by page, then the searchable copy).
 
 The batch importer uses ``stage_images`` for a manifest row whose ``file``
-names an image folder, a ZIP of page images or an image.
+names an image folder, a ZIP of page images or an image; it assembles at
+once, in the import's own process.
 
 Every limit (files, bytes, pixels, pages, ZIP entries and expansion) is
 refused with a ``ScanRejected``, a ``UserError`` whose message is in the
@@ -31,10 +33,11 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from repo_app import resources
 from repo_app.access import Action, Actor
 from repo_app.errors import UserError
 from repo_app.models import Holding, Work
-from repo_app.services import files, holdings, works
+from repo_app.services import files, holdings, jobs, works
 from repo_app.services.unit_of_work import UnitOfWork
 from repo_app.vocab import WorkType
 
@@ -43,6 +46,7 @@ if TYPE_CHECKING:
 
 IMAGE_SUFFIXES = (".tif", ".tiff", ".jpg", ".jpeg", ".png")
 COPY_CHUNK = 1024 * 1024
+ASSEMBLE_JOB = "scan_assemble"
 
 
 def N_(message: str) -> str:
@@ -112,24 +116,19 @@ def _scratch() -> Path:
 # --- assembling ---------------------------------------------------------------------------
 
 
-def assemble_upload(uploads: list[Upload], *, owner: int | None,
-                    name: str = "scan.pdf") -> tuple[files.StagedFile, int]:
-    """Join uploaded page images into one PDF staged for ``owner``; return it and its pages.
+def receive_upload(uploads: list[Upload], *, owner: int | None,
+                   name: str = "scan.zip") -> tuple[files.StagedFile, int]:
+    """Check uploaded page images and stage them for ``owner`` as one ZIP in page order;
+    return it and its page count (``publish_scan`` queues their assembly into a PDF).
 
     Raises ``ScanRejected`` (or ``UserError`` for the count and size limits);
     nothing is kept then.
     """
-    from ingest.images import natural_key
+    from ingest.images import ImageRejected, natural_key, pack
 
     uploads = [u for u in uploads if u.filename]
-    if not uploads:
-        raise UserError("no_images", "Choose the page images (TIFF, JPEG or PNG) or one ZIP of "
-                        "them.", field="images")
+    _check_count(uploads)
     config = current_app.config
-    if len(uploads) > config["SCAN_MAX_FILES"]:
-        raise UserError("too_many_files", "%(count)s files were sent; one upload may have at most "
-                        "%(limit)s (put the pages in a ZIP file).", field="images",
-                        count=len(uploads), limit=config["SCAN_MAX_FILES"])
     budget = config["MAX_UPLOAD_MB"] * 1024 * 1024
     ordered = sorted(uploads, key=lambda u: natural_key(files.safe_name(u.filename)))
     with tempfile.TemporaryDirectory(prefix="scan-", dir=_scratch()) as scratch:
@@ -146,7 +145,24 @@ def assemble_upload(uploads: list[Upload], *, owner: int | None,
                                 limit=config["MAX_UPLOAD_MB"])
             names[target.name] = shown
             sources.append(target)
-        return _assemble_and_stage(sources, folder, names, owner=owner, name=name)
+        package = folder / "pages.zip"
+        try:
+            pages = pack(sources, package, workdir=folder, limits=limits())
+        except ImageRejected as exc:
+            raise _rejected(exc, names) from None
+        with package.open("rb") as stream:
+            return files.stage(stream, name, owner=owner, pdf_only=False), pages
+
+
+def _check_count(uploads: list[Upload]) -> None:
+    if not uploads:
+        raise UserError("no_images", "Choose the page images (TIFF, JPEG or PNG) or one ZIP of "
+                        "them.", field="images")
+    limit = current_app.config["SCAN_MAX_FILES"]
+    if len(uploads) > limit:
+        raise UserError("too_many_files", "%(count)s files were sent; one upload may have at most "
+                        "%(limit)s (put the pages in a ZIP file).", field="images",
+                        count=len(uploads), limit=limit)
 
 
 def stage_images(path: Path, *, owner: int | None = None) -> tuple[files.StagedFile, int]:
@@ -173,6 +189,12 @@ def _assemble_and_stage(sources: list[Path], folder: Path, names: dict[str, str]
     with out.open("rb") as stream:
         staged = files.stage(stream, name, owner=owner)
     return staged, assembly.pages
+
+
+def assemble_package(package: Path, name: str) -> tuple[files.StagedFile, int]:
+    """A ZIP that ``receive_upload`` packed, as one staged PDF (the ``scan_assemble`` job)."""
+    with tempfile.TemporaryDirectory(prefix="scan-", dir=_scratch()) as scratch:
+        return _assemble_and_stage([package], Path(scratch), {}, owner=None, name=name)
 
 
 def _suffix(name: str) -> str:
@@ -230,22 +252,28 @@ def _holding(db: Session, key: str) -> Holding:
 
 
 def publish_scan(db: Session, actor: Actor, holding_key: str, fields: works.WorkFields,
-                 settings: works.AccessSettings, staged: files.StagedFile, *,
+                 settings: works.AccessSettings, package: files.StagedFile, *,
                  pages: int | None = None) -> Work:
     """Create the work of a scanned holding, link and publish it: one unit of work, audited.
 
-    Its text (OCR) is queued by ``files.attach`` and runs after the commit.
+    ``package`` is the page images ``receive_upload`` staged; the job
+    ``scan_assemble`` makes them the work's PDF after the commit, and its
+    text (OCR) follows.
     """
     with UnitOfWork(db, actor) as uow:
         uow.require(Action.MANAGE_HOLDINGS)
         holding = _holding(db, holding_key)
         works.validate_access(settings)
-        work = works.add(uow, fields, [staged])
+        work = works.add(uow, fields, [])
         uow.require(Action.REVIEW, work)
         holdings.link_work(db, holding.holding_id, work)
+        resources.store().adopt(package.owner, package.sha256)
+        jobs.schedule(db, ASSEMBLE_JOB, f"scan:{work.id}", payload={
+            "work_id": work.id, "package": package.sha256, "pages": pages,
+            "name": f"{Path(package.name).stem}.pdf"})
         uow.audit("scan.upload", work, after={"holding_id": holding.holding_id,
-                                              "file": staged.name, "pages": pages,
-                                              "sha256": staged.sha256})
+                                              "file": package.name, "pages": pages,
+                                              "sha256": package.sha256})
         works.publish_in(uow, work, settings, "scanning station")
     return work
 

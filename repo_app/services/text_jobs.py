@@ -38,7 +38,9 @@ from repo_app.services import indexing, jobs
 
 QUEUED, RUNNING, FAILED = "queued", "running", "failed"
 _THREAD = threading.local()
+# The review state of a recognised page (OcrPage.review); "" is trusted as recognised.
 PENDING_REVIEW, REVIEW_FAILED = "pending", "failed"
+REVIEW_ACCEPTED, REVIEW_CORRECTED = "accepted", "corrected"
 # Seconds an index job waits for more finished files to join it: one index write (a
 # Whoosh commit) for a whole batch instead of one per file; readers wait this long.
 INDEX_DELAY = 2
@@ -294,9 +296,11 @@ def _attach_derivative(db: Session, file: File, rows: list[OcrPage]) -> None:
 
     store = resources.store()
     layers = {r.page: store.path(r.text_pdf_sha256) for r in rows if r.text_pdf_sha256}
-    if not layers:
+    corrected = {r.page: r.text for r in rows if r.review == REVIEW_CORRECTED}
+    if not layers and not corrected:
         return
     with tempfile.TemporaryDirectory(prefix="derivative-", dir=_scratch()) as work:
+        layers.update(_typed_layers(corrected, Path(work)))
         try:
             made = build(store.path(file.sha256), layers, Path(work) / "searchable.pdf")
         except DerivativeFailed as error:
@@ -307,6 +311,14 @@ def _attach_derivative(db: Session, file: File, rows: list[OcrPage]) -> None:
         forget_after_commit(db, [file.derivative_sha256])
     file.derivative_sha256, file.derivative_size, file.derivative_pdfa = (
         blob.sha256, blob.size, made.pdfa)
+
+
+def _typed_layers(texts: dict[int, str], folder: Path) -> dict[int, Path]:
+    """Layers from the text librarians typed: a corrected page's words replace tesseract's."""
+    from ingest.text_layer import write_text_layer
+
+    return {page: write_text_layer(text, folder / f"typed-{page}.pdf")
+            for page, text in texts.items()}
 
 
 def forget_after_commit(db: Session, shas: list[str | None]) -> None:

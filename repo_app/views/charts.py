@@ -15,6 +15,8 @@ from itertools import count
 
 from markupsafe import Markup, escape
 
+from repo_app.templating import percent
+
 WIDTH = 600
 _ids = count(1)
 # Colours as SVG presentation attributes: the Content-Security-Policy forbids inline CSS.
@@ -30,8 +32,10 @@ PAINT = {
     "tertiary-line": 'fill="none" stroke="#2f7d32" stroke-width="2.5"',
     "target-line": 'stroke="#8a1c1c" stroke-width="1.5" stroke-dasharray="6 4"',
     "grid": 'stroke="#d5dae1" stroke-width="1"',
-    "text": 'fill="#1b1f24" font-size="14" font-family="system-ui, sans-serif"',
-    "small": 'fill="#5b6470" font-size="12" font-family="system-ui, sans-serif"',
+    # Sizes in viewBox units: a 390 px phone shows the 600-unit chart at about 0.6, so these
+    # become about 12 and 10.5 px there (14 and 12 gave 9 px and less), full size on a laptop.
+    "text": 'fill="#1b1f24" font-size="20" font-family="system-ui, sans-serif"',
+    "small": 'fill="#5b6470" font-size="18" font-family="system-ui, sans-serif"',
 }
 
 
@@ -66,10 +70,10 @@ def _x(pct: float, left: int, width: int) -> float:
 
 def bar_chart(bars: list[Bar], title: str, desc: str, legend: tuple[str, str, str]) -> Markup:
     """Horizontal bars, one per group, 0–100 %: primary, secondary inside it, target tick."""
-    left, width, row = 10, WIDTH - 70, 46
+    left, width, row = 10, WIDTH - 80, 52
     body = [_legend(legend, left)]
     for i, bar in enumerate(bars):
-        top = 40 + i * row
+        top = 48 + i * row
         body.append(f'<text x="{left}" y="{top}" {PAINT["text"]}>{escape(bar.label)}</text>')
         body.append(f'<rect x="{left}" y="{top + 6}" width="{width}" height="18" '
                     f'{PAINT["track"]}/>')
@@ -81,10 +85,10 @@ def bar_chart(bars: list[Bar], title: str, desc: str, legend: tuple[str, str, st
             x = _x(bar.target, left, width)
             body.append(f'<line x1="{x}" x2="{x}" y1="{top + 2}" y2="{top + 28}" '
                         f'{PAINT["target"]}/>')
-        shown = "–" if bar.primary is None else f"{bar.primary:g}%"
+        shown = "–" if bar.primary is None else percent(bar.primary)
         body.append(f'<text x="{WIDTH - 4}" y="{top + 20}" {PAINT["text"]} '
                     f'text-anchor="end">{shown}</text>')
-    return _frame(40 + len(bars) * row, title, desc, body)
+    return _frame(48 + len(bars) * row, title, desc, body)
 
 
 def _rect(left: int, top: int, pct: float, width: int, height: int, cls: str) -> str:
@@ -97,15 +101,15 @@ def _legend(names: tuple[str, ...], left: int,
     parts = []
     for i, (name, cls) in enumerate(zip(names, classes, strict=False)):
         x = left + i * 190
-        parts.append(f'<rect x="{x}" y="6" width="14" height="10" {PAINT[cls]}/>'
-                     f'<text x="{x + 20}" y="15" {PAINT["small"]}>{escape(name)}</text>')
+        parts.append(f'<rect x="{x}" y="6" width="14" height="12" {PAINT[cls]}/>'
+                     f'<text x="{x + 20}" y="18" {PAINT["small"]}>{escape(name)}</text>')
     return "".join(parts)
 
 
 def line_chart(points: list[Point], names: tuple[str, ...], target: float | None,
                title: str, desc: str) -> Markup:
     """Percentages over time, one line per measure, with the target as a dashed line."""
-    left, right, top, bottom = 40, WIDTH - 10, 30, 230
+    left, right, top, bottom = 56, WIDTH - 10, 34, 230
     body = [_legend(names, 10, ("primary", "secondary", "tertiary"))]
     for pct in (0, 50, 100):
         y = _y(pct, top, bottom)
@@ -124,10 +128,10 @@ def line_chart(points: list[Point], names: tuple[str, ...], target: float | None
             body.append(f'<polyline points="{path}" {PAINT[cls + "-line"]}/>')
         body.extend(f'<circle cx="{x}" cy="{y}" r="3" {PAINT[cls]}/>' for x, y in coords)
     if points:
-        body.append(f'<text x="{left}" y="{bottom + 18}" {PAINT["small"]}>{points[0].day}</text>')
-        body.append(f'<text x="{right}" y="{bottom + 18}" {PAINT["small"]} '
+        body.append(f'<text x="{left}" y="{bottom + 22}" {PAINT["small"]}>{points[0].day}</text>')
+        body.append(f'<text x="{right}" y="{bottom + 22}" {PAINT["small"]} '
                     f'text-anchor="end">{points[-1].day}</text>')
-    return _frame(bottom + 26, title, desc, body)
+    return _frame(bottom + 30, title, desc, body)
 
 
 def _y(pct: float, top: int, bottom: int) -> float:

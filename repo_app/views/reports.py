@@ -8,6 +8,7 @@ same services; both only parse input and render what the service returns.
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from flask import (
     Blueprint,
@@ -32,7 +33,7 @@ from repo_app import db
 from repo_app.actors import current_actor
 from repo_app.errors import UserError
 from repo_app.services import coverage, coverage_exports, coverage_forecast, holdings
-from repo_app.templating import local_date
+from repo_app.templating import local_date, number, percent
 from repo_app.views import charts
 from repo_app.vocab import TYPE_LABELS
 
@@ -78,19 +79,45 @@ def group_label(breakdown: str, value: object) -> str:
     return str(labels.get(value, value))
 
 
-def gap_sentence(row: dict, due: date | None = None) -> str:
-    """ "Digitize 312 more works to reach 70% by 2025-12-31", or that the target is reached."""
+def gap_sentence(row: dict, due: date | None = None, as_of: date | None = None) -> str:
+    """ "Digitize 312 more works to reach 70% by 31/12/2025", that the target is reached, or,
+    on a report dated after the deadline, that it has passed and how far coverage got."""
     if row["target_pct"] is None:
         return ""
     if row["gap_works"] == 0:
         return _("Target reached.")
+    target = number(row["target_pct"])
     if due is None:
         return ngettext("Digitize %(num)s more work to reach %(target)s%%.",
                         "Digitize %(num)s more works to reach %(target)s%%.",
-                        row["gap_works"], target=f"{row['target_pct']:g}")
+                        row["gap_works"], target=target)
+    if as_of is not None and due < as_of:
+        return ngettext("Deadline %(due)s passed; %(reached)s%% reached, %(num)s more work to "
+                        "digitize for %(target)s%%.",
+                        "Deadline %(due)s passed; %(reached)s%% reached, %(num)s more works to "
+                        "digitize for %(target)s%%.",
+                        row["gap_works"], due=local_date(due),
+                        reached=number(row["digitized_pct"] or 0), target=target)
     return ngettext("Digitize %(num)s more work to reach %(target)s%% by %(due)s.",
                     "Digitize %(num)s more works to reach %(target)s%% by %(due)s.",
-                    row["gap_works"], target=f"{row['target_pct']:g}", due=due.isoformat())
+                    row["gap_works"], target=target, due=local_date(due))
+
+
+def blended_note(report: coverage.CoverageReport) -> str:
+    """Why a group's target is neither category's: each category's target weighted by the
+    group's holdings in it (70% and 100% make 73,2% overall when rare holdings are few)."""
+    held = {row["category"] for row in report.breakdowns["category"] if row["holdings"]}
+    goals = sorted((t for t in report.targets.values() if t.category in held),
+                   key=lambda t: t.category)
+    overall = report.overall.get("target_pct")
+    if overall is None or len({t.target_pct for t in goals}) < 2:
+        return ""
+    parts = "; ".join(f"{group_label('category', t.category)}: {percent(float(t.target_pct))}"
+                      for t in goals)
+    return _("Targets of rows that mix categories (all holdings, a faculty, a year, a type) are "
+             "blended: each category's target (%(targets)s) weighted by how many of the row's "
+             "holdings are in that category. For all holdings this gives %(overall)s.",
+             targets=parts, overall=percent(overall))
 
 
 def forecast_sentence(forecast: coverage_forecast.Forecast | None, due: date) -> str:
@@ -134,7 +161,8 @@ def coverage_page():
     report = coverage.public_summary(db.session(), actor)
     full = coverage.may_view(actor)
     return render_template(
-        "reports/coverage.html", report=report, full=full, gap_sentence=gap_sentence,
+        "reports/coverage.html", report=report, full=full,
+        gap_sentence=partial(gap_sentence, as_of=report.date), blended_note=blended_note(report),
         forecast_sentence=forecast_sentence,
         group_label=group_label, overall_due=common_due(report),
         definitions=coverage.definitions(),

@@ -44,9 +44,9 @@ def _fields(form: ScanForm) -> works.WorkFields:
 
 
 def _images(form: ScanForm) -> tuple[files.StagedFile, int | None] | None:
-    """This request's page images as one staged PDF, or the one staged by an earlier try.
+    """This request's page images, checked and staged as one ZIP, or those of an earlier try.
 
-    The staged PDF's token travels back in the form, so a form shown again
+    The staged ZIP's token travels back in the form, so a form shown again
     for a missing title keeps the pages already uploaded.
     """
     actor = current_actor()
@@ -59,8 +59,8 @@ def _images(form: ScanForm) -> tuple[files.StagedFile, int | None] | None:
                 "Choose the page images (TIFF, JPEG or PNG) or one ZIP of them.")]
         return (earlier, None) if earlier else None
     try:
-        staged, pages = scanning.assemble_upload(
-            uploads, owner=actor.user_id, name=f"{form.holding.data or 'scan'}.pdf")
+        staged, pages = scanning.receive_upload(
+            uploads, owner=actor.user_id, name=f"{form.holding.data or 'scan'}.zip")
     except UserError as exc:
         form.images.errors = [*form.images.errors, exc.translated()]
         form.staged.data = ""

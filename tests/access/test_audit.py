@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from access.world import OFF_CAMPUS, client_from
@@ -99,19 +100,19 @@ def test_librarians_and_admins_see_the_log(app, accounts, publish, email):
     publish("Luận văn", "open")
     response = client_from(app, OFF_CAMPUS, email).get("/audit")
     assert response.status_code == 200
-    assert "<code>work.published</code>" in response.get_data(as_text=True)
+    assert 'data-action="work.published"' in response.get_data(as_text=True)
 
 
 def test_log_filters_by_work_actor_action_and_date(app, accounts, three):
     librarian = client_from(app, OFF_CAMPUS, "librarian@test.vn")
     body = librarian.get(f"/audit?work={three[0]}&action=work.published").get_data(as_text=True)
-    assert body.count("<code>work.published</code>") == 1
+    assert body.count('data-action="work.published"') == 1
     by_actor = librarian.get("/audit?actor=depositor@test").get_data(as_text=True)
-    assert "<code>work.create</code>" in by_actor
-    assert "<code>work.published</code>" not in by_actor
+    assert 'data-action="work.create"' in by_actor
+    assert 'data-action="work.published"' not in by_actor
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
     later = librarian.get(f"/audit?from={tomorrow}").get_data(as_text=True)
-    assert "<code>work.published</code>" not in later
+    assert 'data-action="work.published"' not in later
 
 
 def test_csv_export_has_the_contract_columns_and_inert_cells(app, accounts, publish):
@@ -133,3 +134,27 @@ def test_csv_export_has_the_contract_columns_and_inert_cells(app, accounts, publ
     assert "librarian@test.vn" in actor
     assert '"access_level": "open"' in before and '"access_level": "restricted"' in after
     assert reason == "'=HYPERLINK(\"http://evil\")"
+
+
+def test_the_log_names_actions_and_shows_only_changed_fields_in_vietnam_time(app, accounts,
+                                                                           publish):
+    work_id = publish("Luận văn", "open")
+    librarian = client_from(app, OFF_CAMPUS, "librarian@test.vn")
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
+                      librarian.get(f"/works/{work_id}/access").get_data(as_text=True)).group(1)
+    librarian.post(f"/works/{work_id}/access", data={
+        "access_level": "restricted", "access_after_embargo": "open", "reason": "Bản quyền",
+        "csrf_token": token})
+    page = librarian.get(f"/audit?work={work_id}&action=access.change").get_data(as_text=True)
+    row = page.split('data-action="access.change">')[1].split("</tr>")[0]
+    assert row.startswith("Đổi mức truy cập<")
+    assert "Mức truy cập: Truy cập mở → Đọc hạn chế" in row
+    assert "embargo" not in row and "None" not in row and "Hết hạn" not in row
+    assert "access.change" not in page.split("<table")[1].replace('data-action="access.change"', "")
+    assert "Thời gian (giờ Việt Nam)" in page
+    with app.app_context(), standalone_session(app) as db:
+        at = db.scalar(select(AuditEvent.at).where(AuditEvent.action == "access.change"))
+    vietnam = at.replace(tzinfo=at.tzinfo or UTC).astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert f">{vietnam:%d/%m/%Y %H:%M}</time>" in page
+    option = re.search(r'<option value="work.published"[^>]*>([^<]*)<', page)
+    assert option and option.group(1) == "Công bố tài liệu"

@@ -73,6 +73,8 @@ def test_reimport_is_idempotent(app, runner, catalogue, client):
     second = runner.invoke(args=args)
     assert second.exit_code == 0 and "2 already imported" in second.output
     assert count(app, Work) == 2 and count(app, File) == 3
+    staging = Path(app.config["DATA_DIR"]) / "files" / "staging"
+    assert [p for p in staging.rglob("*") if p.is_file()] == []  # the re-run copied nothing
     hits = client.get("/api/v1/search?q=hau giang").get_json()
     assert hits["total"] == 1
 

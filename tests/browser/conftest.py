@@ -214,3 +214,18 @@ def axe_or_skip() -> Path:
         pytest.skip(f"axe-core is not installed at {AXE} "
                     "(make test runs npm ci --prefix tests/browser)")
     return AXE
+
+
+@pytest.fixture(scope="module")
+def demo_works(browser, site: Site) -> dict[str, int]:
+    """The id of a demo work at each access level the pages need, from the public API."""
+    context = browser.new_context(base_url=site.url)
+    hits = context.request.get("/api/v1/search?q=").json()["hits"]
+    found = {}
+    for hit in hits:
+        found.setdefault(hit["access"], hit["id"])
+    assert {"open", "restricted"} <= found.keys(), f"the demo collection changed: {hits}"
+    record = context.request.get(f"/api/v1/works/{found['restricted']}").json()
+    found["restricted_file"] = record["files"][0]["id"]
+    context.close()
+    return found

@@ -78,8 +78,9 @@ def test_a_depositor_logs_in_and_deposits_a_pdf(open_page, viewport, journey, tm
     for box in form.locator("input[type=checkbox][required], input[type=checkbox][name*=licen]").all():
         box.check()
     screenshot(page, f"deposit-filled-{viewport}")
-    form.get_by_role("button", name=re.compile("submit|gửi", re.I)).click()
-    page.wait_for_url(re.compile(r"/works/\d+$"))
+    submit(page, form.get_by_role("button", name=re.compile("submit|gửi", re.I)))
+    refused = page.locator("main [role=alert], main .error").all_inner_texts()
+    assert re.search(r"/works/\d+$", page.url), f"the deposit was refused: {refused}"
     assert heading(page).inner_text().strip() == title
     journey["id"] = int(page.url.rsplit("/", 1)[1])
     journey["title"] = title

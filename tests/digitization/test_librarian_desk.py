@@ -189,6 +189,23 @@ def test_a_corrected_page_replaces_the_text_and_the_index_is_rebuilt(app, client
         Job.kind == "ocr_finish", Job.state == "done").order_by(Job.id.desc())))
     assert finishes is not None
     assert "ocr.correct" in audit_actions(app)
+    copy = searchable_text(app, scanned.id, page=1)
+    assert "cá tra ở An Giang" in copy  # the typed words are in the PDF a reader downloads,
+    assert "Nghiên cứu nuôi tôm" not in copy  # and tesseract's reading of that page is gone
+    assert "Sóc Trăng" in searchable_text(app, scanned.id, page=2)  # page 2 keeps its own
+
+
+def searchable_text(app, file_id: int, *, page: int) -> str:
+    """What pdftotext reads on one page of the file's searchable copy."""
+    import subprocess
+
+    from repo_app import resources
+
+    with app.app_context():
+        sha = in_db(app, lambda db: db.get(File, file_id).derivative_sha256)
+        path = resources.store().path(sha)
+    return subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
 
 
 def test_an_empty_correction_is_refused_with_a_message(app, strict, scanned, librarian):
@@ -299,7 +316,7 @@ def test_the_work_page_shows_a_files_progress_while_its_text_is_made(app, scanne
         html = client.get(f"/works/{scanned.work_id}").get_data(as_text=True)
         assert re.search(r'<progress[^>]*value="1" max="2"', html)
         assert words in html
-        assert "<script" not in html
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html)  # plain HTML: no inline script
     record = app.test_client().get(f"/api/v1/works/{scanned.work_id}").get_json()
     extraction = record["files"][0]["extraction"]
     assert (extraction["status"], extraction["pages_done"], extraction["pages"]) == \

@@ -219,6 +219,35 @@ def test_a_zip_of_pages_is_read_in_natural_order(app, librarian, tesseract_vie):
     assert page_widths(original) == [1001, 1002, 1010]
 
 
+def test_the_request_only_checks_and_stores_the_pages_and_a_job_assembles_them(app, librarian):
+    """Joining hundreds of pages takes img2pdf seconds: the answer does not wait for it."""
+    from repo_app.models import Job
+    from repo_app.services import jobs
+
+    app.config["JOBS_EAGER"] = False  # the jobs wait on the real (embedded) queue
+    images = [(encoded(page(width=1000 + n), "PNG"), f"p{n}.png") for n in (2, 1)]
+    new = work_id(post_scan(librarian, images))
+    with standalone_session(app) as db:
+        work = db.get(Work, new)
+        job = db.scalar(select(Job).where(Job.kind == "scan_assemble"))
+        assert work.status == "published" and work.files == []
+        assert job.state == "queued" and job.payload["pages"] == 2
+        with app.app_context():
+            package = resources.store().path(job.payload["package"])
+        assert package.is_file() and zipfile.is_zipfile(package)
+        job_id = job.id
+    assert jobs.run(app, job_id) == "done"
+    assert jobs.run(app, job_id) is None  # a second delivery of the message changes nothing
+    with standalone_session(app) as db:
+        file = db.get(Work, new).files[0]
+        kinds = db.scalars(select(Job.kind).where(Job.file_id == file.id)).all()
+        with app.app_context():
+            original = resources.store().path(file.sha256)
+    assert page_widths(original) == [1001, 1002] and kinds == ["extract"]
+    assert not package.exists()  # the pages' ZIP goes once the PDF is the work's
+    assert scratch_and_staging(app) == []
+
+
 def test_a_form_refused_for_its_holding_keeps_the_uploaded_pages(app, librarian, tesseract_vie):
     first = post_scan(librarian, [(encoded(page(width=1111), "PNG"), "p1.png")],
                       holding="KHONG-CO", title="Tên tự nhập")
@@ -228,9 +257,9 @@ def test_a_form_refused_for_its_holding_keeps_the_uploaded_pages(app, librarian,
     assert 'value="Tên tự nhập"' in html
     token = re.search(r'name="staged" type="hidden" value="([^"]+)"', html) or \
         re.search(r'id="staged" name="staged" type="hidden" value="([^"]+)"', html)
-    assert token, "the staged PDF travels back in the form"
+    assert token, "the staged pages travel back in the form"
     assert counts(app) == {"Work": 0, "File": 0}
-    assert len(scratch_and_staging(app)) == 1  # the assembled PDF, waiting in staging
+    assert len(scratch_and_staging(app)) == 1  # the checked pages' ZIP, waiting in staging
     again = post_scan(librarian, [], holding="LV-002", title="Tên tự nhập",
                       staged=token.group(1))
     new = work_id(again)

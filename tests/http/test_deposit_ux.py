@@ -73,6 +73,8 @@ def test_embargo_request_is_stored_and_shown_to_the_reviewer(app, client, accoun
     assert work.embargo_until is None  # a request, not a decision
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     login(client, "librarian@test.vn")
+    queue = client.get("/review").get_data(as_text=True)
+    assert 'class="embargo-asked"' in queue
     review = client.get(f"/review/{work_id}").get_data(as_text=True)
     assert "Đang đăng ký sáng chế." in review
     assert until.strftime("%d/%m/%Y") in review
@@ -150,3 +152,15 @@ def test_the_upload_script_is_told_where_to_go_and_the_message_waits_there(clien
     target = response.headers["X-Redirect"]
     assert re.fullmatch(r"/works/\d+", target)
     assert "Your work was submitted for review." in client.get(target).get_data(as_text=True)
+
+
+def test_degree_level_follows_the_type_unless_chosen(app, client, accounts, make_pdf):
+    login(client, "depositor@test.vn")
+    page = client.get("/deposit").get_data(as_text=True)
+    select = page[page.index('<select id="degree_level"'):]
+    select = select[:select.index("</select>")]
+    assert "selected" not in select  # nothing chosen: the first option, the type's level
+    assert re.search(r'<select id="degree_level" name="degree_level"><option value="">', select)
+    response = submit_deposit(client, make_pdf("Chương 1.").read_bytes(), degree_level="",
+                              type="doctoral_dissertation")
+    assert _work(app, work_id_from(response)).degree_level == "doctoral"

@@ -49,6 +49,17 @@ def test_robots_and_machines_are_not(agent):
     assert robot_agents.is_robot(agent)
 
 
+def test_whatever_the_package_flags_is_flagged():
+    """Each pattern's own example (the pattern's text where it is a plain word) and the
+    samples above: the package's answer, as written, is never more than ours."""
+    data = files(counter_robots) / "data"
+    samples = [line.replace("\\", "") for name in robot_agents.LISTS
+               for line in (data / name).read_text().splitlines() if line.strip()]
+    for agent in samples + BROWSERS + [a for a in ROBOTS if a]:
+        if counter_robots.is_robot_or_machine(agent):
+            assert robot_agents.is_robot(agent), agent
+
+
 def test_the_list_is_matched_without_regard_to_case():
     agent = "Mozilla/5.0 (compatible; YandexBot/3.0)"
     assert not counter_robots.is_robot_or_machine(agent)  # the package matches as written
