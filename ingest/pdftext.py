@@ -27,6 +27,7 @@ from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import PDFStream, resolve1
 
 from ingest import legacy_fonts
+from ingest.reading_order import in_reading_order
 
 # pdfminer writes "(cid:N)" for a byte its encoding table lacks; in a legacy
 # font that byte is a Vietnamese letter (0xAD is "ư" in TCVN3).
@@ -70,7 +71,8 @@ def read_pdf(path: Path, max_pages: int | None = None, page_limit: int | None = 
     with Path(path).open("rb") as stream:
         document = PDFDocument(PDFParser(stream), password="")
         resources = PDFResourceManager(caching=True)
-        device = PDFPageAggregator(resources, laparams=LAParams())
+        # boxes_flow=None: pdfminer does not order the text boxes; ingest.reading_order does.
+        device = PDFPageAggregator(resources, laparams=LAParams(boxes_flow=None))
         interpreter = PDFPageInterpreter(resources, device)
         pages = _pages_while_readable(document)
         if page_limit is not None and len(pages) > page_limit:
@@ -116,7 +118,7 @@ def _interpret(page: PDFPage, interpreter: PDFPageInterpreter,
         return
     if _shows_image(layout):
         result.with_images.add(index)
-    result.pages.append(_join_runs(list(_pieces(layout)), result.legacy_chars))
+    result.pages.append(_join_runs(list(_page_pieces(layout)), result.legacy_chars))
 
 
 def _page_layout(page: PDFPage, interpreter: PDFPageInterpreter,
@@ -167,6 +169,16 @@ def _strict_pdfminer() -> Iterator[None]:
         yield
     finally:
         pdfminer_settings.STRICT = lenient
+
+
+def _page_pieces(layout: LTContainer) -> Iterator[tuple[str, str | None]]:
+    """The page's pieces: its text boxes in reading order, then text in figures."""
+    boxes = [child for child in layout if isinstance(child, LTTextBox)]
+    for child in in_reading_order(boxes):
+        yield from _pieces(child)
+    for child in layout:
+        if not isinstance(child, LTTextBox):
+            yield from _pieces(child)
 
 
 def _pieces(item: LTText | LTContainer) -> Iterator[tuple[str, str | None]]:

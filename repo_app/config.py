@@ -188,8 +188,9 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
                                     "endogenous:70:2025-12-31,rare:100:2025-12-31"),
         "HOLDING_CATEGORIES": env.get("REPO_HOLDING_CATEGORIES", "endogenous,rare"),
         "PUBLIC_COVERAGE": env.get("REPO_PUBLIC_COVERAGE", "0"),
-        # Usage statistics (docs/usage.md): seconds a web process keeps its hits in memory
-        # before writing them in one transaction (0: at once).
+        # Usage statistics (docs/usage.md): counted at all (0: a site that keeps none);
+        # seconds a web process keeps its hits in memory before writing them (0: at once).
+        "USAGE_STATISTICS": env.get("REPO_USAGE_STATISTICS", "1") != "0",
         "USAGE_FLUSH_SECONDS": float(env.get("REPO_USAGE_FLUSH_SECONDS", "10")),
         # Logins: attempts that failed, per account and per address, in Flask-Limiter's
         # notation; how long a login lasts; where the counters live (rate_limits.py).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -32,6 +33,27 @@ from repo_app.vocab import (
 REQUIRED = _l("This field is required.")
 
 
+class _CatalogueTranslations:
+    """WTForms' own messages ("Not a valid date value.", "Field cannot be longer than…")
+    looked up in our catalogue: WTForms ships no Vietnamese, and Flask-WTF's i18n reads
+    only the catalogues WTForms ships. Their Vietnamese is in messages.po."""
+
+    # The catalogue itself, not Flask-Babel's gettext: WTForms fills in the %(max)d itself.
+    def gettext(self, string: str) -> str:
+        return get_translations().ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return get_translations().ungettext(singular, plural, n)
+
+
+class Form(FlaskForm):
+    """Every form of the site: Flask-WTF's CSRF, and every message in the page's language."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form: FlaskForm) -> _CatalogueTranslations:
+            return _CatalogueTranslations()
+
+
 def split_list(value: str | None) -> list[str]:
     """People and keywords are typed one per line or separated by ';'."""
     if not value:
@@ -44,7 +66,7 @@ def join_list(values: list[str]) -> str:
     return "\n".join(values)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     # No format check beyond what `repo-app users create` makes: an account on an intranet
     # domain (admin@thuvien.local) must be able to log in, and a malformed address simply
     # matches no account ("Wrong e-mail or password", in the page's language).
@@ -54,7 +76,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-class WorkForm(FlaskForm):
+class WorkForm(Form):
     """The deposit and edit form: ETD-MS fields plus the PDFs."""
 
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=1000)])
@@ -105,7 +127,7 @@ def access_choices() -> list[tuple[str, object]]:
     return [(k.value, v) for k, v in ACCESS_LABELS.items()]
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     """A librarian's decision on a submitted work, with its access level."""
 
     access_level = SelectField(_l("Access level"), choices=access_choices())
@@ -120,7 +142,7 @@ class ReviewForm(FlaskForm):
     return_work = SubmitField(_l("Return to depositor"))
 
 
-class AccessForm(FlaskForm):
+class AccessForm(Form):
     """Change the access level of a published work (audited, with a reason)."""
 
     access_level = SelectField(_l("Access level"), choices=access_choices())
@@ -133,19 +155,19 @@ class AccessForm(FlaskForm):
     submit = SubmitField(_l("Change access"))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A bare POST button (CSRF-protected), e.g. re-run extraction."""
 
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Confirm"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED), Length(max=254)])
     submit = SubmitField(_l("Send me a link"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField(_l("New password"), validators=[DataRequired(REQUIRED)])
     confirmation = PasswordField(_l("The new password again"), validators=[DataRequired(REQUIRED)])
     submit = SubmitField(_l("Set the password"))
@@ -156,7 +178,7 @@ def role_choices() -> list[tuple[str, object]]:
             ("librarian", _l("Librarian")), ("admin", _l("Administrator"))]
 
 
-class AccountForm(FlaskForm):
+class AccountForm(Form):
     """An administrator creates an account; its owner sets the password from a mailed link."""
 
     email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED), Length(max=254)])
@@ -165,12 +187,12 @@ class AccountForm(FlaskForm):
     submit = SubmitField(_l("Create the account"))
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(_l("Role"), choices=role_choices())
     submit = SubmitField(_l("Change the role"))
 
 
-class OcrCorrectionForm(FlaskForm):
+class OcrCorrectionForm(Form):
     """A librarian's text for one OCR'd page, replacing what tesseract read."""
 
     text = TextAreaField(_l("Corrected text"), validators=[DataRequired(REQUIRED),
@@ -178,7 +200,7 @@ class OcrCorrectionForm(FlaskForm):
     submit = SubmitField(_l("Save the corrected text"))
 
 
-class ScanForm(FlaskForm):
+class ScanForm(Form):
     """The scanning station: one holding's page images, its description and access level.
 
     Title, authors, year and type may be left empty when the holding has them.

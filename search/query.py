@@ -30,9 +30,9 @@ MAX_DEPTH = 8
 # An unaccented term matching the exact field gets this factor on top of the folded match.
 EXACT_BONUS = 2.0
 
-NOTICE_PLAIN_WORDS = "The query could not be read as written; its words were searched instead."
-NOTICE_TOO_LONG = "The query was too long; only its first words were searched."
-NOTICE_NOTHING_TO_SEARCH = "The query had no words to search for; all works are listed."
+# Notice codes (search.results.NOTICE_TEXTS words them).
+NOTICE_PLAIN_WORDS, NOTICE_TOO_LONG, NOTICE_NOTHING_TO_SEARCH = (
+    "plain_words", "too_long", "nothing_to_search")
 
 PREFIX_FIELDS: dict[str, tuple[str, ...]] = {
     "title": ("title",),

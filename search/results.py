@@ -64,6 +64,32 @@ class FacetValue:
     count: int
 
 
+# What a repair to a search request is called (a code the app words in the reader's
+# language: search imports nothing from the app) and its English wording, for logs, the
+# command line and tests; ``{}`` is the notice's detail.
+NOTICE_TEXTS = {
+    "plain_words": "The query could not be read as written; its words were searched instead.",
+    "too_long": "The query was too long; only its first words were searched.",
+    "nothing_to_search": "The query had no words to search for; all works are listed.",
+    "page": "The page asked for does not exist; the nearest page is shown.",
+    "sort": "Unknown sort order; results are in the default order.",
+    "filter": "Unknown filter ignored: {}.",
+}
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A repair made to a search request: a code of ``NOTICE_TEXTS`` and what it concerns
+    (the unknown filters' names)."""
+
+    code: str
+    detail: str = ""
+
+    @property
+    def english(self) -> str:
+        return NOTICE_TEXTS[self.code].format(self.detail)
+
+
 @dataclass
 class SearchResults:
     """One page of results; ``notice`` explains any repair made to the request.
@@ -78,6 +104,7 @@ class SearchResults:
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]
     suggestion: str | None = None
-    notice: str | None = None
+    notice: str | None = None  # the notices in English, until the app words them
     sort: str = ""
     sorts: tuple[str, ...] = ()
+    notices: tuple[Notice, ...] = ()

@@ -27,6 +27,7 @@ from search.results import (
     SORTS,
     FacetValue,
     Hit,
+    Notice,
     SearchRequest,
     SearchResults,
 )
@@ -48,9 +49,6 @@ from search.visibility import (
 MAX_PER_PAGE = 100
 MLT_TERMS = 12
 
-NOTICE_PAGE = "The page asked for does not exist; the nearest page is shown."
-NOTICE_SORT = "Unknown sort order; results are in the default order."
-NOTICE_FILTER = "Unknown filter ignored: {}."
 
 # The texts of the given works, by id (one call per page: one database round trip, not
 # one per hit); a work missing from the answer has no text to quote.
@@ -60,7 +58,7 @@ TextsFor = Callable[[Sequence[str]], Mapping[str, str]]
 def run(searcher: Searcher, req: SearchRequest, scope: Scope, texts_for: TextsFor | None) -> SearchResults:
     """Answer ``req`` for ``scope``; repairs to the request are reported in ``notice``."""
     parsed = parse(req.q)
-    notices = [parsed.notice]
+    notices = [Notice(parsed.notice) if parsed.notice else None]
     filters, notice = facet_filters(req.filters)
     notices.append(notice)
     sort, sorts, notice = sort_order(req.sort, browsing=parsed.query is None)
@@ -77,7 +75,7 @@ def run(searcher: Searcher, req: SearchRequest, scope: Scope, texts_for: TextsFo
     last = max(1, ceil(total / per_page))
     page = min(max(req.page, 1), last)
     if page != req.page:
-        notices.append(NOTICE_PAGE)
+        notices.append(Notice("page"))
     on_page = ranked(searcher, matched, shown, sort, page * per_page)[(page - 1) * per_page :]
     facets = {}
     for name in FACETS:
@@ -85,6 +83,7 @@ def run(searcher: Searcher, req: SearchRequest, scope: Scope, texts_for: TextsFo
         within = [m for other, m in passes.items() if other != name]
         counted = shown if len(within) == len(passes) else np.logical_and.reduce([seen, *within])
         facets[name] = facet_values(name, column(searcher, name).counts(counted))
+    repairs = tuple(n for n in notices if n)
     suggestion = None
     if total == 0 and parsed.query is not None:
         suggestion = suggest(searcher, req.q, scope)
@@ -95,9 +94,10 @@ def run(searcher: Searcher, req: SearchRequest, scope: Scope, texts_for: TextsFo
         hits=to_hits(searcher, on_page, parsed, mask_of(searcher, readable), texts_for),
         facets=facets,
         suggestion=suggestion,
-        notice=" ".join(n for n in notices if n) or None,
+        notice=" ".join(n.english for n in repairs) or None,
         sort=sort,
         sorts=sorts,
+        notices=repairs,
     )
 
 
@@ -106,7 +106,7 @@ def mask_of(searcher: Searcher, query: Query) -> np.ndarray:
     return evaluate(searcher, query, scored=False).mask
 
 
-def facet_filters(filters: Mapping[str, Sequence[str]]) -> tuple[dict[str, Query], str | None]:
+def facet_filters(filters: Mapping[str, Sequence[str]]) -> tuple[dict[str, Query], Notice | None]:
     """One query per filtered facet (values OR-ed); unknown facet names are named in a notice."""
     queries: dict[str, Query] = {}
     unknown = sorted(name for name in filters if name not in FACETS)
@@ -114,7 +114,7 @@ def facet_filters(filters: Mapping[str, Sequence[str]]) -> tuple[dict[str, Query
         values = [v for v in filters.get(name, ()) if v != ""]
         if values:
             queries[name] = Or([facet_term(name, v) for v in values])
-    return queries, NOTICE_FILTER.format(", ".join(unknown)) if unknown else None
+    return queries, Notice("filter", ", ".join(unknown)) if unknown else None
 
 
 def facet_term(name: str, value: str) -> Query:
@@ -126,7 +126,7 @@ def facet_term(name: str, value: str) -> Query:
     return NumericRange("year", int(value), int(value))
 
 
-def sort_order(sort: str, *, browsing: bool) -> tuple[str, tuple[str, ...], str | None]:
+def sort_order(sort: str, *, browsing: bool) -> tuple[str, tuple[str, ...], Notice | None]:
     """The sort to apply and the sorts to offer; browsing has no relevance, so it lists newest first.
 
     An empty ``sort`` asks for the default; an unknown one gets it with a notice.
@@ -134,7 +134,7 @@ def sort_order(sort: str, *, browsing: bool) -> tuple[str, tuple[str, ...], str 
     offered = BROWSE_SORTS if browsing else SORTS
     if sort in offered:
         return sort, offered, None
-    return offered[0], offered, NOTICE_SORT if sort and sort not in SORTS else None
+    return offered[0], offered, Notice("sort") if sort and sort not in SORTS else None
 
 
 def facet_values(name: str, counts: Mapping[object, int]) -> list[FacetValue]:

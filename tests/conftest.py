@@ -57,6 +57,10 @@ def build_app() -> Flask:
     """The app as every test builds it from the REPO_* variables set, initialised."""
     app = create_app({"TESTING": True, "SERVER_NAME": "repo.test", "BASE_URL": "http://repo.test",
                       "EXTRACT_TIMEOUT": 60,
+                      # Usage statistics off but for tests/usage (writing each view's count
+                      # made the access matrix 1.6 times slower; a timer thread could write
+                      # into a database a later test has leased).
+                      "USAGE_STATISTICS": False,
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     with app.app_context():
         initialize(app)

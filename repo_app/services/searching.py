@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from repo_app import resources
@@ -16,7 +18,38 @@ from repo_app.services.works import in_vocabulary
 from repo_app.vocab import AccessLevel, DegreeLevel, WorkType
 from search.documents import Scope
 from search.errors import IndexMissingError
-from search.results import FACETS, MAX_QUERY_CHARS, SORTS, Hit, SearchRequest, SearchResults
+from search.results import (
+    FACETS,
+    MAX_QUERY_CHARS,
+    SORTS,
+    Hit,
+    Notice,
+    SearchRequest,
+    SearchResults,
+)
+
+# The search package's notices (search.results.NOTICE_TEXTS) in the reader's language.
+NOTICE_MESSAGES = {
+    "plain_words": _l("The query could not be read as written; its words were searched "
+                      "instead."),
+    "too_long": _l("The query was too long; only its first words were searched."),
+    "nothing_to_search": _l("The query had no words to search for; all works are listed."),
+    "page": _l("The page asked for does not exist; the nearest page is shown."),
+    "sort": _l("Unknown sort order; results are in the default order."),
+    "filter": _l("Unknown filter ignored: %(names)s."),
+}
+
+
+def notice_text(notice: Notice) -> str:
+    """One notice in the reader's language (English for a code this table lacks)."""
+    message = NOTICE_MESSAGES.get(notice.code)
+    return str(message) % {"names": notice.detail} if message is not None else notice.english
+
+
+def _worded(results: SearchResults) -> SearchResults:
+    if not results.notices:
+        return results
+    return replace(results, notice=" ".join(notice_text(n) for n in results.notices))
 
 
 def build_request(args: dict[str, list[str]]) -> SearchRequest:
@@ -66,7 +99,7 @@ def search(db: Session, actor: Actor, request: SearchRequest) -> SearchResults:
         return texts_of(db, ids)
 
     try:
-        return resources.index().search(request, scope_of(actor), texts_for=texts_for)
+        return _worded(resources.index().search(request, scope_of(actor), texts_for=texts_for))
     except IndexMissingError as error:
         current_app.logger.error("search unavailable: %s", error)
         notice = _("Search is unavailable while the index is rebuilt; please try again later.")

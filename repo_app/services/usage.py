@@ -30,6 +30,7 @@ import logging
 import os
 import secrets
 import threading
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -193,7 +194,7 @@ class Recorder:
         self.flush_seconds = float(app.config["USAGE_FLUSH_SECONDS"])
         self.zone = site_zone(app)
         self._reset()
-        atexit.register(self.flush)
+        _LIVE.add(self)
 
     def _reset(self) -> None:
         self.pid = os.getpid()
@@ -238,6 +239,15 @@ class Recorder:
 
 
 _MAKING = threading.Lock()
+# Recorders to flush when the process exits; weak, so an app dropped (tests make many)
+# is not kept alive by its recorder.
+_LIVE: weakref.WeakSet[Recorder] = weakref.WeakSet()
+
+
+@atexit.register
+def _flush_all() -> None:
+    for live in list(_LIVE):
+        live.flush()
 
 
 def recorder(app: Flask) -> Recorder:

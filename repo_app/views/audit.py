@@ -16,14 +16,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from repo_app import db
 from repo_app.actors import current_actor
 from repo_app.errors import UserError
-from repo_app.forms import REQUIRED, access_choices
+from repo_app.forms import REQUIRED, Form, access_choices
 from repo_app.routing import parse_id, parse_page
 from repo_app.services import audit_log, bulk_access, searching, works
 from repo_app.vocab import AccessLevel
@@ -31,7 +30,7 @@ from repo_app.vocab import AccessLevel
 bp = Blueprint("audit", __name__)
 
 
-class BulkAccessForm(FlaskForm):
+class BulkAccessForm(Form):
     access_level = SelectField(_l("New access level"), choices=access_choices())
     embargo_until = DateField(_l("Embargo ends on"), validators=[Optional()])
     access_after_embargo = SelectField(

@@ -6,14 +6,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from repo_app import db
 from repo_app.actors import current_actor
 from repo_app.errors import UserError
-from repo_app.forms import REQUIRED
+from repo_app.forms import REQUIRED, Form
 from repo_app.services import copy_requests, works
 from repo_app.views import links
 from repo_app.views.decisions import answer
@@ -21,7 +20,7 @@ from repo_app.views.decisions import answer
 bp = Blueprint("copy_requests", __name__)
 
 
-class CopyRequestForm(FlaskForm):
+class CopyRequestForm(Form):
     """No address field on purpose: the request goes to the librarians, nowhere else."""
 
     message = TextAreaField(_l("Why you need this work (optional)"),
@@ -29,7 +28,7 @@ class CopyRequestForm(FlaskForm):
     submit = SubmitField(_l("Send the request to the library"))
 
 
-class GrantForm(FlaskForm):
+class GrantForm(Form):
     days = IntegerField(_l("Days of access"), default=copy_requests.DEFAULT_GRANT_DAYS,
                         validators=[DataRequired(REQUIRED),
                                     NumberRange(1, copy_requests.MAX_GRANT_DAYS)])
@@ -38,7 +37,7 @@ class GrantForm(FlaskForm):
     submit = SubmitField(_l("Grant access"))
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     reason = StringField(_l("Reason, sent to the requester"),
                          validators=[DataRequired(REQUIRED),
                                      Length(max=copy_requests.MAX_REASON_CHARS)])

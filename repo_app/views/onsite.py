@@ -9,7 +9,6 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -17,14 +16,14 @@ from wtforms.validators import DataRequired, Length, Optional
 from repo_app import db
 from repo_app.actors import current_actor
 from repo_app.errors import UserError
-from repo_app.forms import REQUIRED
+from repo_app.forms import REQUIRED, Form
 from repo_app.services import onsite, restricted_list, works
 from repo_app.views.decisions import answer
 
 bp = Blueprint("onsite", __name__)
 
 
-class OnsiteRequestForm(FlaskForm):
+class OnsiteRequestForm(Form):
     purpose = TextAreaField(_l("Purpose of your reading (research topic, assignment…)"),
                             validators=[DataRequired(REQUIRED),
                                         Length(max=onsite.MAX_PURPOSE_CHARS)])
@@ -33,14 +32,14 @@ class OnsiteRequestForm(FlaskForm):
     submit = SubmitField(_l("Send the request to the library"))
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(Form):
     valid_from = DateField(_l("Valid from"), validators=[DataRequired(REQUIRED)])
     valid_until = DateField(_l("Valid until"), validators=[DataRequired(REQUIRED)])
     note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Approve"))
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     reason = StringField(_l("Reason, shown to the reader"),
                          validators=[DataRequired(REQUIRED), Length(max=500)])
     submit = SubmitField(_l("Decline"))
@@ -121,7 +120,7 @@ def decline(request_id: int):
                   _("The request was declined."), "onsite.queue")
 
 
-def _invalid(form: FlaskForm):
+def _invalid(form: Form):
     onsite.require_staff(current_actor())
     for errors in form.errors.values():
         for error in errors:

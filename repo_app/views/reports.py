@@ -24,7 +24,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from markupsafe import Markup
 from wtforms import SubmitField
@@ -32,6 +31,7 @@ from wtforms import SubmitField
 from repo_app import db
 from repo_app.actors import current_actor
 from repo_app.errors import UserError
+from repo_app.forms import Form
 from repo_app.services import coverage, coverage_exports, coverage_forecast, holdings
 from repo_app.templating import local_date, number, percent
 from repo_app.views import charts
@@ -40,7 +40,7 @@ from repo_app.vocab import TYPE_LABELS
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
-class HoldingsUploadForm(FlaskForm):
+class HoldingsUploadForm(Form):
     file = FileField(_l("Holdings file (CSV in UTF-8, or MARC 21 exported from Koha or Libol)"),
                      validators=[FileRequired(_l("Choose a file."))])
     submit = SubmitField(_l("Import"))

@@ -27,7 +27,8 @@ COUNTED = {"public.work": usage.VIEW, "public.download": usage.DOWNLOAD,
 @bp.after_app_request
 def count_use(response: Response) -> Response:
     metric = COUNTED.get(request.endpoint or "")
-    if metric is None or request.method != "GET" or response.status_code not in (200, 206):
+    if metric is None or request.method != "GET" or response.status_code not in (200, 206) \
+            or not current_app.config["USAGE_STATISTICS"]:
         return response
     actor = current_actor()
     agent = request.headers.get("User-Agent")

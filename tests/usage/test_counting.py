@@ -22,8 +22,8 @@ OTHER_BROWSER = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/6
 
 @pytest.fixture
 def counting(app: Flask) -> Flask:
-    """The app writing each hit at once, so a test reads its counts right after a request."""
-    app.config["USAGE_FLUSH_SECONDS"] = 0
+    """The app counting, and writing each hit at once so a test reads its counts next."""
+    app.config.update(USAGE_STATISTICS=True, USAGE_FLUSH_SECONDS=0)
     return app
 
 
@@ -146,7 +146,7 @@ def test_the_days_hashes_and_salt_are_gone_once_the_day_is_over(counting, client
 
 
 def test_buffered_hits_reach_the_database_when_flushed(app, client, publish):
-    app.config["USAGE_FLUSH_SECONDS"] = 3600  # nothing written by the request itself
+    app.config.update(USAGE_STATISTICS=True, USAGE_FLUSH_SECONDS=3600)  # the request writes none
     work_id = publish("Luận văn trong bộ đệm")
     browse(client, f"/works/{work_id}")
     browse(client, f"/works/{work_id}", agent=OTHER_BROWSER)
@@ -156,10 +156,17 @@ def test_buffered_hits_reach_the_database_when_flushed(app, client, publish):
 
 
 def test_the_timer_writes_the_buffer_without_another_request(app, client, publish):
-    app.config["USAGE_FLUSH_SECONDS"] = 0.2
+    app.config.update(USAGE_STATISTICS=True, USAGE_FLUSH_SECONDS=0.2)
     work_id = publish("Luận văn chờ hẹn giờ")
     browse(client, f"/works/{work_id}")
     deadline = time.monotonic() + 10
     while counts(app, work_id) == {} and time.monotonic() < deadline:
         time.sleep(0.1)
     assert counts(app, work_id) == {"view": (1, 1)}
+
+
+def test_a_site_may_keep_no_statistics(app, client, publish):
+    app.config.update(USAGE_STATISTICS=False, USAGE_FLUSH_SECONDS=0)
+    work_id = publish("Luận văn không thống kê")
+    browse(client, f"/works/{work_id}")
+    assert counts(app, work_id) == {}

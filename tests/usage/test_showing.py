@@ -18,7 +18,7 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko
 
 @pytest.fixture
 def counting(app: Flask) -> Flask:
-    app.config["USAGE_FLUSH_SECONDS"] = 0
+    app.config.update(USAGE_STATISTICS=True, USAGE_FLUSH_SECONDS=0)
     return app
 
 
