@@ -11,7 +11,13 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, current_app
-from flask_babel import format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import (
+    format_datetime,
+    format_decimal,
+    format_percent,
+    get_locale,
+    to_user_timezone,
+)
 from flask_babel import gettext as _
 
 from repo_app import serialize, vocab
@@ -32,7 +38,10 @@ def _vietnamese() -> bool:
 
 
 def local_date(day: date) -> str:
-    """A day as readers of the page's language write it: 31/12/2025 in Vietnamese, else ISO."""
+    """A day as readers of the page's language write it: 31/12/2025 in Vietnamese, else ISO
+    (a moment's day in the site's time zone)."""
+    if isinstance(day, datetime):
+        day = to_user_timezone(day).date()
     if _vietnamese():
         return day.strftime("%d/%m/%Y")
     return day.isoformat()

@@ -46,6 +46,7 @@ def test_the_reader_403_keeps_the_layout_and_says_what_to_do(app, accounts, publ
     assert f'href="/login?next=/works/{work_id}"' in page
     assert "Room 204, building A" in page
     assert f'href="/works/{work_id}"' in page
+    assert "<h1>This work is not open to you yet</h1>" in page
 
 
 def test_the_download_403_offers_a_copy_to_download_not_permission_to_read(
