@@ -175,3 +175,18 @@ def test_a_hidden_work_names_no_author_in_the_browse_lists(client, publish, libr
     assert "Trần Bí Mật" not in client.get("/").get_data(as_text=True)
     facets = client.get("/api/v1/search").get_json()["facets"]["author"]
     assert facets == [{"value": "Nguyễn Văn A", "count": 3}]
+
+
+def test_a_results_page_loads_the_texts_it_quotes_together(app, client, publish):
+    """Twelve hits quoting their texts cost a constant number of queries, not two per hit."""
+    from sqlalchemy import event
+
+    for n in range(12):
+        publish(f"Luận văn số {n}", "open", text=f"Nghiên cứu vi tảo biển lần {n}.")
+    statements: list[str] = []
+    engine = app.extensions["repo_db"].kw["bind"]
+    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    page = get(client, q="vi tao")
+    assert page.count("<mark>vi</mark> <mark>tảo</mark>") == 12
+    works_loads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "FROM works" in s]
+    assert len(works_loads) <= 2, works_loads
