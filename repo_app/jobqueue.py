@@ -67,7 +67,6 @@ def send(app: Flask, job_id: int, delay: int = 0, *, priority: int = 0) -> None:
     if app.config["JOBS_EAGER"]:
         from repo_app.services import jobs
 
-        _load_kinds()
         jobs.run(app, job_id)
         return
     queue(app)
@@ -101,11 +100,6 @@ def _worker_app() -> Flask:
     return _APP
 
 
-def _load_kinds() -> None:
-    """Import the modules that register job kinds (services.jobs.kind)."""
-    from repo_app.services import scan_jobs, text_jobs  # noqa: F401
-
-
 def work(app: Flask, concurrency: int) -> None:
     """Run a consumer in this process until SIGINT/SIGTERM (``repo-app worker``)."""
     _consumer(app, concurrency).run()
@@ -137,7 +131,6 @@ def _consumer(app: Flask, concurrency: int) -> Consumer:
     """A consumer of ``app``'s queue with thread workers, after a sweep of this host's jobs."""
     global _APP
     _APP = app
-    _load_kinds()
     with app.app_context():
         _sweep()  # take back what a killed worker on this host held, at once
     return queue(app).create_consumer(

@@ -75,6 +75,11 @@ def kind(name: str, *, give_up: Callable[[Session, Job], None] | None = None):
     return register
 
 
+def load_kinds() -> None:
+    """Import the modules that register job kinds (``kind``), once, before a job runs."""
+    from repo_app.services import scan_jobs, text_jobs  # noqa: F401
+
+
 def worker_name() -> str:
     """``host:pid`` of this process: whom a running job belongs to."""
     return f"{socket.gethostname()}:{os.getpid()}"
@@ -140,6 +145,7 @@ def run(app: Flask, job_id: int) -> str | None:
         job = claim(db, job_id, worker_name())
         if job is None:
             return None
+        load_kinds()
         with _Heartbeat(app, job_id):
             try:
                 KINDS[job.kind].run(db, job)
@@ -178,6 +184,7 @@ def fail(db: Session, job_id: int, reason: str) -> None:
 
 def _give_up(db: Session, job: Job) -> None:
     job.state, job.finished_at, job.unique_key = FAILED, utcnow(), None
+    load_kinds()
     hook = KINDS[job.kind].give_up if job.kind in KINDS else None
     if hook is not None:
         hook(db, job)

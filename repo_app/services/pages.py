@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from repo_app import resources
 from repo_app.access import Action, Actor, decide, effective_level
 from repo_app.models import File, Work
-from repo_app.services import digitization, next_steps, searching, works
+from repo_app.services import digitization, next_steps, scanning, searching, works
 from repo_app.vocab import WorkStatus
 from search.results import Hit
 
@@ -69,6 +69,7 @@ class WorkPage:
     can_review: bool
     similar: list[Hit]
     next_steps: next_steps.NextSteps  # the ways past the work's access limits open to the actor
+    scan_pages: int | None = None  # pages of a scanning-station upload still being assembled
 
 
 def work_page(db: Session, actor: Actor, work_id: int) -> WorkPage:
@@ -85,4 +86,5 @@ def work_page(db: Session, actor: Actor, work_id: int) -> WorkPage:
         can_review=decide(actor, Action.REVIEW, work, policy=policy).allowed,
         similar=searching.more_like_this(actor, work) if published else [],
         next_steps=next_steps.for_work(actor, work),
+        scan_pages=scanning.pages_being_assembled(db, work) if not work.files else None,
     )

@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from repo_app import resources
 from repo_app.access import Action, Actor
 from repo_app.errors import UserError
-from repo_app.models import Holding, Work
+from repo_app.models import Holding, Job, Work
 from repo_app.services import files, holdings, jobs, works
 from repo_app.services.unit_of_work import UnitOfWork
 from repo_app.vocab import WorkType
@@ -276,6 +276,12 @@ def publish_scan(db: Session, actor: Actor, holding_key: str, fields: works.Work
                                               "sha256": package.sha256})
         works.publish_in(uow, work, settings, "scanning station")
     return work
+
+
+def pages_being_assembled(db: Session, work: Work) -> int | None:
+    """The page count of the work's scan while its ``scan_assemble`` job is outstanding."""
+    job = db.scalar(select(Job).where(Job.unique_key == f"scan:{work.id}"))
+    return None if job is None else int(job.payload.get("pages") or 0)
 
 
 def prefill(holding: Holding) -> dict[str, object]:

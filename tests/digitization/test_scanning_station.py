@@ -236,6 +236,8 @@ def test_the_request_only_checks_and_stores_the_pages_and_a_job_assembles_them(a
             package = resources.store().path(job.payload["package"])
         assert package.is_file() and zipfile.is_zipfile(package)
         job_id = job.id
+    waiting = librarian.get(f"/works/{new}").get_data(as_text=True)
+    assert "2 trang quét đang được ghép thành tệp PDF" in waiting
     assert jobs.run(app, job_id) == "done"
     assert jobs.run(app, job_id) is None  # a second delivery of the message changes nothing
     with standalone_session(app) as db:
@@ -245,6 +247,7 @@ def test_the_request_only_checks_and_stores_the_pages_and_a_job_assembles_them(a
             original = resources.store().path(file.sha256)
     assert page_widths(original) == [1001, 1002] and kinds == ["extract"]
     assert not package.exists()  # the pages' ZIP goes once the PDF is the work's
+    assert "ghép thành tệp PDF" not in librarian.get(f"/works/{new}").get_data(as_text=True)
     assert scratch_and_staging(app) == []
 
 
