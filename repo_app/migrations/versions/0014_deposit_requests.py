@@ -1,15 +1,15 @@
 """the depositor's embargo request (until, reason) and the deposit licence they accepted
 
-Revision ID: 0013_deposit_requests
-Revises: 0012_jobs
+Revision ID: 0014_deposit_requests
+Revises: 0013_usage
 """
 import sqlalchemy as sa
 from alembic import op
 
 import repo_app.models.types
 
-revision = "0013_deposit_requests"
-down_revision = "0012_jobs"
+revision = "0014_deposit_requests"
+down_revision = "0013_usage"
 branch_labels = None
 depends_on = None
 
