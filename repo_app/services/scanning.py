@@ -24,6 +24,7 @@ user's language; nothing is kept of a refused upload.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -124,7 +125,7 @@ def receive_upload(uploads: list[Upload], *, owner: int | None,
     Raises ``ScanRejected`` (or ``UserError`` for the count and size limits);
     nothing is kept then.
     """
-    from ingest.images import ImageRejected, natural_key, pack
+    from ingest.images import natural_key, pack
 
     uploads = [u for u in uploads if u.filename]
     _check_count(uploads)
@@ -145,13 +146,9 @@ def receive_upload(uploads: list[Upload], *, owner: int | None,
                                 limit=config["MAX_UPLOAD_MB"])
             names[target.name] = shown
             sources.append(target)
-        package = folder / "pages.zip"
-        try:
-            pages = pack(sources, package, workdir=folder, limits=limits())
-        except ImageRejected as exc:
-            raise _rejected(exc, names) from None
-        with package.open("rb") as stream:
-            return files.stage(stream, name, owner=owner, pdf_only=False), pages
+        return _made_and_staged(lambda out: pack(sources, out, workdir=folder, limits=limits()),
+                                folder / "pages.zip", names, owner=owner, name=name,
+                                pdf_only=False)
 
 
 def _check_count(uploads: list[Upload]) -> None:
@@ -179,16 +176,26 @@ def is_images(path: Path) -> bool:
 
 def _assemble_and_stage(sources: list[Path], folder: Path, names: dict[str, str], *,
                         owner: int | None, name: str) -> tuple[files.StagedFile, int]:
-    from ingest.images import ImageRejected, assemble
+    from ingest.images import assemble
 
-    out = folder / "assembled.pdf"
+    return _made_and_staged(
+        lambda out: assemble(sources, out, workdir=folder, limits=limits()).pages,
+        folder / "assembled.pdf", names, owner=owner, name=name)
+
+
+def _made_and_staged(make: Callable[[Path], int], out: Path, names: dict[str, str], *,
+                     owner: int | None, name: str,
+                     pdf_only: bool = True) -> tuple[files.StagedFile, int]:
+    """Have ``make`` write ``out`` (returning its pages), then stage ``out`` for ``owner``;
+    ingest's refusals are raised naming files as the librarian called them."""
+    from ingest.images import ImageRejected
+
     try:
-        assembly = assemble(sources, out, workdir=folder, limits=limits())
+        pages = make(out)
     except ImageRejected as exc:
         raise _rejected(exc, names) from None
     with out.open("rb") as stream:
-        staged = files.stage(stream, name, owner=owner)
-    return staged, assembly.pages
+        return files.stage(stream, name, owner=owner, pdf_only=pdf_only), pages
 
 
 def assemble_package(package: Path, name: str) -> tuple[files.StagedFile, int]:
