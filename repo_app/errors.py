@@ -13,6 +13,7 @@ from typing import Any
 from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request
 from flask.globals import request_ctx
 from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -113,6 +114,14 @@ def register(app: Flask) -> None:
         if _wants_json():
             return _render(exc.status, exc.translated(), exc.code)
         return current_app.login_manager.unauthorized()
+
+    @app.errorhandler(CSRFError)
+    def form_expired(exc: CSRFError):
+        # Flask-WTF's reasons ("The CSRF token is missing.") are English and mean nothing
+        # to a reader; what happened to them is that the form is stale or not ours.
+        return _render(400, gettext("This form has expired or did not come from this site. Go "
+                                    "back, reload the page and send it again; nothing was "
+                                    "saved."), "csrf")
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

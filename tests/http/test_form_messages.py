@@ -35,3 +35,12 @@ def test_every_form_takes_the_translated_base():
                  if re.search(r"^class \w+\(FlaskForm\)", path.read_text(), re.M)
                  and path.name != "forms.py"]
     assert offenders == []
+
+
+def test_a_stale_form_is_explained_in_the_pages_language_not_flask_wtfs(client, accounts):
+    """A form sent without its token (a page left open past the session, a forged post)."""
+    for lang, words in (("vi", "Biểu mẫu đã hết hạn"), ("en", "This form has expired")):
+        response = client.post(f"/login?lang={lang}", data={"email": "a@test.vn", "password": "x"})
+        page = html.unescape(response.get_data(as_text=True))
+        assert response.status_code == 400 and words in page
+        assert "CSRF" not in page
