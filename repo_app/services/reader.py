@@ -29,8 +29,9 @@ from __future__ import annotations
 import io
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext
@@ -51,7 +52,6 @@ from repo_app.services.unit_of_work import UnitOfWork
 
 # Vietnam has one time zone and no daylight saving: the watermark shows the reader's clock,
 # and a reading day starts at midnight there.
-LOCAL_TIME = timezone(timedelta(hours=7), "ICT")
 KEEP_PAGE_VIEWS = timedelta(days=2)
 MARK_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 DAILY_LIMIT_EVENT = "reader.daily_limit"
@@ -158,8 +158,8 @@ def render_page(db: Session, actor: Actor, viewer: Viewer, work_id: int, file_id
     mark = "".join(secrets.choice(MARK_ALPHABET) for _ in range(6))
     _spend_page(db, actor, viewer, readable, page, mark)
     clean = _clean_page(readable.file, page, page_width(zoom))
-    now = utcnow().astimezone(LOCAL_TIME)
-    return _watermarked_png(clean, f"{viewer.label} · {now:%Y-%m-%d %H:%M} ICT · #{mark}")
+    now = utcnow().astimezone(_local_zone())
+    return _watermarked_png(clean, f"{viewer.label} · {now:%Y-%m-%d %H:%M} {now:%Z} · #{mark}")
 
 
 def _watermarked_png(clean: Path, stamp: str) -> bytes:
@@ -235,8 +235,13 @@ def _spend_page(db: Session, actor: Actor, viewer: Viewer, readable: ReadableFil
     db.commit()
 
 
+def _local_zone() -> ZoneInfo:
+    """The site's time zone (``REPO_TIMEZONE``): the watermark's clock and the reading day."""
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
 def _day_start(now: datetime) -> datetime:
-    local = now.astimezone(LOCAL_TIME)
+    local = now.astimezone(_local_zone())
     return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(now.tzinfo)
 
 
