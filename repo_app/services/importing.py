@@ -129,7 +129,7 @@ def _plan(db: Session, rows: list[ManifestRow], report: ImportReport) -> None:
     """A dry run: say what would happen to each row, writing nothing."""
     last = _last_work_id(db)
     for row in rows:
-        existing = _already_imported(db, row, _source_shas(row), last)
+        existing = _already_imported(db, row, _source_shas(db, row, last), last)
         status = "skipped" if existing else "would_import"
         report.outcomes.append(Outcome(row.line, ";".join(p.name for p in row.files), status, ""))
 
@@ -143,7 +143,7 @@ def _import_row(db: Session, actor: Actor, row: ManifestRow, report: ImportRepor
     Page images become a PDF only once staged, so those rows are known
     after staging.
     """
-    shas = _source_shas(row)
+    shas = _source_shas(db, row, last_before_run)
     existing = _already_imported(db, row, shas, last_before_run) if shas else None
     staged: list[files.StagedFile] = []
     if existing is None:
@@ -159,10 +159,14 @@ def _import_row(db: Session, actor: Actor, row: ManifestRow, report: ImportRepor
     _write_work(db, actor, row, staged, report)
 
 
-def _source_shas(row: ManifestRow) -> list[str]:
-    """The checksums of the row's plain files as they lie (page images have none yet)."""
-    return [sha256_path(path) for path in row.files
-            if path.is_file() and not scanning.is_images(path)]
+def _source_shas(db: Session, row: ManifestRow, last_before_run: int) -> list[str]:
+    """The checksums, read where they lie, of the row's plain files that have the size of a
+    file already in a work (page images have none yet): a first import reads no file twice."""
+    sizes = {path: path.stat().st_size for path in row.files
+             if path.is_file() and not scanning.is_images(path)}
+    known = set(db.scalars(select(File.size).where(File.size.in_(set(sizes.values())),
+                                                   File.work_id <= last_before_run)))
+    return [sha256_path(path) for path, size in sizes.items() if size in known]
 
 
 def _adopt(db: Session, work: Work, batch: str) -> None:
