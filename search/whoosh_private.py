@@ -76,11 +76,9 @@ taken: Counter[str] = Counter()
 _LENGTH = struct.Struct("!i")
 # Stands for a block's positions until a matcher asks for them.
 _NOT_READ = object()
-
-
-def _packed(value: object, compression: int) -> bytes:
-    raw = pickle.dumps(value, 2)
-    return zlib.compress(raw, compression) if compression else raw
+# Blocks whose pickles are shorter than this (bytes) are stored uncompressed: most terms
+# of a segment occur in one or two documents, and zlib would cost more than it saves.
+COMPRESS_FROM = 256
 
 
 class SplitPostingsWriter(W3PostingsWriter):
@@ -91,14 +89,19 @@ class SplitPostingsWriter(W3PostingsWriter):
         if not self._blockcount:
             self._postfile.write(whoosh3.WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
-        head = _packed((self._mini_ids(), self._mini_weights()), self._compression)
-        data = _LENGTH.pack(len(head)) + head + _packed(self._mini_values(), self._compression)
+        head = pickle.dumps((self._mini_ids(), self._mini_weights()), 2)
+        values = pickle.dumps(self._mini_values(), 2)
+        # The block's own info says whether it is compressed, so a small one need not be.
+        compression = self._compression if len(head) + len(values) >= COMPRESS_FROM else 0
+        if compression:
+            head, values = zlib.compress(head, compression), zlib.compress(values, compression)
+        data = _LENGTH.pack(len(head)) + head + values
         info = pickle.dumps(
             (
                 len(self._ids),
                 self._ids[-1],
                 self._maxweight,
-                self._compression,
+                compression,
                 length_to_byte(self._minlength),
                 length_to_byte(self._maxlength),
             ),

@@ -17,6 +17,7 @@ from whoosh.index import Index
 
 from search.codec import SplitCodec
 from search.documents import WorkDocument
+from search.merging import merge_tiered
 from search.schema import to_fields
 
 LOCK_NAME = "write.lock"
@@ -55,4 +56,4 @@ def apply_changes(
     except BaseException:
         writer.cancel()
         raise
-    writer.commit()
+    writer.commit(mergetype=merge_tiered)

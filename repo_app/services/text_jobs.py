@@ -42,8 +42,11 @@ _THREAD = threading.local()
 PENDING_REVIEW, REVIEW_FAILED = "pending", "failed"
 REVIEW_ACCEPTED, REVIEW_CORRECTED = "accepted", "corrected"
 # Seconds an index job waits for more finished files to join it: one index write (a
-# Whoosh commit) for a whole batch instead of one per file; readers wait this long.
+# Whoosh commit) for many files instead of one per file; readers wait this long. A
+# deposit's reader is waiting; an import's files wait longer, as each index write costs
+# about as much for ten works as for one (every distinct word of a segment is a block).
 INDEX_DELAY = 2
+BATCH_INDEX_DELAY = 30
 MSG_QUEUED = "Waiting for a worker to extract the text."
 MSG_GAVE_UP = "The background job gave up: {reason}"
 
@@ -75,13 +78,17 @@ def queue_finish(db: Session, file: File, *, base_status: str, base_message: str
                          payload={"base_status": base_status, "base_message": base_message})
 
 
-def queue_index(db: Session, file: File) -> None:
-    """Reindex the file's work once the caller commits, through the one ``index`` job.
+def queue_index(db: Session, file: File, *, batch: str = "") -> None:
+    """Reindex the file's work once the caller commits, through an ``index`` job.
 
-    Files finishing while an index job waits share it: one drain, one index commit.
+    Files finishing while an index job waits share it: one drain, one index
+    commit. A batch's files share a slower one than deposits'.
     """
     indexing.enqueue(db, file.work)
-    jobs.schedule(db, "index", "index", delay=INDEX_DELAY)
+    if batch:
+        jobs.schedule(db, "index", "index:batch", delay=BATCH_INDEX_DELAY)
+    else:
+        jobs.schedule(db, "index", "index", delay=INDEX_DELAY)
 
 
 @jobs.kind("index")
@@ -122,7 +129,7 @@ def run_extract(db: Session, job: Job) -> None:
     else:
         save_extraction(file, result)
         file.pages_done = file.pages or 0
-        queue_index(db, file)
+        queue_index(db, file, batch=job.batch)
     jobs.finish(db, job, pages=(file.pages or 0) - len(result.needs_ocr))
 
 
@@ -286,7 +293,7 @@ def run_ocr_finish(db: Session, job: Job) -> None:
     save_extraction(file, result)
     file.pages_done = file.pages or 0
     _attach_derivative(db, file, rows)
-    queue_index(db, file)
+    queue_index(db, file, batch=job.batch)
     jobs.finish(db, job)
 
 

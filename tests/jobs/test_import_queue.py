@@ -20,7 +20,7 @@ def lot(folder: Path, count: int) -> Path:
         writer = csv.writer(handle)
         writer.writerow(["file", "title", "creators", "year", "type", "access"])
         for i, place in enumerate(PLACES[:count]):
-            write_pdf(folder / f"t{i}.pdf", [f"Kinh tế biển {place}"] * 3)
+            write_pdf(folder / f"t{i}.pdf", [f"Kinh tế biển {place}", "Chương hai", "Chương ba"])
             writer.writerow([f"t{i}.pdf", f"Kinh tế {place}", "Phan D", "2011", "master_thesis",
                              "open"])
     return manifest
@@ -37,6 +37,10 @@ def test_import_works_the_queue_itself_until_the_text_is_in(jobs_app, tmp_path):
     assert done.returncode == 0, done.stderr
     assert statuses(jobs_app) == ["ok"] * 4  # no server, no worker: the command did it
     assert "4 imported" in done.stdout and "4 files, 12 pages" in done.stdout
+    # Searchable when the command returns: it wrote the index itself, not leaving the
+    # batch's (slower) index job to do it.
+    found = jobs_app.test_client().get("/api/v1/search?q=kinh+te+bien").get_json()
+    assert found["total"] == 4
     report = Path(done.stdout.split("Report:")[1].strip()).read_text(encoding="utf-8")
     assert report.count(",ok,") == 4
 

@@ -66,3 +66,22 @@ def test_ranking_reads_no_positions(tmp_path: Path, viwiki_articles) -> None:
         assert matcher._data[2] is whoosh_private._NOT_READ
         assert matcher.value()  # the positions, read when asked for
         assert matcher._data[2] is not whoosh_private._NOT_READ
+
+
+def test_small_blocks_are_stored_uncompressed_and_large_ones_compressed(
+    tmp_path: Path, anyone
+) -> None:
+    """A term in one work is a block of a few bytes: zlib is skipped for it (its block info
+    says so), and both kinds read back as the same positions."""
+    common = " ".join(["sông"] * 400)
+    docs = [WorkDocument(id=f"w{n}", title=f"Luận văn {n}", url=f"/works/w{n}",
+                         fulltext=f"{common} riêng{n}") for n in range(3)]
+    index = SearchIndex(tmp_path / "index")
+    index.rebuild(docs)
+    with index._searcher() as searcher:
+        rare = searcher.reader().postings("fulltext", "riêng1")
+        frequent = searcher.reader().postings("fulltext", "sông")
+        assert (rare._compression, frequent._compression) == (0, SplitCodec()._compression)
+        assert len(rare.value_as("positions")) == 1
+        assert len(frequent.value_as("positions")) == 400
+    assert index.search(SearchRequest(q='"sông sông riêng2"'), anyone).total == 1
