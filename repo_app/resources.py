@@ -49,8 +49,9 @@ def store() -> FileStore:
 def index() -> SearchIndex:
     """The search index, made on first use (once per app, whichever thread asks first).
 
-    ``search.index`` loads Whoosh and numpy, about a third of a second: a
-    command or a request that never searches or indexes does not pay it.
+    ``search.index`` loads Whoosh, a tenth of a second (numpy, a third, waits
+    for the first search): a command or a request that never searches or
+    indexes does not pay it.
     """
     extensions, config = current_app.extensions, current_app.config
     with _index_opening:

@@ -123,6 +123,8 @@ EXTRACTION_LABELS = {
 
 # Statuses whose text is in the index: used by coverage ("searchable") and the work page.
 SEARCHABLE_EXTRACTION = frozenset({"ok", "ocr"})
+# Statuses of a file whose text is still to come (queued for, or in, a background job).
+TEXT_IN_PROGRESS = frozenset({"pending", "queued", "running"})
 
 # Audit events (services/*: ``uow.audit(action, …)``) as the librarians' log names them; an
 # action missing here is shown by its code, so a new event is never hidden.

@@ -8,12 +8,13 @@ import struct
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh.index import EmptyIndexError, Index, open_dir
 from whoosh.index import IndexError as WhooshIndexError
 from whoosh.searching import Searcher
 
-from search import caching, journal, searching
+from search import caching, journal
 from search.documents import Scope, WorkDocument
 from search.errors import IndexMissingError, IndexOutdatedError
 from search.rebuild import (
@@ -28,6 +29,9 @@ from search.rebuild import (
 )
 from search.results import Hit, SearchRequest, SearchResults
 from search.writer import WRITER_LIMIT_MB, apply_changes, exclusive_writing
+
+if TYPE_CHECKING:  # numpy and the query engine load with the first search, not with a writer
+    from search import searching
 
 # What Whoosh raises on opening files that are truncated, overwritten or not an index.
 UNREADABLE = (WhooshIndexError, EmptyIndexError, struct.error, EOFError, pickle.UnpicklingError,
@@ -136,11 +140,15 @@ class SearchIndex:
         texts_for: searching.TextsFor | None = None,
     ) -> SearchResults:
         """One page of what ``scope`` may see; ``texts_for(ids)`` supplies texts for snippets."""
+        from search import searching
+
         with self._searcher() as searcher:
             return searching.run(searcher, req, scope, texts_for)
 
     def more_like_this(self, work_id: str, scope: Scope, limit: int = 5) -> list[Hit]:
         """Works like ``work_id`` by title, abstract and keywords, visible to ``scope``."""
+        from search import searching
+
         with self._searcher() as searcher:
             return searching.more_like(searcher, work_id, scope, limit)
 

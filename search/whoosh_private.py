@@ -29,8 +29,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from operator import sub
+from typing import TYPE_CHECKING
 
-import numpy as np
 from whoosh.codec import whoosh3
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3LeafMatcher, W3PostingsWriter
 from whoosh.index import Index
@@ -41,6 +41,9 @@ from whoosh.scoring import BM25F, WeightingModel
 from whoosh.system import pack_uint
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import IndexWriter, PostingPool
+
+if TYPE_CHECKING:  # loaded by the searches that read postings as arrays, not by writers
+    import numpy as np
 
 # Each private name this module relies on, by the class (or module) that has it.
 # Methods and constants are checked on the class; attributes on live objects.
@@ -209,6 +212,8 @@ def read_postings(matcher: Matcher) -> tuple[np.ndarray, np.ndarray]:
     weights; a block is decoded whole instead of one posting per call.
     Postings inlined in the term (a word in one document) are stepped through.
     """
+    import numpy as np
+
     if isinstance(matcher, FilterMatcher):
         matcher = matcher.child
     if not isinstance(matcher, W3LeafMatcher):
@@ -237,6 +242,8 @@ def read_postings(matcher: Matcher) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _stepped(matcher: Matcher) -> tuple[np.ndarray, np.ndarray]:
+    import numpy as np
+
     ids, weights = [], []
     while matcher.is_active():
         ids.append(matcher.id())

@@ -48,7 +48,7 @@ def import_command(directory: Path, manifest: Path, workers: int, dry_run: bool,
                                dry_run=dry_run)
         if not (dry_run or no_wait):
             _wait(db.session(), report.batch)
-            indexing.drain(db.session())  # whatever text the batch's index job has not
+        indexing.drain(db.session())  # the works as they are now: findable from here on
     if not dry_run:
         importing.settle(db.session(), report, seconds=time.monotonic() - started)
     _print_import_summary(report, dry_run, waited=not no_wait)
@@ -71,7 +71,8 @@ def _wait(session: Session, batch: str) -> None:
 
     This process has nothing else to do while the workers extract, so it
     indexes their results as they come (the workers' own index jobs then find
-    little left): with one worker, extraction and indexing use both cores.
+    little left): with one worker, extraction and indexing use both cores. A
+    work whose text is still coming waits for it, to be written once.
     """
     from tqdm import tqdm
 
@@ -87,7 +88,7 @@ def _wait(session: Session, batch: str) -> None:
             bar.update(max(0, bar.total - left - bar.n))
             session.rollback()  # see other processes' commits on the next count
             if time.monotonic() - drained >= DRAIN_EVERY:
-                indexing.drain(session)
+                indexing.drain(session, text_pending=False)
                 drained = time.monotonic()
             time.sleep(POLL_SECONDS)
         bar.update(bar.total - bar.n)

@@ -9,9 +9,11 @@ interrupted import resumes where it stopped: a re-run skips every row whose
 files are already in a work, and the jobs of the rows already written are
 in the jobs table, to be run by any worker.
 
-``run`` returns once every row is written and queued; ``settle`` fills the
-report with each file's final outcome once the batch's jobs are done (the
-command waits for that, working the queue itself, unless ``--no-wait``).
+``run`` returns once every row is written and queued (the works wait in
+the index queue: the caller drains it, at once or as their text comes);
+``settle`` fills the report with each file's final outcome once the batch's
+jobs are done (the command waits for that, working the queue itself,
+unless ``--no-wait``).
 """
 
 from __future__ import annotations
@@ -31,9 +33,9 @@ from repo_app.access import Actor
 from repo_app.errors import UserError
 from repo_app.models import File, Job, Work
 from repo_app.models.types import utcnow
-from repo_app.services import files, holdings, indexing, scanning, text_jobs, works
+from repo_app.services import files, holdings, scanning, text_jobs, works
 from repo_app.spreadsheet import csv_writer
-from repo_app.vocab import AccessLevel, WorkType
+from repo_app.vocab import TEXT_IN_PROGRESS, AccessLevel, WorkType
 
 
 @dataclass
@@ -84,7 +86,6 @@ def run(db: Session, actor: Actor, base_dir: Path, manifest_path: Path, *,
         last_before_run = _last_work_id(db)
         for row in manifest.rows:
             _import_row(db, actor, row, report, last_before_run)
-        indexing.drain(db)
     report.seconds = time.monotonic() - started
     return report
 
@@ -97,7 +98,7 @@ def settle(db: Session, report: ImportReport, *, seconds: float | None = None) -
         file = db.get(File, outcome.file_id) if outcome.file_id else None
         if file is not None:
             outcome.status, outcome.message = file.extraction_status, file.extraction_message
-            report.files_extracted += file.extraction_status not in ("queued", "running")
+            report.files_extracted += file.extraction_status not in TEXT_IN_PROGRESS
             report.pages += file.pages or 0
     if seconds is not None:
         report.seconds = seconds
@@ -173,7 +174,7 @@ def _adopt(db: Session, work: Work, batch: str) -> None:
     """A re-run waits for the text of works an interrupted run wrote but did not finish:
     their outstanding jobs join this run's batch, and a file whose job is lost is queued again."""
     for file in work.files:
-        if file.extraction_status not in ("pending", "queued", "running"):
+        if file.extraction_status not in TEXT_IN_PROGRESS:
             continue
         moved = db.execute(update(Job).where(Job.file_id == file.id,
                                              Job.state.in_(("queued", "running")))

@@ -31,6 +31,7 @@ from repo_app.services import document_ids, partner_names
 from repo_app.vocab import (
     DEGREE_LEVEL_LABELS,
     SEARCHABLE_EXTRACTION,
+    TEXT_IN_PROGRESS,
     TYPE_LABELS,
     DegreeLevel,
     WorkStatus,
@@ -193,16 +194,34 @@ def _drain_lock() -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def drain(db: Session) -> int:
-    """Index every queued work; returns how many queue rows were processed."""
+def drain(db: Session, *, text_pending: bool = True) -> int:
+    """Index every queued work; returns how many queue rows were processed.
+
+    ``text_pending=False`` leaves the works whose text is still being
+    extracted in the queue, for the drain after their text is in: a command
+    waiting for an import's text so writes each work once, not first without it.
+    """
     with _drain_lock():
         items = db.scalars(select(IndexQueueItem).order_by(IndexQueueItem.id)).all()
-        if not items:
+        wanted = {item.document_id for item in items}
+        held = set() if text_pending else _awaiting_text(db, wanted)
+        if not wanted - held:
             return 0
-        _write(db, {item.document_id for item in items})
-        db.execute(delete(IndexQueueItem).where(IndexQueueItem.id <= items[-1].id))
+        _write(db, wanted - held)
+        done = delete(IndexQueueItem).where(IndexQueueItem.id <= items[-1].id)
+        if held:
+            done = done.where(IndexQueueItem.document_id.notin_(held))
+        db.execute(done)
         db.commit()
-        return len(items)
+        return sum(item.document_id not in held for item in items)
+
+
+def _awaiting_text(db: Session, document_ids_: set[str]) -> set[str]:
+    """Which of these documents are works with a file whose text is queued or being made."""
+    work_ids = {i for d in document_ids_ if (i := document_ids.local_work_id(d)) is not None}
+    waiting = select(File.work_id).where(File.work_id.in_(work_ids),
+                                         File.extraction_status.in_(TEXT_IN_PROGRESS))
+    return {document_ids.of_work(i) for i in db.scalars(waiting.distinct())}
 
 
 def _load(db: Session, work_ids: set[int]) -> list[Work]:

@@ -98,3 +98,23 @@ def test_check_compares_harvested_records_and_repairs_them_through_the_queue(app
         repaired = checking.check(db, repair=True)
         assert not repaired.unresolved
         assert checking.check(db).problems == []
+
+
+def test_a_drain_may_leave_works_whose_text_is_coming_for_the_drain_after_it(app, publish):
+    """``repo-app import`` waiting for its text writes each work once, with its text."""
+    from repo_app.services import indexing
+
+    waiting_id, ready_id = publish("Luận văn chờ chữ"), publish("Luận văn đã xong")
+    with app.app_context(), standalone_session(app) as db:
+        waiting = db.get(Work, waiting_id)
+        waiting.files[0].extraction_status = "queued"
+        for work_id in (waiting_id, ready_id):
+            indexing.enqueue(db, db.get(Work, work_id))
+        db.commit()
+        assert indexing.drain(db, text_pending=False) == 1
+        queued = db.scalars(select(IndexQueueItem.document_id)).all()
+        assert queued == [str(waiting_id)]
+        waiting.files[0].extraction_status = "ok"
+        db.commit()
+        assert indexing.drain(db, text_pending=False) == 1
+        assert db.scalars(select(IndexQueueItem.document_id)).all() == []
