@@ -198,13 +198,15 @@ def screenshot(page, name: str) -> Path:
 
 
 def reveal(page, locator):
-    """The locator, made visible first by opening the disclosure (the header's menu on a
-    phone) it sits in, or else a button named Menu."""
+    """The locator, made visible first by opening the disclosures it sits in, outermost first
+    (the header's menu on a phone, then a group of it such as Reports), or else a button
+    named Menu."""
     if not locator.is_visible():
-        disclosure = locator.locator("xpath=ancestor::details[1]/summary")
-        if disclosure.count():
-            disclosure.click()
-        else:
+        closed = [d for d in locator.locator("xpath=ancestor::details").all()
+                  if not d.evaluate("details => details.open")]
+        for disclosure in closed:
+            disclosure.locator("xpath=./summary").click()
+        if not closed:
             page.get_by_role("button", name=re.compile("menu", re.I)).first.click()
     return locator
 
