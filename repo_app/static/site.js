@@ -121,7 +121,15 @@
     request.send(data);
   }
 
+  /* Long report tables fold into <details> so a phone's page stays short; a wide screen,
+     which shows them at a glance, opens them. */
+  function openLongTables() {
+    if (!window.matchMedia || !window.matchMedia("(min-width: 48em)").matches) { return; }
+    document.querySelectorAll("details.long-table").forEach(function (d) { d.open = true; });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    openLongTables();
     uploadProgress();
     wideMenu();
     focusErrorSummary();
