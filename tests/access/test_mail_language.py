@@ -66,8 +66,8 @@ def test_each_librarian_is_told_of_a_copy_request_in_their_own_language(app, acc
     assert english.subject == "New copy request for “Luận văn hạn chế”"
     assert english.body.startswith("Reader asks for a copy of “Luận văn hạn chế”.")
     [vietnamese] = _mail(app, "librarian@test.vn")  # chose nothing: the site's language
-    assert vietnamese.subject == "Đề nghị cấp bản sao mới cho “Luận văn hạn chế”"
-    assert "đề nghị thư viện cấp bản sao “Luận văn hạn chế”" in vietnamese.body
+    assert vietnamese.subject == "Yêu cầu bản sao mới: “Luận văn hạn chế”"
+    assert vietnamese.body.startswith("Reader yêu cầu bản sao “Luận văn hạn chế”.")
 
 
 def test_a_requester_who_chose_english_is_answered_in_english(app, accounts, publish):
@@ -90,8 +90,8 @@ def test_a_requester_who_chose_nothing_is_answered_in_vietnamese(app, accounts, 
     librarian.get("/lang/en")  # the librarian's language is not the requester's
     _decide(librarian, app, "grant", days="7")
     [answer] = _mail(app, "reader@test.vn")
-    assert answer.subject == "Đề nghị về “Luận văn hạn chế” của bạn đã được chấp thuận"
-    assert "Bạn được đọc và tải về “Luận văn hạn chế” đến hết ngày" in answer.body
+    assert answer.subject == "Thư viện đã cấp quyền theo yêu cầu bản sao “Luận văn hạn chế” của bạn"
+    assert "Bạn có thể đọc và tải về “Luận văn hạn chế” đến" in answer.body
 
 
 def test_a_password_reset_speaks_the_language_of_the_page_it_was_asked_from(app, accounts):

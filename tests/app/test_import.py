@@ -92,7 +92,7 @@ def test_a_file_named_twice_in_one_manifest_is_a_duplicate_not_already_imported(
     ])
     result = runner.invoke(args=["import", str(catalogue), "--manifest", str(manifest)])
     assert result.exit_code == 1
-    assert "0 đã nhập từ trước" in result.output and "1 bị từ chối" in result.output
+    assert "0 đã nhập từ trước" in result.output and "1 bị loại" in result.output
     report = Path(result.output.split("Báo cáo:")[1].strip()).read_text(encoding="utf-8")
     assert "duplicate_file" in report
     assert count(app, Work) == 2

@@ -61,7 +61,7 @@ def test_the_report_and_summary_are_in_vietnamese_by_default(runner, lot):
                                                "tài liệu")
     assert messages["5:empty_file"].startswith("Tệp")  # a refusal, translated by UserError
     assert "dòng 3: file: Không tìm thấy tệp 'missing.pdf'" in result.output
-    assert re.search(r"5 dòng: 2 đã nhập, 0 đã nhập từ trước, 3 bị từ chối; "
+    assert re.search(r"5 dòng: 2 đã nhập, 0 đã nhập từ trước, 3 bị loại; "
                      r"1 tệp, 1 trang trong \d+,\d giây; \d+ vấn đề", result.output)
     assert "not found" not in result.output and "rows:" not in result.output
 
