@@ -256,7 +256,8 @@ def test_a_form_refused_for_its_holding_keeps_the_uploaded_pages(app, librarian,
                       holding="KHONG-CO", title="Tên tự nhập")
     html = first.get_data(as_text=True)
     assert first.status_code == 400
-    assert "Không có tài liệu nào có mã hoặc ký hiệu xếp giá KHONG-CO." in html
+    assert ("Không có tài liệu nào trong sổ đăng ký có mã đăng ký hoặc ký hiệu xếp giá "
+            "KHONG-CO.") in html
     assert 'value="Tên tự nhập"' in html
     token = re.search(r'name="staged" type="hidden" value="([^"]+)"', html) or \
         re.search(r'id="staged" name="staged" type="hidden" value="([^"]+)"', html)
