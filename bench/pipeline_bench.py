@@ -96,7 +96,8 @@ def pipeline(folder: Path, manifest: Path, workers: int) -> tuple[float, int]:
     (command start-up, storing, works, the queue, worker, index); wall-clock seconds and the
     pages the import counted."""
     with tempfile.TemporaryDirectory() as data:
-        env = {**os.environ, "REPO_DATA_DIR": data, "REPO_JOBS_EAGER": "0"}
+        env = {**os.environ, "REPO_DATA_DIR": data, "REPO_JOBS_EAGER": "0",
+               "REPO_DEFAULT_LOCALE": "en"}  # the summary this parses, in English
         subprocess.run([str(BIN / "repo-app"), "init"], env=env, check=True,
                        stdout=subprocess.DEVNULL)
         started = time.perf_counter()

@@ -119,7 +119,7 @@ WORKS = [
         "creators": ["Phòng Kế hoạch – Tài chính"], "advisors": [],
         "degree_name": "", "discipline": "Tài chính",
         "keywords": ["tài chính", "nội bộ"],
-        "abstract": "Tài liệu mật, chỉ lưu hành nội bộ.",
+        "abstract": "Tài liệu không công khai, chỉ lưu hành nội bộ.",
         "body": [
             "Số liệu tài chính nội bộ của các đơn vị trực thuộc, không công bố ra bên ngoài. "
             "Mã kiểm tra: bảomật-nội-bộ-xk42.",

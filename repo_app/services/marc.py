@@ -54,7 +54,7 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 # ISO 639-1 (what works store) → MARC language codes (ISO 639-2/B).
 MARC_LANGUAGES = {"vi": "vie", "en": "eng", "fr": "fre", "zh": "chi", "ja": "jpn", "ko": "kor",
                   "ru": "rus", "de": "ger", "km": "khm", "lo": "lao", "th": "tha", "es": "spa"}
-DEGREE_NOTES = {"bachelor": "Khoá luận tốt nghiệp", "master": "Luận văn Thạc sĩ",
+DEGREE_NOTES = {"bachelor": "Khóa luận tốt nghiệp", "master": "Luận văn Thạc sĩ",
                 "doctoral": "Luận án Tiến sĩ"}
 # New record, language material, monograph, Unicode; ISBD punctuation; lengths filled on write.
 LEADER = "00000nam a2200000 i 4500"

@@ -149,7 +149,7 @@ def test_the_log_names_actions_and_shows_only_changed_fields_in_vietnam_time(app
     row = page.split('data-action="access.change">')[1].split("</tr>")[0]
     assert row.startswith("Đổi mức truy cập<")
     assert "Mức truy cập: Truy cập mở → Đọc hạn chế" in row
-    assert "embargo" not in row and "None" not in row and "Hết hạn" not in row
+    assert "embargo" not in row and "None" not in row and "cấm truy cập" not in row
     assert "access.change" not in page.split("<table")[1].replace('data-action="access.change"', "")
     assert "Thời gian (giờ Việt Nam)" in page
     with app.app_context(), standalone_session(app) as db:

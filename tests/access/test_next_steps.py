@@ -68,7 +68,7 @@ def test_a_reader_who_reads_online_is_not_offered_permission_to_read(app, accoun
     reader = client_from(app, OFF_CAMPUS, "reader@test.vn")
     page = _page(reader, f"/works/{work_id}")
     assert "cấp quyền đọc" not in page
-    assert "Đề nghị thư viện cấp bản sao để tải về" in page
+    assert "Yêu cầu thư viện cấp bản sao để tải về" in page
     assert "Đăng nhập để đọc trực tuyến" not in page
     assert "Phòng đọc" not in page, "a reader who reads online needs no reading room"
 
@@ -77,8 +77,8 @@ def test_a_guest_is_told_the_day_an_embargo_ends(app, accounts, publish):
     ends = date.today() + timedelta(days=40)
     work_id = publish("Luận văn hoãn công bố", "embargoed", embargo_until=ends)
     page = _page(client_from(app, OFF_CAMPUS), f"/works/{work_id}")
-    assert f"Thời hạn hoãn công bố kết thúc ngày {ends:%d/%m/%Y}" in page
-    assert f"Hoãn công bố đến {ends:%d/%m/%Y}" in page
+    assert f"Thời hạn cấm truy cập kết thúc ngày {ends:%d/%m/%Y}" in page
+    assert f"Cấm truy cập đến {ends:%d/%m/%Y}" in page
 
 
 def test_a_visitor_in_the_reading_room_is_not_sent_there(app, accounts, publish):

@@ -144,7 +144,7 @@ def test_the_workbook_is_laid_out_for_submission(runner, history, tmp_path):
     header = next(r for r in cells if r[0] == "STT")
     assert header[:4] == ["STT", "Chỉ tiêu", "Đơn vị tính", "Số lượng"]
     by_label = {r[1]: r for r in cells if isinstance(r[0], int)}
-    assert by_label["Tài liệu nội sinh đã số hoá"][3:6] == [1, 70, 50]
+    assert by_label["Tài liệu nội sinh đã số hóa"][3:6] == [1, 70, 50]
     assert by_label["Lượt xem"][3] is None
     assert any(r[1] == "Người lập biểu" for r in cells)
 

@@ -208,6 +208,22 @@ def test_page_images_become_one_ocr_searchable_work_linked_to_its_holding(
     assert (overall["holdings"], overall["digitized"], overall["searchable"]) == (2, 1, 1)
 
 
+def test_the_library_accepts_the_deposit_licence_for_the_holding_it_scans(
+        app, librarian, accounts, tesseract_vie):
+    app.config["DEPOSIT_LICENCE"] = "Giấy phép nộp tài liệu của Trường Đại học Mẫu."
+    librarian.get("/lang/en")  # the librarian's screen in English, the record in Vietnamese
+    new = work_id(post_scan(librarian, [(encoded(page(), "PNG"), "p1.png")], holding="LV-002"))
+    with standalone_session(app) as db:
+        work = db.get(Work, new)
+        event = db.scalar(select(AuditEvent).where(AuditEvent.action == "work.licence"))
+        assert work.licence_text == "Giấy phép nộp tài liệu của Trường Đại học Mẫu."
+        assert work.licence_accepted_at is not None
+        assert event.work_id == new and event.after == {"accepted_by": "library"}
+        assert event.actor_id == accounts["librarian"]
+    log = librarian.get(f"/audit?work={new}").get_data(as_text=True)
+    assert "Deposit licence accepted" in log and "Accepted by: the library" in log
+
+
 def test_a_zip_of_pages_is_read_in_natural_order(app, librarian, tesseract_vie):
     members = {f"scan/page{n}.png": encoded(page(width=1000 + n), "PNG") for n in (10, 2, 1)}
     members["scan/Thumbs.db"] = b"clutter"
@@ -256,7 +272,8 @@ def test_a_form_refused_for_its_holding_keeps_the_uploaded_pages(app, librarian,
                       holding="KHONG-CO", title="Tên tự nhập")
     html = first.get_data(as_text=True)
     assert first.status_code == 400
-    assert "Không có tài liệu nào có mã hoặc ký hiệu xếp giá KHONG-CO." in html
+    assert ("Không có tài liệu nào trong sổ đăng ký có mã đăng ký hoặc ký hiệu xếp giá "
+            "KHONG-CO.") in html
     assert 'value="Tên tự nhập"' in html
     token = re.search(r'name="staged" type="hidden" value="([^"]+)"', html) or \
         re.search(r'id="staged" name="staged" type="hidden" value="([^"]+)"', html)
@@ -374,13 +391,13 @@ def test_import_assembles_image_folders_and_zips_beside_pdfs_and_reports_a_bad_r
             handle.write(f"{file},{title},Võ Thị E,2001,master_thesis,vi,open,{holding}\n")
     result = runner.invoke(args=["import", str(catalogue), "--manifest", str(manifest)])
     assert result.exit_code == 1, result.output  # the missing folder is a bad row
-    assert "line 6" in result.output and "khong-co" in result.output
-    report = Path(result.output.split("Report:")[1].strip()).read_text(encoding="utf-8")
+    assert "dòng 6" in result.output and "khong-co" in result.output
+    report = Path(result.output.split("Báo cáo:")[1].strip()).read_text(encoding="utf-8")
     # Refused images are reported by name, like any file that cannot be stored; no file of
     # theirs is kept (their row's work is written without it, as for an empty PDF).
     lines = {row["line"]: row for row in csv.DictReader(io.StringIO(report))}
     assert (lines["5"]["file"], lines["5"]["status"], lines["5"]["message"]) == (
-        "hong", "not_an_image", "“trang1.tif” is not a TIFF, JPEG or PNG image.")
+        "hong", "not_an_image", "“trang1.tif” không phải là ảnh TIFF, JPEG hay PNG.")
     with standalone_session(app) as db:
         by_title = {w.title: w for w in db.scalars(select(Work))}
         folder_file = by_title["Nuôi tôm sú ở Sóc Trăng"].files[0]

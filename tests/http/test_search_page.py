@@ -88,7 +88,7 @@ def test_chosen_filters_are_summarised_at_the_top_with_a_way_to_clear_them(clien
     summary = re.search(r'<div class="chosen-filters".*?</div>', page, re.S).group()
     assert "Khoa: Khoa Kinh tế" in summary and "Năm: 2021" in summary
     assert "Bỏ lọc" in summary
-    assert 'href="/search?q=luan+van">Xoá mọi bộ lọc</a>' in summary
+    assert 'href="/search?q=luan+van">Xóa mọi bộ lọc</a>' in summary
     assert "<summary>Bộ lọc (2)</summary>" in page
 
 

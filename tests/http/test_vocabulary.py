@@ -73,7 +73,7 @@ def test_level_names_do_not_collide_in_vietnamese(app):
     assert len(set(names.values())) == len(names)
     assert names[AccessLevel.CONFIDENTIAL] != "Mật", "Mật is the state-secret classification"
     assert "hạn chế" not in names[AccessLevel.EMBARGOED].lower()
-    assert "hoãn công bố" in names[AccessLevel.EMBARGOED].lower()
+    assert "cấm truy cập tạm thời" in names[AccessLevel.EMBARGOED].lower()
 
 
 def test_the_embargo_badge_and_filter_use_one_term(app, accounts, publish):
@@ -84,5 +84,5 @@ def test_the_embargo_badge_and_filter_use_one_term(app, accounts, publish):
     client = app.test_client()
     login(client, "librarian@test.vn")
     page = html.unescape(client.get("/search?q=").get_data(as_text=True))
-    assert f"Hoãn công bố đến {ends:%d/%m/%Y}" in page
+    assert f"Cấm truy cập đến {ends:%d/%m/%Y}" in page
     assert "Tạm cấm" not in page and "Hạn chế đến" not in page
