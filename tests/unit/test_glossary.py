@@ -140,6 +140,7 @@ ONLY_FOR = [
     (r"sổ đăng ký", r"holding"),
     (r"chấp thuận", r"approv"),
     (r"bác bỏ", r"reject"),
+    (r"bản sao", r"\bcop(y|ies)\b|request for|asked for this work"),
     (r"bí mật nhà nước", r"state secret"),
 ]
 
