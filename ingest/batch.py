@@ -5,6 +5,10 @@ and the good rows are returned too, so a librarian fixes the bad lines and
 re-runs without losing the rest. Paths in the manifest are relative to the
 folder being imported and may not leave it. The columns are fixed by the
 public interface (CONTRACT.md).
+
+A problem is a code, an English template and its parameters (``RowError``),
+not a finished sentence: the app translates the template into the
+librarians' language, then fills it in (``repo_app.services.import_messages``).
 """
 
 from __future__ import annotations
@@ -12,11 +16,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import Any, Protocol
 
 COLUMNS = ("file", "title", "creators", "advisors", "year", "type", "faculty", "degree",
            "discipline", "language", "abstract", "keywords", "access", "embargo_until",
@@ -28,18 +32,64 @@ YEAR = re.compile(r"\d{4}")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 LANGUAGE = re.compile(r"[a-z]{2}")
 
+NOT_UTF8 = "not_utf8"
+NO_COLUMN = "no_column"
+EXTRA_FIELDS = "extra_fields"
+TITLE_REQUIRED = "title_required"
+BAD_LANGUAGE = "bad_language"
+FILE_OUTSIDE = "file_outside"
+FILE_MISSING = "file_missing"
+BAD_YEAR = "bad_year"
+VALUE_REQUIRED = "value_required"
+UNKNOWN_VALUE = "unknown_value"
+EMBARGO_REQUIRED = "embargo_required"
+BAD_DATE = "bad_date"
+EMBARGO_NOT_ALLOWED = "embargo_not_allowed"
+# One English template per code; the app translates the template, then fills it in.
+TEMPLATES = {
+    NOT_UTF8: ("The manifest is not UTF-8 text (first invalid byte on line {line}). "
+               "Save it as 'CSV UTF-8' and try again."),
+    NO_COLUMN: "The header has no '{column}' column.",
+    EXTRA_FIELDS: "The row has more fields than the header.",
+    TITLE_REQUIRED: "A title is required.",
+    BAD_LANGUAGE: "'{value}' is not a two-letter ISO 639-1 code (such as vi or en).",
+    FILE_OUTSIDE: "'{name}' points outside the import folder.",
+    FILE_MISSING: "File '{name}' was not found in the import folder.",
+    BAD_YEAR: "Year '{value}' must be four digits, such as 2015.",
+    VALUE_REQUIRED: "A value for '{column}' is required.",
+    UNKNOWN_VALUE: "'{value}' is not a known {column}; use one of: {allowed}.",
+    EMBARGO_REQUIRED: "An embargoed work needs an embargo_until date.",
+    BAD_DATE: "Date '{value}' must be written YYYY-MM-DD.",
+    EMBARGO_NOT_ALLOWED: "embargo_until is only allowed when access is embargoed.",
+}
+
 # A csv.DictReader row: overflow fields sit under the key None.
 Record = dict[str | None, Any]
-Fail = Callable[[str, str], None]  # report a problem in a column of the current row
+
+
+class Fail(Protocol):
+    """Report a problem (a code of ``TEMPLATES`` and its fields) in a column of the current row."""
+
+    def __call__(self, column: str, code: str, /, **params: object) -> None: ...
 
 
 @dataclass(frozen=True)
 class RowError:
-    """One problem: ``line`` 0 means the file as a whole."""
+    """One problem: ``line`` 0 means the file as a whole; ``code`` names its template."""
 
     line: int
     column: str
-    message: str
+    code: str
+    params: dict[str, object] = field(default_factory=dict, hash=False)
+
+    @property
+    def template(self) -> str:
+        return TEMPLATES[self.code]
+
+    @property
+    def message(self) -> str:
+        """The problem in English (for a log, or a reader of English)."""
+        return self.template.format(**self.params)
 
 
 @dataclass(frozen=True)
@@ -99,8 +149,7 @@ def read_manifest(path: Path, base_dir: Path, *, types: Collection[str],
 
 def _not_utf8(path: Path, exc: UnicodeDecodeError) -> RowError:
     line = path.read_bytes()[: exc.start].count(b"\n") + 1
-    return RowError(0, "", f"The manifest is not UTF-8 text (first invalid byte on line {line}). "
-                           "Save it as 'CSV UTF-8' and try again.")
+    return RowError(0, "", NOT_UTF8, {"line": line})
 
 
 def _check_header(fieldnames: list[str] | None) -> list[RowError]:
@@ -108,7 +157,7 @@ def _check_header(fieldnames: list[str] | None) -> list[RowError]:
     missing = [column for column in REQUIRED_COLUMNS if column not in names]
     if not missing:
         return []
-    return [RowError(1, column, f"The header has no '{column}' column.") for column in missing]
+    return [RowError(1, column, NO_COLUMN, {"column": column}) for column in missing]
 
 
 def _records(reader: csv.DictReader) -> Iterator[tuple[int, Record]]:
@@ -130,23 +179,22 @@ class _RowChecker:
     def check(self, line: int, record: Record) -> tuple[ManifestRow | None, list[RowError]]:
         errors: list[RowError] = []
 
-        def fail(column: str, message: str) -> None:
-            errors.append(RowError(line, column, message))
+        def fail(column: str, code: str, /, **params: object) -> None:
+            errors.append(RowError(line, column, code, params))
 
         if record.get(None):
-            fail("", "The row has more fields than the header.")
+            fail("", EXTRA_FIELDS)
         value = {column: (record.get(column) or "").strip() for column in COLUMNS}
         files = self._files(value["file"], fail)
         if not value["title"]:
-            fail("title", "A title is required.")
+            fail("title", TITLE_REQUIRED)
         year = self._year(value["year"], fail)
         self._in_vocabulary("type", value["type"], self.types, fail)
         self._in_vocabulary("access", value["access"], self.access_levels, fail)
         embargo = self._embargo(value["embargo_until"], value["access"], fail)
         language = value["language"].lower()
         if language and not LANGUAGE.fullmatch(language):
-            fail("language", f"'{value['language']}' is not a two-letter ISO 639-1 code "
-                             "(such as vi or en).")
+            fail("language", BAD_LANGUAGE, value=value["language"])
         if errors:
             return None, errors
         return ManifestRow(
@@ -164,9 +212,9 @@ class _RowChecker:
         for name in _split(value):
             path = self._inside_base(name)
             if path is None:
-                fail("file", f"'{name}' points outside the import folder.")
+                fail("file", FILE_OUTSIDE, name=name)
             elif not (path.is_file() or path.is_dir()):  # a folder: page images of a scan
-                fail("file", f"File '{name}' was not found in the import folder.")
+                fail("file", FILE_MISSING, name=name)
             else:
                 found.append(path)
         return tuple(found)
@@ -184,33 +232,33 @@ class _RowChecker:
         if not value:
             return None
         if not YEAR.fullmatch(value):
-            fail("year", f"Year '{value}' must be four digits, such as 2015.")
+            fail("year", BAD_YEAR, value=value)
             return None
         return int(value)
 
     @staticmethod
     def _in_vocabulary(column: str, value: str, allowed: set[str], fail: Fail) -> None:
         if not value:
-            fail(column, f"A value for '{column}' is required.")
+            fail(column, VALUE_REQUIRED, column=column)
         elif value not in allowed:
-            fail(column, f"'{value}' is not a known {column}; use one of: "
-                         f"{', '.join(sorted(allowed))}.")
+            fail(column, UNKNOWN_VALUE, value=value, column=column,
+                 allowed=", ".join(sorted(allowed)))
 
     @staticmethod
     def _embargo(value: str, access: str, fail: Fail) -> date | None:
         if not value:
             if access == EMBARGOED:
-                fail("embargo_until", "An embargoed work needs an embargo_until date.")
+                fail("embargo_until", EMBARGO_REQUIRED)
             return None
         try:
             if not ISO_DATE.fullmatch(value):
                 raise ValueError(value)
             until = date.fromisoformat(value)
         except ValueError:
-            fail("embargo_until", f"Date '{value}' must be written YYYY-MM-DD.")
+            fail("embargo_until", BAD_DATE, value=value)
             return None
         if access != EMBARGOED:
-            fail("embargo_until", "embargo_until is only allowed when access is embargoed.")
+            fail("embargo_until", EMBARGO_NOT_ALLOWED)
         return until
 
 

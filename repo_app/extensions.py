@@ -21,10 +21,15 @@ limiter = Limiter(key_func=lambda: request.remote_addr or "?")
 babel = Babel()
 
 
-def select_locale() -> str:
-    """The reader's choice (cookie, then ?lang=), else Vietnamese."""
+def chosen_locale() -> str | None:
+    """The language the reader chose (?lang=, then the cookie /lang/<code> sets), if any."""
     chosen = request.args.get("lang") or request.cookies.get("lang")
-    return chosen if chosen in LOCALES else current_app.config["DEFAULT_LOCALE"]
+    return chosen if chosen in LOCALES else None
+
+
+def select_locale() -> str:
+    """The reader's choice, else the site's default language (Vietnamese unless configured)."""
+    return chosen_locale() or current_app.config["DEFAULT_LOCALE"]
 
 
 SESSION_TOKEN = "login"  # the key in Flask's session holding the server session's token

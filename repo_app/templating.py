@@ -24,6 +24,8 @@ from repo_app import serialize, vocab
 from repo_app.access import effective_level
 from repo_app.actors import current_actor
 from repo_app.services import pages, site_info
+from search.collation import sort_key
+from search.results import FacetValue
 
 
 def access_badge(level: str, embargo_until: date | None = None) -> str:
@@ -142,6 +144,21 @@ def facet_label(name: str, value: str) -> str:
     return str(table.get(value, value))
 
 
+def facet_list(name: str, values: list[FacetValue], *,
+               alphabetical: bool = False) -> list[FacetValue]:
+    """A facet's values as a page lists them, by the names it shows, in the page's language:
+    years as the index gives them (newest first); other values most frequent first (filters)
+    or all alphabetically (browse lists), in Vietnamese dictionary order ("Đ" after "D")."""
+    if name == "year":
+        return values
+
+    def shown(value: FacetValue) -> tuple[str, str, str, str]:
+        return sort_key(facet_label(name, value.value))
+    if alphabetical:
+        return sorted(values, key=shown)
+    return sorted(values, key=lambda v: (-v.count, shown(v)))
+
+
 def init_app(app: Flask) -> None:
     app.context_processor(_globals)
     app.add_template_global(access_badge)
@@ -151,6 +168,7 @@ def init_app(app: Flask) -> None:
     for helper in (audit_action, audit_field, audit_value):
         app.add_template_global(helper)
     app.add_template_global(facet_label)
+    app.add_template_global(facet_list)
     app.add_template_global(status_label)
     app.add_template_global(effective_level)
     app.add_template_global(serialize.hit_url)

@@ -3,7 +3,9 @@
 Whoosh looks a matching document's value up in the column file once per
 facet and per sort key; here each segment's column is read once into an
 array of codes (kept while the segment lives) and a facet count is one
-``bincount`` over the documents that matched.
+``bincount`` over the documents that matched. A column holding a list per
+document (every author of a work) is split once into (document, value)
+pairs, counted the same way.
 """
 
 from __future__ import annotations
@@ -40,6 +42,20 @@ class Column:
         return rank[self.codes]
 
 
+@dataclass(frozen=True)
+class ListColumn:
+    """A column of joined lists, split: per (document, value) pair, the document and the value."""
+
+    values: list[str]
+    docs: np.ndarray = field(repr=False)
+    codes: np.ndarray = field(repr=False)
+
+    def counts(self, mask: np.ndarray) -> dict[object, int]:
+        """How many documents in ``mask`` hold each value (a document counts once per value)."""
+        tally = np.bincount(self.codes[mask[self.docs]], minlength=len(self.values))
+        return {value: int(n) for value, n in zip(self.values, tally, strict=True) if n}
+
+
 def _sortable(value: object) -> tuple[bool, object]:
     return (value is None, value if value is not None else "")
 
@@ -53,6 +69,31 @@ def column(searcher: Searcher, fieldname: str) -> Column:
     if None in keys:
         return _merged(parts)
     return _columns.get((keys, fieldname), lambda: _merged(parts), _weight)
+
+
+def list_column(searcher: Searcher, fieldname: str, separator: str) -> ListColumn:
+    """The column of ``fieldname``, whose values are ``separator``-joined lists, split."""
+    whole = column(searcher, fieldname)
+    keys = tuple(segment_key(sub.reader()) for sub, _ in searcher.leaf_searchers())
+    if None in keys:
+        return _split(whole, separator)
+    return _columns.get((keys, fieldname, separator), lambda: _split(whole, separator), _weight)
+
+
+def _split(whole: Column, separator: str) -> ListColumn:
+    """Pairs from the joined values: each distinct joined value is split once, then every
+    document is expanded to its values with whole-array operations."""
+    index: dict[str, int] = {}
+    lists = [[index.setdefault(v, len(index)) for v in str(joined or "").split(separator) if v]
+             for joined in whole.values]
+    lengths = np.array([len(codes) for codes in lists], np.int64)
+    flat = np.array([code for codes in lists for code in codes], np.int32)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    per_doc = lengths[whole.codes]
+    docs = np.repeat(np.arange(len(whole.codes)), per_doc)
+    firsts = np.repeat(np.cumsum(per_doc) - per_doc, per_doc)
+    places = np.repeat(starts[whole.codes], per_doc) + np.arange(len(docs)) - firsts
+    return ListColumn(list(index), docs, flat[places] if len(flat) else flat)
 
 
 def _segment_column(sub: Searcher, fieldname: str) -> Column:
@@ -82,6 +123,7 @@ def _merged(parts: list[Column]) -> Column:
     return Column(list(index), np.concatenate(codes))
 
 
-def _weight(col: Column) -> int:
+def _weight(col: Column | ListColumn) -> int:
     # The values are counted as 64 bytes each: short codes, titles folded to ASCII.
-    return col.codes.nbytes * 3 + 64 * len(col.values)
+    pairs = col.docs.nbytes if isinstance(col, ListColumn) else 0
+    return col.codes.nbytes * 3 + pairs + 64 * len(col.values)

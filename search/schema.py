@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
+from whoosh.analysis import RegexAnalyzer
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from search.analysis import SyllablePositions, exact_analyzer, folded_analyzer
@@ -25,6 +26,8 @@ from search.spelling import fold, nfc
 # Multi-valued metadata (creators, advisors, keywords) is joined with a newline
 # for the text fields and split on it again when a hit is rendered.
 VALUE_SEPARATOR = "\n"
+# Facets whose column holds a VALUE_SEPARATOR-joined list: a work counts under each value.
+LIST_FACETS = frozenset({"author"})
 
 # Fields a plain query term searches, with the weight of a match in each;
 # the title is also part of meta, so a title match counts twice.
@@ -43,7 +46,8 @@ NO_YEAR = 0
 #   1: audience tokens decided at indexing time (until 2026-11)
 #   2: access facts judged per search; every metadata field, both languages
 #   3: an author facet (the first creator), for browsing by author
-FORMAT_REVISION = 3
+#   4: the author facet holds every creator (a term each, the column all of them)
+FORMAT_REVISION = 4
 
 
 def folded(name: str) -> str:
@@ -112,10 +116,12 @@ def build_schema() -> Schema:
         language=ID(stored=True, sortable=True),
         access=ID(stored=True, sortable=True),
         source=ID(stored=True, sortable=True),
-        # The first creator, whole, as written: the author facet a reader browses by (a
-        # column holds one value; a thesis has one author). Other creators are found by
+        # Every creator, each whole as written (one term per line, never lowercased or
+        # split at spaces): the author facet a reader browses and filters by. Its column
+        # holds them newline-joined (a column holds one value per work), and facet
+        # counting splits it (search.columns.list_column). Words of names are found by
         # author:; the hit list's author line comes from the stored creators.
-        author=ID(sortable=True),
+        author=ID(sortable=True, analyzer=RegexAnalyzer(r"[^\n]+")),
         # Numeric so year:2015..2020 is a range and "newest" sorts numerically;
         # a missing year sorts as NO_YEAR, after every real year. Signed, as all
         # NUMERIC fields here: Whoosh's unsigned range queries miss matches.
@@ -199,7 +205,7 @@ def to_fields(doc: WorkDocument) -> dict[str, object]:
     fields["_stored_keywords"] = nfc(VALUE_SEPARATOR.join(doc.keywords))
     for name in ("faculty", "type", "degree_level", "language", "access", "source"):
         fields[name] = getattr(doc, name)
-    fields["author"] = nfc(doc.creators[0]).strip() if doc.creators else ""
+    fields["author"] = VALUE_SEPARATOR.join(authors(doc))
     if doc.year is not None:
         fields["year"] = doc.year
     if doc.embargo_until is not None:
@@ -207,6 +213,12 @@ def to_fields(doc: WorkDocument) -> dict[str, object]:
     if doc.access_changes_on is not None and doc.access_after:
         fields["access_changes_day"] = doc.access_changes_on.toordinal()
     return {k: v for k, v in fields.items() if v != ""}
+
+
+def authors(doc: WorkDocument) -> list[str]:
+    """The work's creators as the author facet names them: composed, trimmed, each once."""
+    names = (" ".join(nfc(name).split()) for name in doc.creators)
+    return list(dict.fromkeys(name for name in names if name))
 
 
 def embargo_from_stored(day: int | None) -> date | None:

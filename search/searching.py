@@ -15,7 +15,8 @@ import numpy as np
 from whoosh.query import AndNot, Every, NullQuery, NumericRange, Or, Query, Term
 from whoosh.searching import Searcher
 
-from search.columns import column
+from search.collation import sort_key
+from search.columns import Column, ListColumn, column, list_column
 from search.documents import Scope
 from search.operators import DocSet, Require
 from search.query import ParsedQuery, parse
@@ -32,6 +33,7 @@ from search.results import (
     SearchResults,
 )
 from search.schema import (
+    LIST_FACETS,
     NO_YEAR,
     VALUE_SEPARATOR,
     embargo_from_stored,
@@ -82,7 +84,7 @@ def run(searcher: Searcher, req: SearchRequest, scope: Scope, texts_for: TextsFo
         # A filtered facet is counted under every *other* filter, so its other values stay offered.
         within = [m for other, m in passes.items() if other != name]
         counted = shown if len(within) == len(passes) else np.logical_and.reduce([seen, *within])
-        facets[name] = facet_values(name, column(searcher, name).counts(counted))
+        facets[name] = facet_values(name, facet_column(searcher, name).counts(counted))
     repairs = tuple(n for n in notices if n)
     suggestion = None
     if total == 0 and parsed.query is not None:
@@ -104,6 +106,13 @@ def run(searcher: Searcher, req: SearchRequest, scope: Scope, texts_for: TextsFo
 def mask_of(searcher: Searcher, query: Query) -> np.ndarray:
     """Which documents ``query`` matches, unscored."""
     return evaluate(searcher, query, scored=False).mask
+
+
+def facet_column(searcher: Searcher, name: str) -> Column | ListColumn:
+    """What facet ``name`` is counted from: its column, split into values for a list facet."""
+    if name in LIST_FACETS:
+        return list_column(searcher, name, VALUE_SEPARATOR)
+    return column(searcher, name)
 
 
 def facet_filters(filters: Mapping[str, Sequence[str]]) -> tuple[dict[str, Query], Notice | None]:
@@ -141,7 +150,9 @@ def facet_values(name: str, counts: Mapping[object, int]) -> list[FacetValue]:
     """Counts as FacetValues; works lacking the field are not a value.
 
     Years are listed newest first, as a timeline reads; every other facet
-    most frequent first, cut to its limit (a value per thesis for authors).
+    most frequent first, values as frequent in Vietnamese alphabetical order
+    (``Đ`` after ``D``, not after ``Z``), cut to its limit (authors: so the
+    twenty kept among equals are the first in the alphabet, not in code points).
     """
     values = [
         FacetValue(str(key), count)
@@ -150,7 +161,7 @@ def facet_values(name: str, counts: Mapping[object, int]) -> list[FacetValue]:
     ]
     if name == "year":
         return sorted(values, key=lambda v: -int(v.value))
-    return sorted(values, key=lambda v: (-v.count, v.value))[: FACET_LIMITS.get(name)]
+    return sorted(values, key=lambda v: (-v.count, sort_key(v.value)))[: FACET_LIMITS.get(name)]
 
 
 def to_hits(

@@ -94,20 +94,10 @@ def _wait(session: Session, batch: str) -> None:
 
 
 def _print_import_summary(report: ImportReport, dry_run: bool, *, waited: bool) -> None:
-    for outcome in report.outcomes:
-        if outcome.status in ("invalid",) or outcome.status.startswith(("empty_file", "too_large")):
-            click.echo(f"line {outcome.line}: {outcome.file}: {outcome.message}", err=True)
-        elif dry_run:
-            click.echo(f"line {outcome.line}: {outcome.status} {outcome.file}")
-    text = (f"{report.files_extracted} files, {report.pages} pages" if waited
-            else f"text queued for the workers (batch {report.batch})")
-    click.echo(
-        f"{report.rows} rows: {report.imported} imported, {report.skipped} already imported, "
-        f"{report.bad_rows} rejected; {text} in {report.seconds:.1f} s; "
-        f"{len(report.failures)} problems"
-    )
-    if report.report_path is not None:
-        click.echo(f"Report: {report.report_path}")
+    from repo_app.services import import_messages
+
+    for line in import_messages.summary(report, dry_run, waited=waited):
+        click.echo(line.text, err=line.problem)
 
 
 COMMANDS = (import_command,)

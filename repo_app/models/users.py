@@ -24,6 +24,9 @@ class User(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(20), default="reader")
     active: Mapped[bool] = mapped_column(default=True)
+    # The interface language the person last chose (``config.LOCALES``), so mail to them is
+    # written in it; None until they choose one, and then mail speaks the site's default.
+    locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def set_password(self, password: str, method: str = "scrypt") -> None:

@@ -14,7 +14,8 @@ import secrets
 from collections.abc import Callable
 
 from flask import current_app
-from flask_babel import force_locale, gettext
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -94,20 +95,23 @@ def _fingerprint(user: User) -> str:
 
 
 def request_reset(db: Session, email: str, reset_link: Callable[[str], str]) -> None:
-    """Mail a reset link to an active account with this address; say nothing either way."""
+    """Mail a reset link to an active account with this address; say nothing either way.
+
+    The mail speaks the account's language, or else that of the page it was asked from.
+    """
     user = users.find_by_email(db, email)
     if user is not None and user.active:
-        _mail_reset(db, user, reset_link)
+        _mail_reset(db, user, reset_link, asked_in=str(get_locale() or ""))
         db.commit()
         mail.deliver_quietly(db)
 
 
-def _mail_reset(db: Session, user: User, reset_link: Callable[[str], str]) -> None:
+def _mail_reset(db: Session, user: User, reset_link: Callable[[str], str], *,
+                asked_in: str | None = None) -> None:
     token = _serializer().dumps({"user": user.id, "hash": _fingerprint(user)})
-    with force_locale(current_app.config["DEFAULT_LOCALE"]):
-        mail.queue(db, user, gettext("Set your password"),
-                   gettext("Open this link within an hour to set a new password: %(link)s",
-                           link=reset_link(token)))
+    mail.queue(db, user, _l("Set your password"),
+               _l("Open this link within an hour to set a new password: %(link)s",
+                  link=reset_link(token)), asked_in=asked_in)
 
 
 def reset_password(db: Session, token: str, password: str, confirmation: str) -> User:

@@ -5,7 +5,8 @@ honours until it expires, with no job) or declines with a reason. Messages
 go to accounts only, never to an address typed into a form: the requester
 writes to "the librarians", and replies go to the requester's own account.
 They are written to the ``notifications`` outbox in the same transaction as
-the change, and mailed after the commit when ``REPO_SMTP_HOST`` is set.
+the change, each in its recipient's language (``mail.language_of``), and
+mailed after the commit when ``REPO_SMTP_HOST`` is set.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -73,9 +74,9 @@ def create(db: Session, actor: Actor, work_id: int, message: str) -> CopyRequest
         uow.audit("copy_request.create", work, after={"request_id": copy_request.id},
                   reason=message)
         for librarian in _librarians(db):
-            _notify(db, librarian, "New copy request for “%(title)s”",
-                    "%(requester)s asks for a copy of “%(title)s”.\n\n%(message)s",
-                    title=work.title, requester=actor.name, message=message)
+            mail.queue(db, librarian, _l("New copy request for “%(title)s”", title=work.title),
+                       _l("%(requester)s asks for a copy of “%(title)s”.\n\n%(message)s",
+                          title=work.title, requester=actor.name, message=message))
         uow.on_commit(lambda: mail.deliver_quietly(db))
     return copy_request
 
@@ -161,11 +162,11 @@ def grant(db: Session, actor: Actor, request_id: int, days: int | None, reason: 
                          "user_id": copy_request.user_id,
                          "expires_at": access_grant.expires_at.isoformat()},
                   reason=reason)
-        _notify(db, copy_request.user, "Your request for “%(title)s” was granted",
-                "You may read and download “%(title)s” until %(until)s.\n%(url)s",
-                title=copy_request.work.title,
-                until=access_grant.expires_at.date().isoformat(),
-                url=addresses.work(copy_request.work_id))
+        title = copy_request.work.title
+        mail.queue(db, copy_request.user, _l("Your request for “%(title)s” was granted", title=title),
+                   _l("You may read and download “%(title)s” until %(until)s.\n%(url)s",
+                      title=title, until=access_grant.expires_at.date().isoformat(),
+                      url=addresses.work(copy_request.work_id)))
         uow.on_commit(lambda: mail.deliver_quietly(db))
     return copy_request
 
@@ -182,10 +183,10 @@ def decline(db: Session, actor: Actor, request_id: int, reason: str,
                   after={"request_id": copy_request.id, "status": DECLINED,
                          "user_id": copy_request.user_id},
                   reason=reason)
-        _notify(db, copy_request.user, "Your request for “%(title)s” was declined",
-                "The library declined your request for “%(title)s”.\nReason: %(reason)s\n%(url)s",
-                title=copy_request.work.title, reason=reason,
-                url=addresses.work(copy_request.work_id))
+        title = copy_request.work.title
+        mail.queue(db, copy_request.user, _l("Your request for “%(title)s” was declined", title=title),
+                   _l("The library declined your request for “%(title)s”.\nReason: %(reason)s\n%(url)s",
+                      title=title, reason=reason, url=addresses.work(copy_request.work_id)))
         uow.on_commit(lambda: mail.deliver_quietly(db))
     return copy_request
 
@@ -205,12 +206,6 @@ def _decide(copy_request: CopyRequest, actor: Actor, status: str, reason: str) -
     copy_request.decided_at = utcnow()
     copy_request.decided_by_id = actor.user_id
     copy_request.decision_reason = reason
-
-
-def _notify(db: Session, user: User, subject: str, body: str, **params: str) -> None:
-    """Queue a message to an account, written in the site's default language."""
-    with force_locale(current_app.config["DEFAULT_LOCALE"]):
-        mail.queue(db, user, gettext(subject, **params), gettext(body, **params))
 
 
 def notifications_for(db: Session, actor: Actor) -> list[Notification]:

@@ -31,7 +31,7 @@ from repo_app.access import Actor
 from repo_app.errors import UserError
 from repo_app.models import File, Job, Work
 from repo_app.models.types import utcnow
-from repo_app.services import files, holdings, indexing, scanning, text_jobs, works
+from repo_app.services import files, holdings, import_messages, indexing, scanning, text_jobs, works
 from repo_app.spreadsheet import csv_writer
 from repo_app.vocab import AccessLevel, WorkType
 
@@ -76,7 +76,8 @@ def run(db: Session, actor: Actor, base_dir: Path, manifest_path: Path, *,
                              access_levels={a.value for a in AccessLevel})
     report.rows = len(manifest.rows) + len({e.line for e in manifest.errors})
     for error in manifest.errors:
-        report.outcomes.append(Outcome(error.line, error.column, "invalid", error.message))
+        report.outcomes.append(Outcome(error.line, error.column, "invalid",
+                                       import_messages.row_error(error)))
     report.bad_rows = len({e.line for e in manifest.errors})
     if dry_run:
         _plan(db, manifest.rows, report)
@@ -96,7 +97,7 @@ def settle(db: Session, report: ImportReport, *, seconds: float | None = None) -
     for outcome in report.outcomes:
         file = db.get(File, outcome.file_id) if outcome.file_id else None
         if file is not None:
-            outcome.status, outcome.message = file.extraction_status, file.extraction_message
+            outcome.status, outcome.message = file.extraction_status, import_messages.extraction(file)
             report.files_extracted += file.extraction_status not in ("queued", "running")
             report.pages += file.pages or 0
     if seconds is not None:
@@ -153,7 +154,8 @@ def _import_row(db: Session, actor: Actor, row: ManifestRow, report: ImportRepor
         for item in staged:
             files.discard(item)
         report.skipped += 1
-        report.outcomes.append(Outcome(row.line, "", "skipped", "already imported", existing.id))
+        report.outcomes.append(Outcome(row.line, "", "skipped", import_messages.already_imported(),
+                                       existing.id))
         _adopt(db, existing, report.batch)
         return
     _write_work(db, actor, row, staged, report)
@@ -193,7 +195,7 @@ def _stage_files(row: ManifestRow, report: ImportReport) -> list[files.StagedFil
             with path.open("rb") as stream:
                 staged.append(files.stage(stream, path.name, pdf_only=False))
         except UserError as exc:
-            report.outcomes.append(Outcome(row.line, path.name, exc.code, str(exc)))
+            report.outcomes.append(Outcome(row.line, path.name, exc.code, import_messages.refusal(exc)))
     return staged
 
 
@@ -221,16 +223,15 @@ def _write_work(db: Session, actor: Actor, row: ManifestRow, staged: list[files.
     except UserError as exc:
         db.rollback()
         report.bad_rows += 1
-        report.outcomes.append(Outcome(row.line, "", exc.code, str(exc)))
+        report.outcomes.append(Outcome(row.line, "", exc.code, import_messages.refusal(exc)))
         return False
     report.imported += 1
     if linked is False:
         report.outcomes.append(Outcome(row.line, "", "holding_not_found",
-                                       f"holding_id {row.holding_id} is not in the holdings register",
-                                       work.id))
+                                       import_messages.holding_not_found(row.holding_id), work.id))
     for item, file in zip(staged, work.files, strict=True):
         report.outcomes.append(Outcome(row.line, item.name, file.extraction_status,
-                                       file.extraction_message, work.id, file.id))
+                                       import_messages.extraction(file), work.id, file.id))
     return True
 
 

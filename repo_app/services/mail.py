@@ -4,9 +4,13 @@ Subjects are built from data people typed (a work's title, which the API
 accepts with a newline in it), so a header is made safe when the message is
 queued — line breaks and other control characters become spaces — and a
 message the mail library still refuses is marked failed on its row, never
-retried in a loop. Delivery runs after the change committed and never fails
-the request that caused it: a broken SMTP server loses no request and no
-message (it stays in the outbox with its error, and on the site).
+retried in a loop. Each message is written in its recipient's language
+(``language_of``): a message is handed over as lazy strings (``lazy_gettext``
+with their parameters) and translated for each recipient when it is queued, so
+librarians told of one event each read it in the language they chose.
+Delivery runs after the change committed and never fails the request that
+caused it: a broken SMTP server loses no request and no message (it stays in
+the outbox with its error, and on the site).
 """
 
 from __future__ import annotations
@@ -16,13 +20,19 @@ import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import parseaddr
+from typing import TYPE_CHECKING
 
 from flask import current_app, has_app_context
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from repo_app.config import LOCALES
 from repo_app.models import Notification, User
 from repo_app.models.types import utcnow
+
+if TYPE_CHECKING:
+    from flask_babel.speaklater import LazyString
 
 MAX_SUBJECT_CHARS = 300
 SMTP_TIMEOUT = 10
@@ -36,10 +46,22 @@ def header_text(value: str, limit: int = MAX_SUBJECT_CHARS) -> str:
     return " ".join(_UNSAFE_IN_HEADER.sub(" ", value).split())[:limit]
 
 
-def queue(db: Session, user: User, subject: str, body: str) -> Notification:
-    """Add a message for ``user`` to the outbox (the caller's transaction commits it)."""
-    note = Notification(user_id=user.id, address=user.email, subject=header_text(subject),
-                        body=body)
+def language_of(user: User, asked_in: str | None = None) -> str:
+    """The language to write to ``user`` in: the one they chose on the site, else that of the
+    page the message was asked from (a password reset asked for in English), else the site's."""
+    for choice in (user.locale, asked_in):
+        if choice in LOCALES:
+            return choice
+    return current_app.config["DEFAULT_LOCALE"]
+
+
+def queue(db: Session, user: User, subject: LazyString, body: LazyString, *,
+          asked_in: str | None = None) -> Notification:
+    """Add a message for ``user`` to the outbox (the caller's transaction commits it), its
+    lazy subject and body written out in the recipient's language (``language_of``)."""
+    with force_locale(language_of(user, asked_in)):
+        note = Notification(user_id=user.id, address=user.email, subject=header_text(str(subject)),
+                            body=str(body))
     db.add(note)
     return note
 

@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -274,11 +275,10 @@ def _tell_librarians_once(db: Session, actor: Actor, viewer: Viewer, work: Work,
         staff = db.scalars(select(User).where(User.role.in_([str(r) for r in STAFF_ROLES]),
                                               User.active))
         for librarian in staff:
-            mail.queue(db, librarian,
-                       gettext("Bulk reading of “%(title)s”", title=work.title),
-                       gettext("%(reader)s has read %(pages)s pages of “%(title)s” online today, "
-                               "the daily limit.", reader=viewer.label, pages=pages_per_day(),
-                               title=work.title))
+            mail.queue(db, librarian, _l("Bulk reading of “%(title)s”", title=work.title),
+                       _l("%(reader)s has read %(pages)s pages of “%(title)s” online today, "
+                          "the daily limit.", reader=viewer.label, pages=pages_per_day(),
+                          title=work.title))
         uow.on_commit(lambda: mail.deliver_quietly(db))
 
 

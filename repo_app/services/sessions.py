@@ -39,10 +39,17 @@ def lifetime() -> timedelta:
     return timedelta(hours=float(current_app.config["SESSION_HOURS"]))
 
 
-def log_in(db: Session, email: str, password: str) -> tuple[User, str] | None:
-    """Check the credentials and start a session: the account and the cookie's token, or None."""
+def log_in(db: Session, email: str, password: str,
+           locale: str | None = None) -> tuple[User, str] | None:
+    """Check the credentials and start a session: the account and the cookie's token, or None.
+
+    ``locale`` is the language the visitor chose before logging in, kept for the account.
+    """
     user = users.authenticate(db, email, password)
-    return None if user is None else (user, start(db, user))
+    if user is None:
+        return None
+    users.remember_locale(db, user.id, locale)
+    return user, start(db, user)
 
 
 def start(db: Session, user: User) -> str:

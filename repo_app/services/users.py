@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from repo_app.config import LOCALES
 from repo_app.errors import UserError
 from repo_app.models import User
 from repo_app.vocab import Role
@@ -62,3 +63,12 @@ def authenticate(db: Session, email: str, password: str) -> User | None:
 @lru_cache(maxsize=4)
 def _dummy_hash(method: str) -> str:
     return generate_password_hash(secrets.token_urlsafe(16), method=method)
+
+
+def remember_locale(db: Session, user_id: int | None, locale: str | None) -> None:
+    """Keep the interface language a member chose, so what is mailed to them later
+    (``services.mail``) is written in it; a guest or an unknown language changes nothing."""
+    user = db.get(User, user_id) if user_id is not None and locale in LOCALES else None
+    if user is not None and user.locale != locale:
+        user.locale = locale
+        db.commit()

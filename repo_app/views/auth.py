@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
 from repo_app import db
-from repo_app.extensions import SESSION_TOKEN, limiter
+from repo_app.extensions import SESSION_TOKEN, chosen_locale, limiter
 from repo_app.forms import LoginForm
 from repo_app.services import sessions, users
 from repo_app.views.redirects import safe_next
@@ -46,7 +46,8 @@ def login() -> ResponseReturnValue:
         # The one ``next`` field: where a guest sent here (from "request a copy") returns.
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        logged_in = sessions.log_in(db.session(), form.email.data, form.password.data)
+        logged_in = sessions.log_in(db.session(), form.email.data, form.password.data,
+                                    locale=chosen_locale())
         if logged_in is not None:
             user, token = logged_in
             session.clear()

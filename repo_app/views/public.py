@@ -15,7 +15,8 @@ from flask import (
 
 from repo_app import db
 from repo_app.actors import current_actor
-from repo_app.services import files, health, pages, searching
+from repo_app.config import LOCALES
+from repo_app.services import files, health, pages, searching, users
 from repo_app.views.redirects import safe_next
 
 bp = Blueprint("public", __name__)
@@ -58,10 +59,12 @@ def download(work_id: int, file_id: int):
 
 @bp.get("/lang/<code>")
 def set_language(code: str):
+    """The reader's language for this browser (a cookie) and, logged in, for their account."""
     response = make_response(redirect(safe_next(request.args.get("next"))))
-    if code in ("vi", "en"):
+    if code in LOCALES:
         response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax",
                             secure=current_app.config["SESSION_COOKIE_SECURE"])
+        users.remember_locale(db.session(), current_actor().user_id, code)
     return response
 
 

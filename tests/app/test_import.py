@@ -50,15 +50,15 @@ def test_good_rows_import_and_bad_rows_are_reported(app, runner, catalogue):
     ])
     result = runner.invoke(args=["import", str(catalogue), "--manifest", str(manifest)])
     assert result.exit_code == 1
-    for line in (3, 4, 5, 8):
-        assert f"line {line}" in result.output
-    assert "Report:" in result.output
+    for line in (3, 4, 5, 8):  # the summary is in the site's language (Vietnamese)
+        assert f"dòng {line}" in result.output
+    assert "Báo cáo:" in result.output
     assert count(app, Work) == 3  # the good row, the HTML one and the empty one keep their works
     with standalone_session(app) as db:
         statuses = dict(db.execute(select(Work.title, File.extraction_status).join(File)).all())
     assert statuses["Kinh tế nông thôn"] == "ok"
     assert statuses["Tệp HTML đổi tên"] == "unsupported"
-    report = Path(result.output.split("Report:")[1].strip())
+    report = Path(result.output.split("Báo cáo:")[1].strip())
     assert "empty" in report.read_text(encoding="utf-8")
 
 
@@ -71,7 +71,7 @@ def test_reimport_is_idempotent(app, runner, catalogue, client):
     args = ["import", str(catalogue), "--manifest", str(manifest), "--workers", "2"]
     assert runner.invoke(args=args).exit_code == 0
     second = runner.invoke(args=args)
-    assert second.exit_code == 0 and "2 already imported" in second.output
+    assert second.exit_code == 0 and "2 đã nhập từ trước" in second.output
     assert count(app, Work) == 2 and count(app, File) == 3
     staging = Path(app.config["DATA_DIR"]) / "files" / "staging"
     assert [p for p in staging.rglob("*") if p.is_file()] == []  # the re-run copied nothing
@@ -92,8 +92,8 @@ def test_a_file_named_twice_in_one_manifest_is_a_duplicate_not_already_imported(
     ])
     result = runner.invoke(args=["import", str(catalogue), "--manifest", str(manifest)])
     assert result.exit_code == 1
-    assert "0 already imported" in result.output and "1 rejected" in result.output
-    report = Path(result.output.split("Report:")[1].strip()).read_text(encoding="utf-8")
+    assert "0 đã nhập từ trước" in result.output and "1 bị loại" in result.output
+    report = Path(result.output.split("Báo cáo:")[1].strip()).read_text(encoding="utf-8")
     assert "duplicate_file" in report
     assert count(app, Work) == 2
 
@@ -180,7 +180,7 @@ def test_holding_id_links_the_imported_work_to_the_register(app, runner, catalog
     ])
     result = runner.invoke(args=["import", str(catalogue), "--manifest", str(manifest)])
     assert result.exit_code == 0, result.output
-    report = Path(result.output.split("Report:")[1].strip()).read_text(encoding="utf-8")
+    report = Path(result.output.split("Báo cáo:")[1].strip()).read_text(encoding="utf-8")
     assert "holding_not_found" in report and "LV-999" in report
     overall = json.loads(runner.invoke(args=["coverage", "--format", "json"]).output)["overall"]
     assert (overall["holdings"], overall["digitized"]) == (2, 1)

@@ -256,7 +256,8 @@ def test_a_form_refused_for_its_holding_keeps_the_uploaded_pages(app, librarian,
                       holding="KHONG-CO", title="Tên tự nhập")
     html = first.get_data(as_text=True)
     assert first.status_code == 400
-    assert "Không có tài liệu nào có mã hoặc ký hiệu xếp giá KHONG-CO." in html
+    assert ("Không có tài liệu nào trong sổ đăng ký có mã đăng ký hoặc ký hiệu xếp giá "
+            "KHONG-CO.") in html
     assert 'value="Tên tự nhập"' in html
     token = re.search(r'name="staged" type="hidden" value="([^"]+)"', html) or \
         re.search(r'id="staged" name="staged" type="hidden" value="([^"]+)"', html)
@@ -374,13 +375,13 @@ def test_import_assembles_image_folders_and_zips_beside_pdfs_and_reports_a_bad_r
             handle.write(f"{file},{title},Võ Thị E,2001,master_thesis,vi,open,{holding}\n")
     result = runner.invoke(args=["import", str(catalogue), "--manifest", str(manifest)])
     assert result.exit_code == 1, result.output  # the missing folder is a bad row
-    assert "line 6" in result.output and "khong-co" in result.output
-    report = Path(result.output.split("Report:")[1].strip()).read_text(encoding="utf-8")
+    assert "dòng 6" in result.output and "khong-co" in result.output
+    report = Path(result.output.split("Báo cáo:")[1].strip()).read_text(encoding="utf-8")
     # Refused images are reported by name, like any file that cannot be stored; no file of
     # theirs is kept (their row's work is written without it, as for an empty PDF).
     lines = {row["line"]: row for row in csv.DictReader(io.StringIO(report))}
     assert (lines["5"]["file"], lines["5"]["status"], lines["5"]["message"]) == (
-        "hong", "not_an_image", "“trang1.tif” is not a TIFF, JPEG or PNG image.")
+        "hong", "not_an_image", "“trang1.tif” không phải là ảnh TIFF, JPEG hay PNG.")
     with standalone_session(app) as db:
         by_title = {w.title: w for w in db.scalars(select(Work))}
         folder_file = by_title["Nuôi tôm sú ở Sóc Trăng"].files[0]

@@ -36,8 +36,9 @@ def test_import_works_the_queue_itself_until_the_text_is_in(jobs_app, tmp_path):
     done = repo_app("import", str(manifest.parent), "--manifest", str(manifest), "--workers", "2")
     assert done.returncode == 0, done.stderr
     assert statuses(jobs_app) == ["ok"] * 4  # no server, no worker: the command did it
-    assert "4 imported" in done.stdout and "4 files, 12 pages" in done.stdout
-    report = Path(done.stdout.split("Report:")[1].strip()).read_text(encoding="utf-8")
+    # The summary is in the site's language (Vietnamese).
+    assert "4 đã nhập" in done.stdout and "4 tệp, 12 trang" in done.stdout
+    report = Path(done.stdout.split("Báo cáo:")[1].strip()).read_text(encoding="utf-8")
     assert report.count(",ok,") == 4
 
 
@@ -46,7 +47,7 @@ def test_import_no_wait_returns_with_the_text_queued_for_the_workers(jobs_app, s
     manifest = lot(tmp_path / "lot", 3)
     done = repo_app("import", str(manifest.parent), "--manifest", str(manifest), "--no-wait")
     assert done.returncode == 0, done.stderr
-    assert "text queued for the workers" in done.stdout
+    assert "văn bản đang chờ tiến trình nền xử lý" in done.stdout
     assert statuses(jobs_app) == ["queued"] * 3
     start_worker(1)
     wait_until(lambda: statuses(jobs_app) == ["ok"] * 3, what="the workers extracted them")

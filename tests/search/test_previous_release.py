@@ -1,9 +1,9 @@
 """Indexes written by earlier releases (``fixtures/index-<release>``, made by their code).
 
 Their fields mean something else (0.1.0: audience tokens decided when it was
-written; 0.2.0: no author facet), so this release refuses to search them and
-says to rebuild, instead of giving wrong results; what they hold still opens,
-and a rebuild replaces them.
+written; 0.2.0: no author facet; 0.3.0: only the first creator in it), so this
+release refuses to search them and says to rebuild, instead of giving wrong
+results; what they hold still opens, and a rebuild replaces them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from search import IndexOutdatedError, Scope, SearchIndex, SearchRequest, WorkDo
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.fixture(params=["index-0.1.0", "index-0.2.0"])
+@pytest.fixture(params=["index-0.1.0", "index-0.2.0", "index-0.3.0"])
 def previous(tmp_path: Path, request: pytest.FixtureRequest) -> SearchIndex:
     """A copy of an earlier release's index (the fixture itself is never written to)."""
     root = tmp_path / "index"
