@@ -119,3 +119,16 @@ def work_record(actor: Actor, work: Work) -> dict[str, Any]:
     if totals is not None:
         record["usage"] = totals.as_json()
     return record
+
+
+def deposit_record(actor: Actor, work: Work) -> dict[str, Any]:
+    """The record the API answers its depositor with: the work, and the terms kept with it
+    (when the licence was accepted; the embargo asked for and why). Only the deposit
+    endpoints answer this, to the token's owner: the request is between them and the
+    reviewer."""
+    accepted = work.licence_accepted_at
+    until = work.embargo_requested_until
+    return {**work_record(actor, work),
+            "licence_accepted_at": accepted.isoformat() if accepted else None,
+            "embargo_request": {"until": until.isoformat(), "reason": work.embargo_request_reason}
+            if until else None}

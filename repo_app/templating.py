@@ -78,7 +78,8 @@ def audit_field(name: str) -> str:
 
 AUDIT_VALUE_LABELS = {"access_level": vocab.ACCESS_LABELS,
                       "access_after_embargo": vocab.ACCESS_LABELS,
-                      "status": vocab.STATUS_LABELS, "role": vocab.ROLE_LABELS}
+                      "status": vocab.STATUS_LABELS, "role": vocab.ROLE_LABELS,
+                      "accepted_by": vocab.LICENCE_ACCEPTER_LABELS}
 
 
 def audit_value(name: str, value: Any) -> str:

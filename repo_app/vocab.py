@@ -156,6 +156,7 @@ AUDIT_ACTION_LABELS = {
     "user.role": _l("Role changed"),
     "work.create": _l("Work deposited"),
     "work.edit": _l("Metadata edited"),
+    "work.licence": _l("Deposit licence accepted"),
     "work.reextract": _l("Text extraction run again"),
     "work.draft": _l("Work returned to draft"),
     "work.submitted": _l("Work submitted for review"),
@@ -187,4 +188,8 @@ AUDIT_FIELD_LABELS = {
     "review": _l("Review"),
     "token_id": _l("Token"),
     "revoked_at": _l("Revoked at"),
+    "accepted_by": _l("Accepted by"),
 }
+
+# Who accepted a work's deposit licence (deposit_terms.DEPOSITOR / LIBRARY), in the audit log.
+LICENCE_ACCEPTER_LABELS = {"depositor": _l("the depositor"), "library": _l("the library")}

@@ -24,7 +24,7 @@ from typing import Any
 from flask import current_app, has_request_context
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from repo_app import access, resources
@@ -38,6 +38,8 @@ ALL = "all"
 MEASURES = ("holdings", "digitized", "searchable", "online")
 ROW_KEYS = (*MEASURES, "digitized_pct", "searchable_pct", "online_pct", "target_pct", "gap_works")
 BREAKDOWNS = ("faculty", "year", "type", "category")
+# Holdings on one page of the missing list: enough to scan by eye, short enough for a phone.
+MISSING_PAGE_SIZE = 25
 
 # "Someone outside the library staff": logged in (so campus and restricted-reading
 # works count as online), no grant, and an id no depositor has.
@@ -350,9 +352,8 @@ class MissingFilter:
     category: str = ""
 
 
-def missing(db: Session, actor: Actor, wanted: MissingFilter) -> list[Holding]:
-    """Holdings not yet digitized (no linked work, or a work with no stored file): the work list."""
-    access.require(actor, Action.VIEW_REPORTS)
+def _missing_query(wanted: MissingFilter) -> Select[tuple[Holding]]:
+    """Holdings not yet digitized (no linked work, or a work with no stored file), filtered."""
     has_file = exists().where(File.work_id == Holding.work_id)
     query = select(Holding).where(~has_file)
     for name in ("faculty", "type", "category"):
@@ -360,7 +361,39 @@ def missing(db: Session, actor: Actor, wanted: MissingFilter) -> list[Holding]:
             query = query.where(getattr(Holding, name) == getattr(wanted, name))
     if wanted.year is not None:
         query = query.where(Holding.year == wanted.year)
-    return list(db.scalars(query.order_by(Holding.faculty, Holding.year, Holding.holding_id)))
+    return query
+
+
+_MISSING_ORDER = (Holding.faculty, Holding.year, Holding.holding_id)
+
+
+def missing(db: Session, actor: Actor, wanted: MissingFilter) -> list[Holding]:
+    """Every holding not yet digitized: the work list (CSV)."""
+    access.require(actor, Action.VIEW_REPORTS)
+    return list(db.scalars(_missing_query(wanted).order_by(*_MISSING_ORDER)))
+
+
+@dataclass(frozen=True)
+class MissingPage:
+    """One page of the holdings not yet digitized, and how many there are in all."""
+
+    holdings: list[Holding]
+    total: int
+    page: int
+    pages: int
+
+
+def missing_page(db: Session, actor: Actor, wanted: MissingFilter, page: int = 1) -> MissingPage:
+    """A page of ``MISSING_PAGE_SIZE`` holdings not yet digitized: a register of thousands is
+    a page a phone can hold, not one of 400,000 pixels (issue 15). Past the end: the last."""
+    access.require(actor, Action.VIEW_REPORTS)
+    query = _missing_query(wanted)
+    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // MISSING_PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    rows = db.scalars(query.order_by(*_MISSING_ORDER)
+                      .offset((page - 1) * MISSING_PAGE_SIZE).limit(MISSING_PAGE_SIZE))
+    return MissingPage(list(rows), total, page, pages)
 
 
 def filter_choices(db: Session) -> dict[str, list[Any]]:

@@ -3,7 +3,9 @@ an embargo request (DSpace and EPrints have both).
 
 The request is only a request: the reviewer sees it (review page) and decides the access
 level; ``Work.embargo_until`` stays the reviewer's. The licence is kept word for word with
-the time it was accepted, as DSpace keeps license.txt with each item.
+the time it was accepted, as DSpace keeps license.txt with each item, whichever door the
+work came in by: the deposit form and the API (accepted by the depositor), the scanning
+station and the batch import (accepted by the library, for a work of its own collection).
 """
 
 from __future__ import annotations
@@ -17,16 +19,19 @@ from repo_app.models.types import utcnow
 
 # A request longer than this is not an embargo but a closed work: the reviewer decides that.
 MAX_EMBARGO_YEARS = 5
+# Who accepted the licence: the author depositing, or the library for its own holdings.
+DEPOSITOR, LIBRARY = "depositor", "library"
 
 
 @dataclass(frozen=True)
 class DepositTerms:
-    """The deposit form's terms: the licence text accepted (empty: not accepted this time) and
-    the embargo asked for (no day: none)."""
+    """A deposit's terms: the licence text accepted (empty: not accepted this time), by whom,
+    and the embargo asked for (no day: none)."""
 
     licence: str = ""
     embargo_until: date | None = None
     embargo_reason: str = ""
+    accepted_by: str = DEPOSITOR
 
 
 def validate(terms: DepositTerms, work: Work | None, submit: bool,
@@ -56,10 +61,12 @@ def validate(terms: DepositTerms, work: Work | None, submit: bool,
                         "or an article awaiting publication).", field="embargo_request_reason")
 
 
-def apply(work: Work, terms: DepositTerms) -> None:
-    """Record the terms on the work (the caller's unit of work commits them)."""
+def apply(work: Work, terms: DepositTerms) -> bool:
+    """Record the terms on the work (the caller's unit of work commits them and audits an
+    acceptance); True when the licence was accepted now."""
     if terms.licence:
         work.licence_text = terms.licence
         work.licence_accepted_at = utcnow()
     work.embargo_requested_until = terms.embargo_until
     work.embargo_request_reason = terms.embargo_reason.strip() if terms.embargo_until else ""
+    return bool(terms.licence)

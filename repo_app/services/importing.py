@@ -215,7 +215,7 @@ def _write_work(db: Session, actor: Actor, row: ManifestRow, staged: list[files.
     """Create and publish the row's work, its text queued; False if the row was bad."""
     try:
         work = works.create(db, actor, _fields(db, row), staged, submit=bool(staged),
-                            batch=report.batch)
+                            batch=report.batch, terms=works.library_terms())
         linked = holdings.link_work(db, row.holding_id, work) if row.holding_id else None
         settings = works.AccessSettings(level=row.access, embargo_until=row.embargo_until,
                                         reason="batch import")

@@ -261,7 +261,8 @@ def _holding(db: Session, key: str) -> Holding:
 def publish_scan(db: Session, actor: Actor, holding_key: str, fields: works.WorkFields,
                  settings: works.AccessSettings, package: files.StagedFile, *,
                  pages: int | None = None) -> Work:
-    """Create the work of a scanned holding, link and publish it: one unit of work, audited.
+    """Create the work of a scanned holding, link and publish it: one unit of work, audited,
+    its deposit licence accepted by the library (``works.library_terms``).
 
     ``package`` is the page images ``receive_upload`` staged; the job
     ``scan_assemble`` makes them the work's PDF after the commit, and its
@@ -273,6 +274,8 @@ def publish_scan(db: Session, actor: Actor, holding_key: str, fields: works.Work
         works.validate_access(settings)
         work = works.add(uow, fields, [])
         uow.require(Action.REVIEW, work)
+        # The library deposits its own holding: the librarian accepts the licence for it.
+        works.record_terms(uow, work, works.library_terms())
         holdings.link_work(db, holding.holding_id, work)
         resources.store().adopt(package.owner, package.sha256)
         jobs.schedule(db, ASSEMBLE_JOB, f"scan:{work.id}", payload={

@@ -8,6 +8,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,7 +17,7 @@ from repo_app.access import ANONYMOUS, Action, Actor, decide
 from repo_app.errors import LoginRequired, NotFound, UserError
 from repo_app.models import Collection, Work
 from repo_app.models.types import utcnow
-from repo_app.services import deposit_terms, files, text_jobs
+from repo_app.services import deposit_terms, files, site_info, text_jobs
 from repo_app.services.deposit_terms import DepositTerms
 from repo_app.services.unit_of_work import UnitOfWork
 from repo_app.textfold import fold, slug
@@ -177,10 +178,27 @@ def create(db: Session, actor: Actor, fields: WorkFields, staged: list[files.Sta
             deposit_terms.validate(terms, None, submit)
         work = add(uow, fields, staged, batch=batch)
         if terms is not None:
-            deposit_terms.apply(work, terms)
+            record_terms(uow, work, terms)
         if submit:
             _transition(uow, work, WorkStatus.SUBMITTED)
     return work
+
+
+def library_terms() -> DepositTerms:
+    """The terms of a work the library deposits itself (a holding a librarian scans or a
+    batch imports): its deposit licence accepted by the library, in the library's own
+    language whatever the librarian's screen shows; no embargo asked for (the librarian
+    sets the access level)."""
+    with force_locale(current_app.config["DEFAULT_LOCALE"]):
+        licence = site_info.licence_text()
+    return DepositTerms(licence=licence, accepted_by=deposit_terms.LIBRARY)
+
+
+def record_terms(uow: UnitOfWork, work: Work, terms: DepositTerms) -> None:
+    """Keep the terms on the work and audit an acceptance of the licence: the event's actor
+    is who accepted it (the depositor, or the librarian acting for the library)."""
+    if deposit_terms.apply(work, terms):
+        uow.audit("work.licence", work, after={"accepted_by": terms.accepted_by})
 
 
 def add(uow: UnitOfWork, fields: WorkFields, staged: list[files.StagedFile], *,
@@ -207,7 +225,7 @@ def update(db: Session, actor: Actor, work: Work, fields: WorkFields,
         validate_fields(fields)
         if terms is not None:
             deposit_terms.validate(terms, work, submit)
-            deposit_terms.apply(work, terms)
+            record_terms(uow, work, terms)
         _apply_fields(work, fields)
         _attach_all(uow, work, staged)
         work.touch()
@@ -236,11 +254,16 @@ def _transition(uow: UnitOfWork, work: Work, status: WorkStatus, reason: str = "
               after={"status": status.value}, reason=reason)
 
 
-def submit(db: Session, actor: Actor, work: Work) -> Work:
+def submit(db: Session, actor: Actor, work: Work, terms: DepositTerms | None = None) -> Work:
+    """Send a draft for review; with ``terms`` (the API), the licence must have been accepted,
+    now or before, and an embargo request given then is kept."""
     with UnitOfWork(db, actor) as uow:
         uow.require(Action.EDIT, work)
         if not work.files:
             raise UserError("file_required", "Attach at least one PDF before submitting.")
+        if terms is not None:
+            deposit_terms.validate(terms, work, submit=True)
+            record_terms(uow, work, terms)
         _transition(uow, work, WorkStatus.SUBMITTED)
     return work
 

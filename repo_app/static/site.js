@@ -2,14 +2,48 @@
 (function () {
   "use strict";
 
-  /* The header menu is a <details> disclosure: closed on phones, kept open on wide screens. */
+  /* The header menu is a <details> disclosure: closed on phones, kept open on wide screens.
+     Its groups (Requests, Reports, the account) are the other way round: sections shown in
+     the open menu on a phone, boxes that drop down on demand on a wide screen. */
   function wideMenu() {
     var menu = document.querySelector("header.site details.menu");
     if (!menu || !window.matchMedia) { return; }
+    var groups = menu.querySelectorAll("details.submenu");
     var wide = window.matchMedia("(min-width: 48em)");
-    var apply = function () { menu.open = wide.matches; };
+    var apply = function () {
+      menu.open = wide.matches;
+      groups.forEach(function (group) { group.open = !wide.matches; });
+    };
     apply();
     if (wide.addEventListener) { wide.addEventListener("change", apply); }
+    dropDowns(groups, wide);
+  }
+
+  /* On a wide screen one group is open at a time, and Escape or a click elsewhere closes it
+     (Escape returns focus to the group's name). */
+  function dropDowns(groups, wide) {
+    var closeAll = function (except) {
+      groups.forEach(function (group) { if (group !== except) { group.open = false; } });
+    };
+    groups.forEach(function (group) {
+      group.addEventListener("toggle", function () {
+        if (wide.matches && group.open) { closeAll(group); }
+      });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (!wide.matches || event.key !== "Escape") { return; }
+      groups.forEach(function (group) {
+        if (group.open) {
+          group.open = false;
+          group.querySelector("summary").focus();
+        }
+      });
+    });
+    document.addEventListener("click", function (event) {
+      if (!wide.matches) { return; }
+      var inside = event.target.closest && event.target.closest("details.submenu");
+      closeAll(inside);
+    });
   }
 
   /* A form's error summary takes focus, so a screen reader hears what to fix first. */
@@ -87,7 +121,15 @@
     request.send(data);
   }
 
+  /* Long report tables fold into <details> so a phone's page stays short; a wide screen,
+     which shows them at a glance, opens them. */
+  function openLongTables() {
+    if (!window.matchMedia || !window.matchMedia("(min-width: 48em)").matches) { return; }
+    document.querySelectorAll("details.long-table").forEach(function (d) { d.open = true; });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    openLongTables();
     uploadProgress();
     wideMenu();
     focusErrorSummary();

@@ -32,11 +32,15 @@ PAINT = {
     "tertiary-line": 'fill="none" stroke="#2f7d32" stroke-width="2.5"',
     "target-line": 'stroke="#8a1c1c" stroke-width="1.5" stroke-dasharray="6 4"',
     "grid": 'stroke="#d5dae1" stroke-width="1"',
-    # Sizes in viewBox units: a 390 px phone shows the 600-unit chart at about 0.6, so these
-    # become about 12 and 10.5 px there (14 and 12 gave 9 px and less), full size on a laptop.
-    "text": 'fill="#1b1f24" font-size="20" font-family="system-ui, sans-serif"',
-    "small": 'fill="#5b6470" font-size="18" font-family="system-ui, sans-serif"',
+    # Sizes in viewBox units, full size on a laptop. A 390 px phone shows the 600-unit chart
+    # at about 0.6, where app.css raises every chart text to 22 units (13 px; these gave
+    # 12 and 10.5 px, and 14 and 12 before them 9 px and less).
+    "text": 'class="chart-text" fill="#1b1f24" font-size="20" font-family="system-ui, sans-serif"',
+    "small": 'class="chart-text" fill="#5b6470" font-size="18" font-family="system-ui, sans-serif"',
 }
+# The legend is a column, one name a line: side by side, long names (Vietnamese, or the
+# phone's larger text) ran into each other.
+LEGEND_LINE = 26
 
 
 @dataclass(frozen=True)
@@ -71,9 +75,10 @@ def _x(pct: float, left: int, width: int) -> float:
 def bar_chart(bars: list[Bar], title: str, desc: str, legend: tuple[str, str, str]) -> Markup:
     """Horizontal bars, one per group, 0–100 %: primary, secondary inside it, target tick."""
     left, width, row = 10, WIDTH - 80, 52
+    first = _legend_height(legend) + 24
     body = [_legend(legend, left)]
     for i, bar in enumerate(bars):
-        top = 48 + i * row
+        top = first + i * row
         body.append(f'<text x="{left}" y="{top}" {PAINT["text"]}>{escape(bar.label)}</text>')
         body.append(f'<rect x="{left}" y="{top + 6}" width="{width}" height="18" '
                     f'{PAINT["track"]}/>')
@@ -88,7 +93,7 @@ def bar_chart(bars: list[Bar], title: str, desc: str, legend: tuple[str, str, st
         shown = "–" if bar.primary is None else percent(bar.primary)
         body.append(f'<text x="{WIDTH - 4}" y="{top + 20}" {PAINT["text"]} '
                     f'text-anchor="end">{shown}</text>')
-    return _frame(48 + len(bars) * row, title, desc, body)
+    return _frame(first + len(bars) * row, title, desc, body)
 
 
 def _rect(left: int, top: int, pct: float, width: int, height: int, cls: str) -> str:
@@ -100,16 +105,22 @@ def _legend(names: tuple[str, ...], left: int,
             classes: tuple[str, ...] = ("primary", "secondary", "target")) -> str:
     parts = []
     for i, (name, cls) in enumerate(zip(names, classes, strict=False)):
-        x = left + i * 190
-        parts.append(f'<rect x="{x}" y="6" width="14" height="12" {PAINT[cls]}/>'
-                     f'<text x="{x + 20}" y="18" {PAINT["small"]}>{escape(name)}</text>')
+        y = 6 + i * LEGEND_LINE
+        parts.append(f'<rect x="{left}" y="{y}" width="14" height="12" {PAINT[cls]}/>'
+                     f'<text x="{left + 20}" y="{y + 13}" {PAINT["small"]}>{escape(name)}</text>')
     return "".join(parts)
+
+
+def _legend_height(names: tuple[str, ...]) -> int:
+    return len(names) * LEGEND_LINE
 
 
 def line_chart(points: list[Point], names: tuple[str, ...], target: float | None,
                title: str, desc: str) -> Markup:
     """Percentages over time, one line per measure, with the target as a dashed line."""
-    left, right, top, bottom = 56, WIDTH - 10, 34, 230
+    left, right = 56, WIDTH - 10
+    top = _legend_height(names) + 20
+    bottom = top + 196
     body = [_legend(names, 10, ("primary", "secondary", "tertiary"))]
     for pct in (0, 50, 100):
         y = _y(pct, top, bottom)

@@ -73,9 +73,31 @@ def _schemas(list_fields: list[str]) -> dict[str, Any]:
     page = {"total": integer, "page": integer, "hits": {"type": "array", "items": _ref("Hit")}}
     facet = {"type": "array", "items": {"type": "object", "properties": {
         "value": string, "count": integer}}}
+    # What the deposit form asks besides the description (services.deposit_terms).
+    terms = {
+        "accept_licence": {"type": "boolean", "enum": [True],
+                           "description": "The depositor accepts the deposit licence (GET "
+                                          "/licence); required to deposit."},
+        "embargo_requested_until": {"type": "string", "format": "date", "nullable": True,
+                                    "description": "An embargo asked for, to the reviewer: "
+                                                   "a day after today, at most 5 years on."},
+        "embargo_request_reason": {"type": "string",
+                                   "description": "Why; required with a day."}}
+    deposited = {"type": "object", "allOf": [_ref("Work")], "properties": {
+        "licence_accepted_at": {"type": "string", "format": "date-time", "nullable": True},
+        "embargo_request": {"type": "object", "nullable": True, "properties": {
+            "until": {"type": "string", "format": "date"}, "reason": string}}}}
     return {
         "WorkFields": {"type": "object", "required": ["title", "type", "creators"],
                        "properties": work_fields, "additionalProperties": False},
+        "DepositRequest": {"type": "object",
+                           "required": ["title", "type", "creators", "accept_licence"],
+                           "properties": {**work_fields, **terms},
+                           "additionalProperties": False},
+        "DepositTerms": {"type": "object", "properties": terms, "additionalProperties": False},
+        "DepositedWork": deposited,
+        "Licence": {"type": "object", "required": ["licence", "language"],
+                    "properties": {"licence": string, "language": string}},
         "Work": work, "File": file, "Hit": hit,
         "SearchResults": {"type": "object", "required": ["total", "page", "hits", "facets"],
                           "properties": {**page, "facets": {
@@ -103,8 +125,13 @@ def openapi_document(server: str, list_fields: list[str]) -> dict[str, Any]:
                "schema": {"type": "integer", "minimum": 1}}
     page = {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1},
             "description": "A page past the end answers an empty list of hits."}
-    deposit = _operation("Create a draft work", "201", "Work", secured=True,
-                         errors=(400, 401, 403), body=_json(_ref("WorkFields")))
+    deposit = _operation("Create a draft work, accepting the deposit licence", "201",
+                         "DepositedWork", secured=True, errors=(400, 401, 403),
+                         body=_json(_ref("DepositRequest")))
+    submit = _operation("Submit a draft for review (the licence accepted now or before)", "200",
+                        "DepositedWork", secured=True, params=[work_id],
+                        errors=(400, 401, 403, 404), body=_json(_ref("DepositTerms")))
+    submit["requestBody"]["required"] = False
     upload = _operation("Attach a PDF to a draft", "201", "Work", secured=True, params=[work_id],
                         errors=(400, 401, 403, 404), body={"multipart/form-data": {"schema": {
                             "type": "object", "required": ["file"],
@@ -125,9 +152,9 @@ def openapi_document(server: str, list_fields: list[str]) -> dict[str, Any]:
                 "A work's metadata and files (a token's own drafts too)", "200", "Work",
                 params=[work_id], errors=(401, 404))},
             "/works/{id}/files": {"post": upload},
-            "/works/{id}/submit": {"post": _operation("Submit a draft for review", "200", "Work",
-                                                      secured=True, params=[work_id],
-                                                      errors=(400, 401, 403, 404))},
+            "/works/{id}/submit": {"post": submit},
+            "/licence": {"get": _operation("The deposit licence, in the request's language",
+                                           "200", "Licence", errors=())},
         },
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},

@@ -32,6 +32,7 @@ from repo_app import db
 from repo_app.actors import current_actor
 from repo_app.errors import UserError
 from repo_app.forms import Form
+from repo_app.routing import parse_page
 from repo_app.services import coverage, coverage_exports, coverage_forecast, holdings
 from repo_app.templating import local_date, number, percent
 from repo_app.views import charts
@@ -203,8 +204,9 @@ def _missing_filter() -> coverage.MissingFilter:
 @login_required
 def missing_page():
     wanted = _missing_filter()
-    rows = coverage.missing(db.session(), current_actor(), wanted)
-    return render_template("reports/missing.html", holdings=rows, wanted=wanted,
+    listing = coverage.missing_page(db.session(), current_actor(), wanted,
+                                    parse_page(request.args.get("page")))
+    return render_template("reports/missing.html", listing=listing, wanted=wanted,
                            group_label=group_label,
                            choices=coverage.filter_choices(db.session()))
 

@@ -184,3 +184,21 @@ def test_holding_id_links_the_imported_work_to_the_register(app, runner, catalog
     assert "holding_not_found" in report and "LV-999" in report
     overall = json.loads(runner.invoke(args=["coverage", "--format", "json"]).output)["overall"]
     assert (overall["holdings"], overall["digitized"]) == (2, 1)
+
+
+def test_the_library_accepts_the_deposit_licence_for_the_works_it_imports(app, runner,
+                                                                          catalogue):
+    from repo_app.models import AuditEvent
+
+    app.config["DEPOSIT_LICENCE"] = "Giấy phép nộp tài liệu của Trường Đại học Mẫu."
+    manifest = write_manifest(catalogue, [{"file": "t0.pdf", "title": "Kinh tế nông thôn"}])
+    result = runner.invoke(args=["import", str(catalogue), "--manifest", str(manifest)])
+    assert result.exit_code == 0, result.output
+    with standalone_session(app) as db:
+        work = db.scalar(select(Work))
+        event = db.scalar(select(AuditEvent).where(AuditEvent.action == "work.licence"))
+        assert work.licence_text == "Giấy phép nộp tài liệu của Trường Đại học Mẫu."
+        assert work.licence_accepted_at is not None
+        assert event.work_id == work.id and event.after == {"accepted_by": "library"}
+        # The command runs as the system account: no librarian's id to record.
+        assert event.actor_id is None

@@ -20,11 +20,13 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import databases
 import pytest
+from flask import Flask
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -48,6 +50,7 @@ class Site:
     data_dir: Path
     log: Path
     passwords: dict[str, str] = field(default_factory=dict)
+    database_url: str | None = None  # None: SQLite in data_dir
 
     def account(self, role: str) -> tuple[str, str]:
         """The demo account of ``role`` (reader, depositor, librarian, admin) and its password."""
@@ -106,7 +109,8 @@ def site(tmp_path_factory: pytest.TempPathFactory,
     """``repo-app init``, ``repo-app demo`` and ``repo-app run`` on a fresh data directory."""
     data_dir = tmp_path_factory.mktemp("browser") / "data"
     port = free_port()
-    env = server_environment(data_dir, port, databases.lease(request))
+    database_url = databases.lease(request)
+    env = server_environment(data_dir, port, database_url)
     run_command(env, "init")
     run_command(env, "demo")
     log = data_dir / "server.log"
@@ -117,7 +121,7 @@ def site(tmp_path_factory: pytest.TempPathFactory,
                                    stderr=subprocess.STDOUT)
     try:
         wait_for_health(url, process, log)
-        yield Site(url, data_dir, log, read_passwords(data_dir))
+        yield Site(url, data_dir, log, read_passwords(data_dir), database_url)
     finally:
         process.terminate()
         try:
@@ -125,6 +129,23 @@ def site(tmp_path_factory: pytest.TempPathFactory,
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextmanager
+def server_app(site: Site) -> Iterator[Flask]:
+    """An app on the running server's database and data directory, for a test to add what the
+    demo lacks (failed jobs, pages to review) the way a worker would have left them."""
+    from repo_app import create_app
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REPO_DATA_DIR", str(site.data_dir))
+        if site.database_url:
+            patch.setenv("REPO_DATABASE_URL", site.database_url)
+        else:
+            patch.delenv("REPO_DATABASE_URL", raising=False)
+        app = create_app({"BASE_URL": site.url})
+    yield app
+    databases.dispose(app)
 
 
 @pytest.fixture(scope="session")
@@ -198,13 +219,15 @@ def screenshot(page, name: str) -> Path:
 
 
 def reveal(page, locator):
-    """The locator, made visible first by opening the disclosure (the header's menu on a
-    phone) it sits in, or else a button named Menu."""
+    """The locator, made visible first by opening the disclosures it sits in, outermost first
+    (the header's menu on a phone, then a group of it such as Reports), or else a button
+    named Menu."""
     if not locator.is_visible():
-        disclosure = locator.locator("xpath=ancestor::details[1]/summary")
-        if disclosure.count():
-            disclosure.click()
-        else:
+        closed = [d for d in locator.locator("xpath=ancestor::details").all()
+                  if not d.evaluate("details => details.open")]
+        for disclosure in closed:
+            disclosure.locator("xpath=./summary").click()
+        if not closed:
             page.get_by_role("button", name=re.compile("menu", re.I)).first.click()
     return locator
 

@@ -118,6 +118,26 @@ def test_the_missing_list_filters_and_exports(client, accounts, known, load_hold
     assert client.get("/reports/coverage/missing?year=abc").status_code == 400
 
 
+def test_the_missing_list_comes_in_pages_that_keep_the_filters(client, accounts, load_holdings,
+                                                               reg):
+    from repo_app.services.coverage import MISSING_PAGE_SIZE
+
+    many = MISSING_PAGE_SIZE + 3
+    load_holdings([reg.holding(n, year=2019 if n % 2 else 2020) for n in range(1, 2 * many)])
+    login(client, "librarian@test.vn")
+    first = client.get("/reports/coverage/missing?year=2019&lang=en").get_data(as_text=True)
+    assert f"{many} holdings" in first and "Page 1 of 2" in first
+    assert first.count('data-label="Holding"') == MISSING_PAGE_SIZE
+    assert 'href="/reports/coverage/missing?year=2019&amp;lang=en&amp;page=2" rel="next"' in first
+    second = client.get("/reports/coverage/missing?year=2019&page=2&lang=en").get_data(as_text=True)
+    assert second.count('data-label="Holding"') == 3 and "Page 2 of 2" in second
+    assert 'data-label="Year">2020<' not in second, "the year filter is kept on the next page"
+    past = client.get("/reports/coverage/missing?year=2019&page=99&lang=en").get_data(as_text=True)
+    assert "Page 2 of 2" in past
+    export = client.get("/reports/coverage/missing.csv?year=2019")
+    assert export.get_data(as_text=True).count("\n") == many + 1, "the CSV has every page"
+
+
 def upload(client, data: bytes, name: str = "holdings.csv"):
     token = csrf_token(client, "/reports/holdings/import")
     return client.post("/reports/holdings/import?lang=en",

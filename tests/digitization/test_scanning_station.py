@@ -208,6 +208,22 @@ def test_page_images_become_one_ocr_searchable_work_linked_to_its_holding(
     assert (overall["holdings"], overall["digitized"], overall["searchable"]) == (2, 1, 1)
 
 
+def test_the_library_accepts_the_deposit_licence_for_the_holding_it_scans(
+        app, librarian, accounts, tesseract_vie):
+    app.config["DEPOSIT_LICENCE"] = "Giấy phép nộp tài liệu của Trường Đại học Mẫu."
+    librarian.get("/lang/en")  # the librarian's screen in English, the record in Vietnamese
+    new = work_id(post_scan(librarian, [(encoded(page(), "PNG"), "p1.png")], holding="LV-002"))
+    with standalone_session(app) as db:
+        work = db.get(Work, new)
+        event = db.scalar(select(AuditEvent).where(AuditEvent.action == "work.licence"))
+        assert work.licence_text == "Giấy phép nộp tài liệu của Trường Đại học Mẫu."
+        assert work.licence_accepted_at is not None
+        assert event.work_id == new and event.after == {"accepted_by": "library"}
+        assert event.actor_id == accounts["librarian"]
+    log = librarian.get(f"/audit?work={new}").get_data(as_text=True)
+    assert "Deposit licence accepted" in log and "Accepted by: the library" in log
+
+
 def test_a_zip_of_pages_is_read_in_natural_order(app, librarian, tesseract_vie):
     members = {f"scan/page{n}.png": encoded(page(width=1000 + n), "PNG") for n in (10, 2, 1)}
     members["scan/Thumbs.db"] = b"clutter"

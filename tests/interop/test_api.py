@@ -14,7 +14,8 @@ from repo_app.models import ApiToken
 from repo_app.models.types import utcnow
 
 DRAFT = {"title": "Ứng dụng học sâu cho tiếng Việt", "type": "master_thesis", "year": 2024,
-         "creators": ["Phạm Minh Đức"], "keywords": ["học sâu"], "language": "vi"}
+         "creators": ["Phạm Minh Đức"], "keywords": ["học sâu"], "language": "vi",
+         "accept_licence": True}
 
 
 def new_token(runner, email: str = "depositor@test.vn", days: str = "30") -> str:

@@ -70,7 +70,8 @@ def test_sqlite_database_is_locked_never_reaches_a_depositor(sqlite_app: Flask):
         users.create_user(db, "dep@test.vn", PASSWORD, "depositor")
         _token, secret = api_tokens.create(db, SYSTEM, "dep@test.vn")
     client = sqlite_app.test_client()
-    work = {"title": "Luận văn khi khóa", "type": "master_thesis", "creators": ["Hà Văn F"]}
+    work = {"title": "Luận văn khi khóa", "type": "master_thesis", "creators": ["Hà Văn F"],
+            "accept_licence": True}
     headers = {"Authorization": f"Bearer {secret}"}
     holder = sqlite3.connect(sqlite_app.config["DATA_DIR"] / "repo.sqlite3", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another writer that does not let go

@@ -39,7 +39,8 @@ CHILD = textwrap.dedent('''
     client = app.test_client()
     headers = {{"Authorization": "Bearer " + secret}}
     work = client.post("/api/v1/works", headers=headers, json={{
-        "title": "Luận văn quá lớn", "type": "master_thesis", "creators": ["Vũ Thị G"]}}).get_json()
+        "title": "Luận văn quá lớn", "type": "master_thesis", "creators": ["Vũ Thị G"],
+        "accept_licence": True}}).get_json()
     body = b"%PDF-1.4\\n" + os.urandom(2 * 1024 * 1024)
     answer = client.post(f"/api/v1/works/{{work['id']}}/files", headers=headers,
                          data={{"file": (io.BytesIO(body), "lon.pdf")}})

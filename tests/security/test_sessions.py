@@ -13,7 +13,7 @@ from repo_app.models import ApiToken, AuditEvent, User
 from repo_app.models.types import utcnow
 
 DRAFT = {"title": "Luận văn gửi bằng script", "type": "master_thesis", "year": 2024,
-         "creators": ["Phạm Minh Đức"], "language": "vi"}
+         "creators": ["Phạm Minh Đức"], "language": "vi", "accept_licence": True}
 
 
 def _saved_cookie(client) -> str:
