@@ -116,6 +116,7 @@ TERMS = [
     (r"\bdownload", ("tải",)),
     (r"\bscan", ("quét", "số hóa")),
     (r"\bfiles?\b", ("tệp",)),
+    (r"\bmanifest", ("tệp mô tả",)),
 ]
 
 # Vietnamese words the glossary retired, or keeps for one meaning only.
@@ -140,6 +141,7 @@ ONLY_FOR = [
     (r"sổ đăng ký", r"holding"),
     (r"chấp thuận", r"approv"),
     (r"bác bỏ", r"reject"),
+    (r"bản sao", r"\bcop(y|ies)\b|request for|asked for this work"),
     (r"bí mật nhà nước", r"state secret"),
 ]
 
@@ -147,7 +149,7 @@ ONLY_FOR = [
 ENGLISH = re.compile(r"\b(the|and|with|this|that|your|please|must|have|been|from|not|"
                      r"was|were|will|there|which|only|page|work|works|file|files)\b")
 
-PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|%%|\{[a-z_]+\}")
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|%%|\{[a-z_]+(?::[^}]*)?\}")
 
 # The tone-mark placement the glossary does not use: on the second vowel of oa, oe, uy at a
 # syllable's end (hoà, khoẻ, thuỷ); "quý" and "hoàn" are the same in both placements.
