@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, request, session
 from flask_babel import Babel
 from flask_limiter import Limiter
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from repo_app import db, rate_limits, templating
@@ -27,9 +27,17 @@ def chosen_locale() -> str | None:
     return chosen if chosen in LOCALES else None
 
 
+def account_locale() -> str | None:
+    """The language the logged-in account last chose (``User.locale``, set by /lang/<code>
+    and at login): it follows the librarian to a browser that has no cookie yet."""
+    remembered = getattr(current_user, "locale", None)  # a guest has none
+    return remembered if remembered in LOCALES else None
+
+
 def select_locale() -> str:
-    """The reader's choice, else the site's default language (Vietnamese unless configured)."""
-    return chosen_locale() or current_app.config["DEFAULT_LOCALE"]
+    """The reader's choice in this browser, else their account's, else the site's default
+    language (Vietnamese unless configured)."""
+    return chosen_locale() or account_locale() or current_app.config["DEFAULT_LOCALE"]
 
 
 SESSION_TOKEN = "login"  # the key in Flask's session holding the server session's token

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -27,20 +28,17 @@ def holdings_import_command(csv_file: Path, category: str) -> None:
     from repo_app import db
     from repo_app.access import SYSTEM
     from repo_app.errors import UserError
-    from repo_app.services import holdings
+    from repo_app.services import holdings, holdings_messages
 
     try:
         result = holdings.import_file(db.session(), SYSTEM, csv_file.read_bytes(),
                                       category=category)
     except UserError as exc:
-        fail(f"{csv_file}: {exc}")
-    for error in result.errors:
-        click.echo(f"line {error.line}: {error.holding_id or '-'}: {error.error}", err=True)
-    click.echo(f"{result.rows} rows: {result.created} added, {result.updated} updated, "
-               f"{result.unchanged} unchanged, {len(result.errors)} rejected; "
-               f"{result.suggested} new link suggestions")
+        fail(holdings_messages.file_refused(str(csv_file), exc))
+    for line in holdings_messages.summary(result):
+        click.echo(line.text, err=line.problem)
     if result.report_path is not None:
-        fail(f"Report: {result.report_path}")
+        sys.exit(1)
 
 
 @click.command("coverage")

@@ -33,6 +33,7 @@ from repo_app.errors import Forbidden, LoginRequired
 from repo_app.models import CoverageSnapshot, File, Holding, Work
 from repo_app.services.coverage_forecast import Forecast, forecasts
 from repo_app.vocab import SEARCHABLE_EXTRACTION, Role, WorkStatus
+from search.collation import sort_key
 
 ALL = "all"
 MEASURES = ("holdings", "digitized", "searchable", "online")
@@ -251,11 +252,13 @@ def _group(states: Iterable[HoldingState], key: Callable[[Holding], Any]) -> dic
 
 
 def _sort_key(name: str, order: list[str]) -> Callable[[Any], Any]:
+    """Categories in the configured order, years in year order, and names (faculties) in
+    Vietnamese alphabetical order: "Khoa Điện" after "Khoa Dược", not after "Khoa Y"."""
     if name == "category":
         return lambda v: (order.index(v) if v in order else len(order), v)
     if name == "year":
         return lambda v: (v is None, v or 0)
-    return lambda v: (v or "").casefold()
+    return lambda v: sort_key(v or "")
 
 
 def compute(db: Session, today: date | None = None) -> CoverageReport:
@@ -397,7 +400,9 @@ def missing_page(db: Session, actor: Actor, wanted: MissingFilter, page: int = 1
 
 
 def filter_choices(db: Session) -> dict[str, list[Any]]:
-    """The values each filter of the missing list can take, from the register."""
-    return {name: sorted(v for v in db.scalars(select(getattr(Holding, name)).distinct())
-                         if v not in (None, ""))
+    """The values each filter of the missing list can take, from the register, in the order
+    of the report's breakdowns (faculties alphabetically, as a Vietnamese reader looks)."""
+    order = categories()
+    return {name: sorted((v for v in db.scalars(select(getattr(Holding, name)).distinct())
+                          if v not in (None, "")), key=_sort_key(name, order))
             for name in BREAKDOWNS}

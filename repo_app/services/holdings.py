@@ -30,7 +30,7 @@ from repo_app.access import Action, Actor
 from repo_app.errors import NotFound, UserError
 from repo_app.models import Collection, Holding, Work
 from repo_app.models.types import utcnow
-from repo_app.services import coverage, holdings_marc
+from repo_app.services import coverage, holdings_marc, holdings_messages
 from repo_app.services.unit_of_work import UnitOfWork
 from repo_app.spreadsheet import csv_writer
 from repo_app.textfold import fold, slug
@@ -284,7 +284,8 @@ def _collection_id(faculties: dict[str, int], faculty: str) -> int | None:
 
 
 def write_report(errors: list[RowError], folder: Path | None = None) -> Path:
-    """The bad rows as CSV (line, holding_id, code, message) in the data directory."""
+    """The bad rows as CSV (line, holding_id, code, message) in the data directory; the
+    message in the site's language, for the librarians who open it."""
     folder = folder or Path(current_app.config["DATA_DIR"]) / "holdings-reports"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"holdings-{utcnow():%Y%m%d-%H%M%S}.csv"
@@ -292,7 +293,7 @@ def write_report(errors: list[RowError], folder: Path | None = None) -> Path:
         writer = csv_writer(handle)
         writer.writerow(["line", "holding_id", "code", "message"])
         for e in errors:
-            writer.writerow([e.line, e.holding_id, e.error.code, str(e.error)])
+            writer.writerow([e.line, e.holding_id, e.error.code, holdings_messages.row_problem(e)])
     return path
 
 

@@ -4,7 +4,9 @@ Each chart scales with its container (a ``viewBox`` and no fixed width),
 carries a ``<title>`` and ``<desc>`` (``role="img"``), and is always shown
 next to a table with the same numbers, so a screen reader or a printout
 loses nothing. Labels sit above their bars, so long faculty names never
-squeeze the bars on a narrow screen. Pure functions: figures in, markup out.
+squeeze the bars on a narrow screen. Percentages and dates are written the
+page's language's way (``templating.percent``, ``templating.local_date``:
+73,2% and 05/12/2026 in Vietnamese). Pure functions: figures in, markup out.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from itertools import count
 
 from markupsafe import Markup, escape
 
-from repo_app.templating import percent
+from repo_app.templating import local_date, percent
 
 WIDTH = 600
 _ids = count(1)
@@ -138,10 +140,11 @@ def line_chart(points: list[Point], names: tuple[str, ...], target: float | None
             path = " ".join(f"{x},{y}" for x, y in coords)
             body.append(f'<polyline points="{path}" {PAINT[cls + "-line"]}/>')
         body.extend(f'<circle cx="{x}" cy="{y}" r="3" {PAINT[cls]}/>' for x, y in coords)
-    if points:
-        body.append(f'<text x="{left}" y="{bottom + 22}" {PAINT["small"]}>{points[0].day}</text>')
+    if points:  # the first and last days, written as the page's language writes dates
+        body.append(f'<text x="{left}" y="{bottom + 22}" {PAINT["small"]}>'
+                    f'{local_date(points[0].day)}</text>')
         body.append(f'<text x="{right}" y="{bottom + 22}" {PAINT["small"]} '
-                    f'text-anchor="end">{points[-1].day}</text>')
+                    f'text-anchor="end">{local_date(points[-1].day)}</text>')
     return _frame(bottom + 30, title, desc, body)
 
 

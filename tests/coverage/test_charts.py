@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from xml.etree import ElementTree
 
+import pytest
+
+from helpers import login
+from repo_app.db import standalone_session
+from repo_app.models import CoverageSnapshot
 from repo_app.views import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -46,3 +52,27 @@ def test_line_chart_places_points_by_date_and_handles_one_point():
     assert len(list(single.iter(f"{SVG}circle"))) == 3
     empty = parse(charts.line_chart([], ("a", "b", "c"), None, "t", "d"))
     assert empty.find(f"{SVG}title").text == "t"
+
+
+@pytest.fixture
+def history(app, load_holdings, reg) -> None:
+    """A snapshot of the whole register on the 7th of March 2025 (reading the report adds
+    today's)."""
+    load_holdings([reg.holding(1)])
+    with standalone_session(app) as db:
+        db.add(CoverageSnapshot(taken_on=date(2025, 3, 7), category="all", holdings=1,
+                                digitized=0, searchable=0, online=0))
+        db.commit()
+
+
+@pytest.mark.parametrize(("lang", "first", "style"), [("vi", "07/03/2025", "%d/%m/%Y"),
+                                                      ("en", "2025-03-07", "%Y-%m-%d")])
+def test_the_history_charts_dates_are_written_the_pages_way(client, accounts, history, lang,
+                                                           first, style):
+    login(client, "librarian@test.vn")
+    body = client.get(f"/reports/coverage?lang={lang}").get_data(as_text=True)
+    chart = next(svg for svg in re.findall(r"<svg .*?</svg>", body, re.S) if "polyline" in svg)
+    texts = [t.text for t in parse(chart).iter(f"{SVG}text")]
+    assert texts[-2:] == [first, date.today().strftime(style)]
+    if lang == "vi":
+        assert not re.search(r"\d{4}-\d\d-\d\d", chart)

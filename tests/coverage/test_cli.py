@@ -18,9 +18,10 @@ def test_import_command_loads_the_register(runner, write_csv, reg):
     path = write_csv([reg.holding(n) for n in range(1, 4)])
     result = runner.invoke(args=["holdings", "import", str(path)])
     assert result.exit_code == 0, result.output
-    assert "3 rows: 3 added, 0 updated, 0 unchanged, 0 rejected" in result.output
+    # the summary is in the site's language (Vietnamese): tests/coverage/test_holdings_messages.py
+    assert "3 dòng: thêm 3, cập nhật 0, giữ nguyên 0, bị loại 0" in result.output
     again = runner.invoke(args=["holdings", "import", str(path)])
-    assert "3 rows: 0 added, 0 updated, 3 unchanged, 0 rejected" in again.output
+    assert "3 dòng: thêm 0, cập nhật 0, giữ nguyên 3, bị loại 0" in again.output
 
 
 def test_import_command_with_bad_rows_keeps_good_ones_and_names_the_report(runner, write_csv,
@@ -28,9 +29,9 @@ def test_import_command_with_bad_rows_keeps_good_ones_and_names_the_report(runne
     path = write_csv([reg.holding(1), {**reg.holding(2), "format": "cd"}, reg.holding(3)])
     result = runner.invoke(args=["holdings", "import", str(path)])
     assert result.exit_code == 1
-    assert "line 3: H02: format cd is not one of: print, digital, both." in result.stderr
-    assert "2 added" in result.stdout
-    report_path = result.stderr.split("Report: ")[1].strip()
+    assert "dòng 3: H02: format cd không thuộc: print, digital, both." in result.stderr
+    assert "thêm 2" in result.stdout
+    report_path = result.stderr.split("Báo cáo: ")[1].strip()
     with open(report_path, encoding="utf-8") as handle:
         assert [r["line"] for r in csv.DictReader(handle)] == ["3"]
 
@@ -41,7 +42,7 @@ def test_import_command_refuses_a_non_utf8_file_with_one_message(runner, write_c
     path = write_csv(unicodedata.normalize("NFD", text), encoding="cp1258")
     result = runner.invoke(args=["holdings", "import", str(path)])
     assert result.exit_code == 1
-    assert result.stderr.count("\n") == 1 and "not UTF-8" in result.stderr
+    assert result.stderr.count("\n") == 1 and "không phải văn bản UTF-8" in result.stderr
     assert "Traceback" not in result.output
 
 

@@ -74,7 +74,7 @@ def test_a_koha_export_loads_the_register(app, runner, tmp_path, encode):
     path.write_bytes(encode(RECORDS))
     result = runner.invoke(args=["holdings", "import", str(path)])
     assert result.exit_code == 0, result.output
-    assert "3 rows: 3 added" in result.output
+    assert "3 dòng: thêm 3," in result.output
     found = holdings_of(app)
     first = found["101"]
     assert first.title == "Quản trị rủi ro tín dụng"
@@ -90,7 +90,7 @@ def test_a_marc_file_imported_twice_updates_and_never_duplicates(app, runner, tm
     path.write_bytes(iso2709(RECORDS))
     runner.invoke(args=["holdings", "import", str(path)])
     again = runner.invoke(args=["holdings", "import", str(path), "--category", "rare"])
-    assert "0 added, 3 updated" in again.output
+    assert "thêm 0, cập nhật 3," in again.output
     assert {h.category for h in holdings_of(app).values()} == {"rare"}
 
 
@@ -101,5 +101,5 @@ def test_a_bad_record_is_reported_by_number_and_the_others_are_kept(app, runner,
     path.write_bytes(marcxml([RECORDS[0], untitled, RECORDS[1]]))
     result = runner.invoke(args=["holdings", "import", str(path)])
     assert result.exit_code == 1
-    assert "line 2: 104: title is empty." in result.output
+    assert "dòng 2: 104: title (nhan đề) bị trống." in result.output
     assert set(holdings_of(app)) == {"101", "102"}
