@@ -47,7 +47,7 @@ def import_command(directory: Path, manifest: Path, workers: int, dry_run: bool,
         report = importing.run(db.session(), SYSTEM, directory.resolve(), manifest,
                                dry_run=dry_run)
         if not (dry_run or no_wait):
-            _wait(db.session(), report.batch)
+            _wait(db.session(), report.batch, workers)
         indexing.drain(db.session())  # the works as they are now: findable from here on
     if not dry_run:
         importing.settle(db.session(), report, seconds=time.monotonic() - started)
@@ -66,13 +66,15 @@ def _working(workers: int, no_jobs: bool) -> AbstractContextManager[None]:
     return jobqueue.working_here(current_app._get_current_object(), workers)
 
 
-def _wait(session: Session, batch: str) -> None:
+def _wait(session: Session, batch: str, workers: int) -> None:
     """Show the batch's jobs' progress until none is left, writing the index meanwhile.
 
     This process has nothing else to do while the workers extract, so it
     indexes their results as they come (the workers' own index jobs then find
     little left): with one worker, extraction and indexing use both cores. A
-    work whose text is still coming waits for it, to be written once.
+    work whose text is still coming waits for it, to be written once. When
+    only the last files are left, what is done is indexed beside them, so
+    that the index write after them, which nothing else overlaps, is small.
     """
     from tqdm import tqdm
 
@@ -81,15 +83,16 @@ def _wait(session: Session, batch: str) -> None:
     total = jobs.outstanding(session, batch=batch)
     if total == 0:
         return
-    drained = time.monotonic()
+    drained, tail_drained = time.monotonic(), False
     with tqdm(total=total, unit="job", desc="Extracting") as bar:
         while (left := jobs.outstanding(session, batch=batch)) > 0:
             bar.total = max(bar.total, bar.n + left)
             bar.update(max(0, bar.total - left - bar.n))
             session.rollback()  # see other processes' commits on the next count
-            if time.monotonic() - drained >= DRAIN_EVERY:
+            last_ones = left <= workers and not tail_drained
+            if last_ones or time.monotonic() - drained >= DRAIN_EVERY:
                 indexing.drain(session, text_pending=False)
-                drained = time.monotonic()
+                drained, tail_drained = time.monotonic(), tail_drained or last_ones
             time.sleep(POLL_SECONDS)
         bar.update(bar.total - bar.n)
 

@@ -85,7 +85,7 @@ def run(db: Session, actor: Actor, base_dir: Path, manifest_path: Path, *,
         _plan(db, manifest.rows, report)
     else:
         last_before_run = _last_work_id(db)
-        for row in manifest.rows:
+        for row in sorted(manifest.rows, key=_bytes_of, reverse=True):
             _import_row(db, actor, row, report, last_before_run)
     report.seconds = time.monotonic() - started
     return report
@@ -105,6 +105,24 @@ def settle(db: Session, report: ImportReport, *, seconds: float | None = None) -
         report.seconds = seconds
     report.report_path = _write_report(report)
     return report.report_path
+
+
+def _bytes_of(row: ManifestRow) -> int:
+    """The size of the row's files: rows are written, so their text queued, largest first.
+
+    The longest extractions start first and the last to finish are short
+    ones (the longest-processing-time rule), so no worker is left with a
+    large file while the others idle; the report keeps the manifest's order.
+    Rows of the same size keep their order, so of two rows naming the same
+    file the later one is the duplicate.
+    """
+    return sum(_size(path) for path in row.files)
+
+
+def _size(path: Path) -> int:
+    if path.is_dir():  # a folder of page images
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return path.stat().st_size if path.exists() else 0
 
 
 def _last_work_id(db: Session) -> int:

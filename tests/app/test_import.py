@@ -98,6 +98,23 @@ def test_a_file_named_twice_in_one_manifest_is_a_duplicate_not_already_imported(
     assert count(app, Work) == 2
 
 
+def test_the_largest_rows_are_written_first_and_the_report_keeps_the_manifests_order(
+        app, runner, catalogue, make_pdf):
+    """Their text is queued first, so no worker ends alone with a long extraction."""
+    make_pdf(*[f"Chương {n}: thủy lợi và nông nghiệp vùng ven biển" for n in range(40)]
+             ).rename(catalogue / "long.pdf")
+    manifest = write_manifest(catalogue, [
+        {"file": "t0.pdf", "title": "Ngắn"},
+        {"file": "long.pdf", "title": "Dài"},
+    ])
+    result = runner.invoke(args=["import", str(catalogue), "--manifest", str(manifest)])
+    assert result.exit_code == 0, result.output
+    with standalone_session(app) as db:
+        assert db.scalars(select(Work.title).order_by(Work.id)).all() == ["Dài", "Ngắn"]
+    report = Path(result.output.split("Báo cáo:")[1].strip()).read_text(encoding="utf-8")
+    assert [line.split(",")[1] for line in report.splitlines()[1:]] == ["t0.pdf", "long.pdf"]
+
+
 def test_imported_works_are_all_found(app, runner, catalogue, client):
     manifest = write_manifest(catalogue, [
         {"file": f"t{i}.pdf", "title": f"Luận văn {i}"} for i in range(3)])
