@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from repo_app import serialize, vocab
 from repo_app.access import effective_level
 from repo_app.actors import current_actor
-from repo_app.services import pages, site_info
+from repo_app.services import job_failures, pages, site_info
 from search.collation import sort_key
 from search.results import FacetValue
 
@@ -171,5 +171,6 @@ def init_app(app: Flask) -> None:
     app.add_template_global(facet_label)
     app.add_template_global(facet_list)
     app.add_template_global(status_label)
+    app.add_template_global(job_failures.explain, name="job_failure")
     app.add_template_global(effective_level)
     app.add_template_global(serialize.hit_url)

@@ -263,8 +263,12 @@ def test_a_failed_page_is_listed_with_its_reason_and_a_retry_reads_it(app, clien
     assert f"/jobs/{job_id}/retry" in html and "Retry all failed" in html
     assert "page 1" in html and f'href="/works/{scanned.work_id}"' in html
     reason = in_db(app, lambda db: db.get(Job, job_id)).message
-    assert reason and reason[:30] in html
+    assert reason and reason[:30] in html  # kept under "Technical details"
+    assert "It took longer than the time allowed and was stopped." in html
     assert "OCR failed" in librarian.get("/review/ocr").get_data(as_text=True)
+    failed_page = librarian.get(f"/review/ocr/{failed_row.id}").get_data(as_text=True)
+    assert "It took longer than the time allowed" in failed_page
+    assert "<summary>Technical details</summary>" in failed_page
 
     app.config["OCR_PAGE_TIMEOUT"] = 300
     response = post(librarian, f"/jobs/{job_id}/retry", token_from="/jobs")
