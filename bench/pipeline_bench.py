@@ -10,7 +10,9 @@ counted), then measures:
 Two corpora: a mixed one (10-text and 100-text PDFs) and many small files
 (60 theses of 14 texts). Prints pages/s, the import's speed against raw
 extraction, the 2-worker speed-up and the cost per file beyond extraction.
-Usage: ``python bench/pipeline_bench.py [--small N] [--large N] [--many N]``,
+Each corpus is measured in ``--repeat`` rounds (raw, 1 worker, 2 workers
+one after another) and the medians compared. Usage:
+``python bench/pipeline_bench.py [--small N] [--large N] [--many N] [--repeat N]``,
 under ``flock /tmp/bench.lock``.
 """
 
@@ -22,6 +24,7 @@ import json
 import os
 import random
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -111,25 +114,35 @@ def pipeline(folder: Path, manifest: Path, workers: int) -> tuple[float, int]:
     return elapsed, pages
 
 
-def measure(label: str, corpus: list[Path], folder: Path) -> dict[str, float]:
-    """Raw pdfminer against the import with 1 and 2 workers, on one corpus."""
+def measure(label: str, corpus: list[Path], folder: Path, repeat: int = 1) -> dict[str, float]:
+    """Raw pdfminer against the import with 1 and 2 workers, on one corpus: ``repeat``
+    rounds, each running the three one after another, and the median of each (so a burst
+    of other work on the machine weighs on one round, not on one side of the ratio)."""
     manifest = write_manifest(folder, corpus)
-    raw = raw_baseline(corpus)
-    one, pages = pipeline(folder, manifest, 1)
-    two, _ = pipeline(folder, manifest, 2)
+    rounds: dict[str, list[float]] = {"raw": [], "pipeline_1": [], "pipeline_2": []}
+    for _ in range(repeat):
+        rounds["raw"].append(raw_baseline(corpus))
+        one, pages = pipeline(folder, manifest, 1)
+        rounds["pipeline_1"].append(one)
+        rounds["pipeline_2"].append(pipeline(folder, manifest, 2)[0])
+    raw, one, two = (statistics.median(rounds[k]) for k in ("raw", "pipeline_1", "pipeline_2"))
     figures = {
-        "files": len(corpus), "pages": pages,
+        "files": len(corpus), "pages": pages, "rounds": repeat,
         "raw_s": round(raw, 2), "pipeline_1_s": round(one, 2), "pipeline_2_s": round(two, 2),
         "per_file_beyond_raw_ms_1": round(1000 * (one - raw) / len(corpus), 1),
         "speedup_2_vs_raw": round(raw / two, 2),
         "speedup_2_vs_1": round(one / two, 2),
+        "speedup_2_vs_raw_each_round": [round(r / t, 2) for r, t in
+                                        zip(rounds["raw"], rounds["pipeline_2"], strict=True)],
     }
-    print(f"{label}: {len(corpus)} files, {pages} pages as the import counted them")
+    print(f"{label}: {len(corpus)} files, {pages} pages as the import counted them"
+          f" (median of {repeat} rounds)")
     print(f"  {'run':<28}{'seconds':>10}{'pages/s':>10}")
     for name, key in (("raw pdfminer extract_text", "raw"), ("import, 1 worker", "pipeline_1"),
                       ("import, 2 workers", "pipeline_2")):
         print(f"  {name:<28}{figures[key + '_s']:>10}{pages / figures[key + '_s']:>10.1f}")
-    print(f"  import with 2 workers vs raw: {figures['speedup_2_vs_raw']}x; "
+    print(f"  import with 2 workers vs raw: {figures['speedup_2_vs_raw']}x "
+          f"(rounds: {figures['speedup_2_vs_raw_each_round']}); "
           f"2 workers vs 1: {figures['speedup_2_vs_1']}x; beyond raw per file (1 worker): "
           f"{figures['per_file_beyond_raw_ms_1']} ms")
     return figures
@@ -141,6 +154,8 @@ def main() -> int:
     parser.add_argument("--large", type=int, default=2, help="PDFs of 100 texts (default 2)")
     parser.add_argument("--many", type=int, default=60,
                         help="the many-small-files case: PDFs of 14 texts (default 60; 0 skips)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="rounds of raw, 1 worker and 2 workers; medians (default 3)")
     parser.add_argument("--out", type=Path, help="write the figures as JSON")
     args = parser.parse_args()
     results = {}
@@ -148,12 +163,14 @@ def main() -> int:
         if args.small or args.large:
             mixed = Path(tmp) / "mixed"
             mixed.mkdir()
-            results["mixed"] = measure("mixed", make_corpus(mixed, args.small, args.large), mixed)
+            results["mixed"] = measure("mixed", make_corpus(mixed, args.small, args.large), mixed,
+                                       args.repeat)
         if args.many:
             many = Path(tmp) / "many"
             many.mkdir()
             results["many_small"] = measure("many small files",
-                                            make_corpus(many, 0, 0, theses=args.many), many)
+                                            make_corpus(many, 0, 0, theses=args.many), many,
+                                            args.repeat)
     if args.out:
         args.out.write_text(json.dumps(results, indent=2))
     return 0
