@@ -112,6 +112,7 @@ def _globals() -> dict[str, Any]:
         "can_deposit": menu.deposit,
         "can_review": menu.review,
         "can_digitize": menu.digitize,
+        "can_manage_accounts": menu.accounts,
         "institution": current_app.config["INSTITUTION_NAME"],
         "site": _site(),
         "locale": str(get_locale()),

@@ -26,12 +26,14 @@ class Menu:
     deposit: bool
     review: bool
     digitize: bool = False  # the jobs page, OCR review (and the scanning station)
+    accounts: bool = False  # the administrator's accounts page (/admin/users)
 
 
 def menu(actor: Actor) -> Menu:
     return Menu(deposit=decide(actor, Action.DEPOSIT).allowed,
                 review=decide(actor, Action.REVIEW).allowed,
-                digitize=decide(actor, Action.MANAGE_JOBS).allowed)
+                digitize=decide(actor, Action.MANAGE_JOBS).allowed,
+                accounts=decide(actor, Action.MANAGE_USERS).allowed)
 
 
 @dataclass(frozen=True)

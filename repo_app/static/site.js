@@ -2,36 +2,44 @@
 (function () {
   "use strict";
 
-  /* The header menu is a <details> disclosure: closed on phones, kept open on wide screens.
-     Its groups (Requests, Reports, the account) are the other way round: sections shown in
-     the open menu on a phone, boxes that drop down on demand on a wide screen. */
+  /* The header menu is a <details> disclosure: closed where the stylesheet shows its menu
+     button (a phone; a staff header up to a wide laptop, whose many links would wrap), kept
+     open where the links fit one row. Its groups (Requests, Reports, the account) are the
+     other way round: sections shown in the open menu with the button, boxes that drop down
+     on demand in the row. The stylesheet alone says where the row begins (app.css), so the
+     button's visibility decides; nothing changes while the mode stays (a phone's address
+     bar resizing the window must not close an open menu). */
   function wideMenu() {
     var menu = document.querySelector("header.site details.menu");
-    if (!menu || !window.matchMedia) { return; }
+    var button = menu && menu.querySelector("summary");
+    if (!button || !window.getComputedStyle) { return; }
     var groups = menu.querySelectorAll("details.submenu");
-    var wide = window.matchMedia("(min-width: 48em)");
+    var wide = null;
+    var isWide = function () { return window.getComputedStyle(button).display === "none"; };
     var apply = function () {
-      menu.open = wide.matches;
-      groups.forEach(function (group) { group.open = !wide.matches; });
+      if (isWide() === wide) { return; }
+      wide = isWide();
+      menu.open = wide;
+      groups.forEach(function (group) { group.open = !wide; });
     };
     apply();
-    if (wide.addEventListener) { wide.addEventListener("change", apply); }
-    dropDowns(groups, wide);
+    window.addEventListener("resize", apply);
+    dropDowns(groups, function () { return wide; });
   }
 
-  /* On a wide screen one group is open at a time, and Escape or a click elsewhere closes it
+  /* In the row one group is open at a time, and Escape or a click elsewhere closes it
      (Escape returns focus to the group's name). */
-  function dropDowns(groups, wide) {
+  function dropDowns(groups, isWide) {
     var closeAll = function (except) {
       groups.forEach(function (group) { if (group !== except) { group.open = false; } });
     };
     groups.forEach(function (group) {
       group.addEventListener("toggle", function () {
-        if (wide.matches && group.open) { closeAll(group); }
+        if (isWide() && group.open) { closeAll(group); }
       });
     });
     document.addEventListener("keydown", function (event) {
-      if (!wide.matches || event.key !== "Escape") { return; }
+      if (!isWide() || event.key !== "Escape") { return; }
       groups.forEach(function (group) {
         if (group.open) {
           group.open = false;
@@ -40,7 +48,7 @@
       });
     });
     document.addEventListener("click", function (event) {
-      if (!wide.matches) { return; }
+      if (!isWide()) { return; }
       var inside = event.target.closest && event.target.closest("details.submenu");
       closeAll(inside);
     });

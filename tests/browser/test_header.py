@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from .conftest import screenshot
+from .conftest import log_in, reveal, screenshot, submit
 
 LAPTOP_WIDTH = 1280
 REPORTS = re.compile("^(reports|báo cáo)$", re.I)
@@ -68,3 +68,70 @@ def test_opening_one_group_closes_the_other(open_page):
     groups.nth(1).locator("summary").click()
     opened = [g.evaluate("details => details.open") for g in groups.all()]
     assert opened.count(True) == 1 and opened[1]
+
+
+# Between a phone and a laptop: a tablet, a small or zoomed laptop window, a split screen.
+MIDDLE_WIDTHS = [768, 820, 900, 1000, 1100, 1180]
+
+
+@pytest.fixture(scope="module")
+def sized_page(browser, site):
+    """``sized_page(width, role, lang)``: a page logged in as ``role`` in ``lang``, its window
+    ``width`` px wide (one browser context per account and language, resized as asked)."""
+    pages = {}
+
+    def _open(width: int, role: str, lang: str):
+        if (role, lang) not in pages:
+            context = browser.new_context(viewport={"width": width, "height": 800},
+                                          base_url=site.url)
+            context.set_default_timeout(30_000)
+            context.add_cookies([{"name": "lang", "value": lang, "url": site.url}])
+            page = context.new_page()
+            log_in(page, *site.account(role))
+            pages[(role, lang)] = page
+        page = pages[(role, lang)]
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto("/")
+        return page
+
+    yield _open
+    for page in pages.values():
+        page.context.close()
+
+
+def one_row(boxes: list[dict]) -> bool:
+    """Whether boxes share a row: each overlaps every other vertically."""
+    return max(b["y"] for b in boxes) < min(b["y"] + b["height"] for b in boxes)
+
+
+@pytest.mark.parametrize("width", MIDDLE_WIDTHS)
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("role", ["librarian", "admin"])
+def test_between_phone_and_laptop_the_header_never_wraps(sized_page, role, lang, width):
+    """Either every link in one row beside the site's name, or the menu button beside it."""
+    page = sized_page(width, role, lang)
+    button = page.locator("header details.menu > summary")
+    brand = page.locator("header .brand").bounding_box()
+    if button.is_visible():
+        assert one_row([brand, button.bounding_box()]), "the menu button sits under the name"
+    else:
+        boxes = top_level_boxes(page)
+        if not one_row(boxes + [brand]):
+            screenshot(page, f"header-{role}-{lang}-{width}-wraps")
+        assert one_row(boxes), f"the {role}'s links in {lang} wrap at {width} px"
+        assert one_row([brand, page.locator("header nav").bounding_box()])
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("width", [900, 1280])
+def test_the_administrator_reaches_the_accounts_page_from_the_header(sized_page, width):
+    page = sized_page(width, "admin", "vi")
+    link = reveal(page, page.locator('header a[href="/admin/users"]'))  # in the account group
+    assert link.is_visible() and link.inner_text() == "Quản lý tài khoản"
+    submit(page, link)
+    assert page.url.endswith("/admin/users")
+
+
+def test_a_librarian_has_no_accounts_link(sized_page):
+    page = sized_page(1280, "librarian", "en")
+    assert page.locator('header a[href="/admin/users"]').count() == 0
