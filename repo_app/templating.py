@@ -1,28 +1,24 @@
 """What every template can use: the actor, vocabulary labels, badges, and the locale's formats.
 
-Dates, times and numbers go through Flask-Babel's formatters, so a Vietnamese
-page reads 36,8% and 31/12/2025, and times are shown in the site's time zone
-(``BABEL_DEFAULT_TIMEZONE``, Vietnam's by default) rather than UTC.
+Dates, times and numbers are written by ``repo_app.localformats`` (Flask-Babel's
+formatters), so a Vietnamese page reads 36,8% and 31/12/2025, and times are
+shown in the site's time zone (``BABEL_DEFAULT_TIMEZONE``, Vietnam's by
+default) rather than UTC.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from flask import Flask, current_app
-from flask_babel import (
-    format_datetime,
-    format_decimal,
-    format_percent,
-    get_locale,
-    to_user_timezone,
-)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from repo_app import serialize, vocab
 from repo_app.access import effective_level
 from repo_app.actors import current_actor
+from repo_app.localformats import local_date, local_time, number, percent
 from repo_app.services import job_failures, pages, site_info
 from search.collation import sort_key
 from search.results import FacetValue
@@ -33,38 +29,6 @@ def access_badge(level: str, embargo_until: date | None = None) -> str:
     if level == vocab.AccessLevel.EMBARGOED and embargo_until is not None:
         return _("Embargoed until %(date)s", date=local_date(embargo_until))
     return str(vocab.ACCESS_LABELS.get(level, level))
-
-
-def _vietnamese() -> bool:
-    return get_locale() is not None and get_locale().language == "vi"
-
-
-def local_date(day: date) -> str:
-    """A day as readers of the page's language write it: 31/12/2025 in Vietnamese, else ISO
-    (a moment's day in the site's time zone)."""
-    if isinstance(day, datetime):
-        day = to_user_timezone(day).date()
-    if _vietnamese():
-        return day.strftime("%d/%m/%Y")
-    return day.isoformat()
-
-
-def local_time(moment: datetime | str) -> str:
-    """A moment (or its ISO text) in the site's time zone, written the locale's way (a naive
-    value is UTC)."""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    return format_datetime(moment, "dd/MM/yyyy HH:mm" if _vietnamese() else "yyyy-MM-dd HH:mm")
-
-
-def number(value: float | int) -> str:
-    """12.345 and 73,2 in Vietnamese, 12,345 and 73.2 in English."""
-    return format_decimal(value, format="#,##0.#")
-
-
-def percent(value: float | int) -> str:
-    """A figure already in percent (73.2) as the locale writes it: 73,2% in Vietnamese."""
-    return format_percent(value / 100, format="#,##0.#%")
 
 
 def audit_action(code: str) -> str:

@@ -17,12 +17,14 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from repo_app import access, resources
 from repo_app.access import STAFF_ROLES, Action, Actor, decide
 from repo_app.errors import LoginRequired, NotFound, UserError
+from repo_app.localformats import local_date
 from repo_app.models import AccessGrant, CopyRequest, File, Notification, User, Work
 from repo_app.models.types import utcnow
 from repo_app.services import mail, works
@@ -165,7 +167,7 @@ def grant(db: Session, actor: Actor, request_id: int, days: int | None, reason: 
         title = copy_request.work.title
         mail.queue(db, copy_request.user, _l("Your request for “%(title)s” was granted", title=title),
                    _l("You may read and download “%(title)s” until %(until)s.\n%(url)s",
-                      title=title, until=access_grant.expires_at.date().isoformat(),
+                      title=title, until=LazyString(local_date, access_grant.expires_at),
                       url=addresses.work(copy_request.work_id)))
         uow.on_commit(lambda: mail.deliver_quietly(db))
     return copy_request

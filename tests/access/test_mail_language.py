@@ -4,12 +4,14 @@ from, else the site's default; librarians told of one event each read it in thei
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
+
 from access.world import OFF_CAMPUS, client_from
 from sqlalchemy import select
 
 from helpers import csrf_token, login
 from repo_app.db import standalone_session
-from repo_app.models import CopyRequest, Notification, User
+from repo_app.models import AccessGrant, CopyRequest, Notification, User
 
 
 def _locale(app, email: str) -> str | None:
@@ -92,6 +94,25 @@ def test_a_requester_who_chose_nothing_is_answered_in_vietnamese(app, accounts, 
     [answer] = _mail(app, "reader@test.vn")
     assert answer.subject == "Thư viện đã cấp quyền theo yêu cầu bản sao “Luận văn hạn chế” của bạn"
     assert "Bạn có thể đọc và tải về “Luận văn hạn chế” đến" in answer.body
+    # The day the grant ends, written as Vietnamese pages write it (31/12/2026), in Vietnam's
+    # time zone, however the librarian who granted it reads the site.
+    with app.app_context(), standalone_session(app) as db:
+        expires = db.scalar(select(AccessGrant.expires_at))
+    day = (expires.replace(tzinfo=UTC) + timedelta(hours=7)).date()
+    assert f"đến {day:%d/%m/%Y}" in answer.body
+
+
+def test_an_english_answer_writes_the_grants_last_day_as_english_pages_do(app, accounts, publish):
+    work_id = publish("Luận văn hạn chế", "restricted")
+    reader = client_from(app, OFF_CAMPUS, "reader@test.vn")
+    reader.get("/lang/en")
+    _ask(reader, work_id)
+    _decide(client_from(app, OFF_CAMPUS, "librarian@test.vn"), app, "grant", days="7")
+    [answer] = _mail(app, "reader@test.vn")
+    with app.app_context(), standalone_session(app) as db:
+        expires = db.scalar(select(AccessGrant.expires_at))
+    day = (expires.replace(tzinfo=UTC) + timedelta(hours=7)).date()
+    assert f"until {day.isoformat()}." in answer.body
 
 
 def test_a_password_reset_speaks_the_language_of_the_page_it_was_asked_from(app, accounts):
