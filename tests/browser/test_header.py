@@ -106,7 +106,7 @@ def one_row(boxes: list[dict]) -> bool:
 
 @pytest.mark.parametrize("width", MIDDLE_WIDTHS)
 @pytest.mark.parametrize("lang", ["vi", "en"])
-@pytest.mark.parametrize("role", ["librarian", "admin"])
+@pytest.mark.parametrize("role", ["librarian", "admin", "depositor", "reader"])
 def test_between_phone_and_laptop_the_header_never_wraps(sized_page, role, lang, width):
     """Either every link in one row beside the site's name, or the menu button beside it."""
     page = sized_page(width, role, lang)
