@@ -239,11 +239,12 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def _worker_main(conn: Connection, limits: Limits) -> None:
-    """Extract the files sent down ``conn`` until told to stop (``None``)."""
+    """Extract the files sent down ``conn`` until told to stop (``None``), or until the
+    parent is gone (a command ending without closing this thread's extractor)."""
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     gc.set_threshold(*WORKER_GC_THRESHOLDS)
     _limit_memory(limits.memory_mb)
-    while (path := conn.recv()) is not None:
+    while (path := _next_path(conn)) is not None:
         conn.send(("started", None))
         try:
             extraction = extract_file(Path(path), limits)
@@ -252,6 +253,13 @@ def _worker_main(conn: Connection, limits: Limits) -> None:
         conn.send(("done", extraction))
         if extraction.status == TOO_LARGE:
             return  # a process that ran out of memory is not trusted with the next file
+
+
+def _next_path(conn: Connection) -> str | None:
+    try:
+        return conn.recv()
+    except EOFError:  # the other end closed: nothing more will come
+        return None
 
 
 def _limit_memory(memory_mb: int) -> None:
