@@ -5,7 +5,7 @@ carries a ``<title>`` and ``<desc>`` (``role="img"``), and is always shown
 next to a table with the same numbers, so a screen reader or a printout
 loses nothing. Labels sit above their bars, so long faculty names never
 squeeze the bars on a narrow screen. Percentages and dates are written the
-page's language's way (``templating.percent``, ``templating.local_date``:
+page's language's way (``localformats.percent``, ``localformats.local_date``:
 73,2% and 05/12/2026 in Vietnamese). Pure functions: figures in, markup out.
 """
 
@@ -17,7 +17,7 @@ from itertools import count
 
 from markupsafe import Markup, escape
 
-from repo_app.templating import local_date, percent
+from repo_app.localformats import local_date, percent
 
 WIDTH = 600
 _ids = count(1)

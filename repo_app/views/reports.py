@@ -32,9 +32,9 @@ from repo_app import db
 from repo_app.actors import current_actor
 from repo_app.errors import UserError
 from repo_app.forms import Form
+from repo_app.localformats import local_date, number, percent
 from repo_app.routing import parse_page
 from repo_app.services import coverage, coverage_exports, coverage_forecast, holdings
-from repo_app.templating import local_date, number, percent
 from repo_app.views import charts
 from repo_app.vocab import TYPE_LABELS
 
