@@ -183,6 +183,9 @@ def enqueue_document(db: Session, document_id: str) -> None:
     db.add(IndexQueueItem(document_id=document_id))
 
 
+_DELETE_CHUNK = 500  # ids per DELETE: well under any database's limit on bound parameters
+
+
 @contextmanager
 def _drain_lock() -> Iterator[None]:
     path = Path(current_app.config["DATA_DIR"]) / "index-drain.lock"
@@ -208,12 +211,22 @@ def drain(db: Session, *, text_pending: bool = True) -> int:
         if not wanted - held:
             return 0
         _write(db, wanted - held)
-        done = delete(IndexQueueItem).where(IndexQueueItem.id <= items[-1].id)
-        if held:
-            done = done.where(IndexQueueItem.document_id.notin_(held))
-        db.execute(done)
+        done = [item.id for item in items if item.document_id not in held]
+        _forget(db, done)
         db.commit()
-        return sum(item.document_id not in held for item in items)
+        return len(done)
+
+
+def _forget(db: Session, item_ids: list[int]) -> None:
+    """Delete exactly the queue rows this drain wrote, never a range of ids.
+
+    On PostgreSQL an id is taken when a row is inserted, not when it is
+    committed: another transaction's row with a lower id may commit while this
+    drain writes, and a range would delete it unwritten (its work never found).
+    """
+    for start in range(0, len(item_ids), _DELETE_CHUNK):
+        chunk = item_ids[start:start + _DELETE_CHUNK]
+        db.execute(delete(IndexQueueItem).where(IndexQueueItem.id.in_(chunk)))
 
 
 def _awaiting_text(db: Session, document_ids_: set[str]) -> set[str]:

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 from conftest import actor_for
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from helpers import PASSWORD
 from repo_app.db import standalone_session
 from repo_app.errors import UserError
-from repo_app.models import AuditEvent, File, Work
-from repo_app.services import files, users, works
+from repo_app.models import AuditEvent, File, IndexQueueItem, Work
+from repo_app.services import document_ids, files, indexing, users, works
 
 TIMEOUT = 60
 REPO_APP = str(Path(sys.executable).parent / "repo-app")
@@ -108,6 +108,26 @@ def test_two_librarians_publishing_different_works_at_once_both_reach_search(pg_
     assert identifiers == {f"vnir/{first}", f"vnir/{second}"}
     hits = pg_app.test_client().get("/api/v1/search?q=").get_json()["hits"]
     assert {h["id"] for h in hits} >= {first, second}
+
+
+def test_a_drain_keeps_a_queued_change_committed_while_it_wrote(pg_app):
+    """PostgreSQL hands out ids at insert, not at commit: a change queued first (lower id) but
+    committed while another process's drain writes is not yet written, and must stay queued."""
+    late_id, early_id = document_ids.of_work(900001), document_ids.of_work(900002)
+    with pg_app.app_context(), standalone_session(pg_app) as late, \
+            standalone_session(pg_app) as early:
+        indexing.enqueue_document(late, late_id)
+        late.flush()  # its id is taken now; it commits only while the other drain writes
+        indexing.enqueue_document(early, early_id)
+        early.commit()
+
+        def commit_late_before_delete(state) -> None:
+            if state.is_delete and late.in_transaction():
+                late.commit()
+        event.listen(early, "do_orm_execute", commit_late_before_delete)
+        assert indexing.drain(early) == 1
+        left = early.scalars(select(IndexQueueItem.document_id)).all()
+    assert left == [late_id]
 
 
 def _manifest(folder: Path, make_pdf, n: int) -> Path:
