@@ -125,7 +125,7 @@ def _interpret(page: PDFPage, interpreter: PDFPageInterpreter,
         return
     if _shows_image(layout):
         result.with_images.add(index)
-    result.pages.append(_join_runs(list(_page_pieces(layout)), result.legacy_chars))
+    result.pages.append(_join_runs(_page_pieces(layout), result.legacy_chars))
 
 
 def _page_layout(page: PDFPage, interpreter: PDFPageInterpreter,
@@ -178,27 +178,35 @@ def _strict_pdfminer() -> Iterator[None]:
         pdfminer_settings.STRICT = lenient
 
 
-def _page_pieces(layout: LTContainer) -> Iterator[tuple[str, str | None]]:
+def _page_pieces(layout: LTContainer) -> list[tuple[str, str | None]]:
     """The page's pieces: its text boxes in reading order, then text in figures."""
+    pieces: list[tuple[str, str | None]] = []
     boxes = [child for child in layout if isinstance(child, LTTextBox)]
     for child in in_reading_order(boxes):
-        yield from _pieces(child)
+        _add_pieces(child, pieces)
     for child in layout:
         if not isinstance(child, LTTextBox):
-            yield from _pieces(child)
+            _add_pieces(child, pieces)
+    return pieces
 
 
-def _pieces(item: LTText | LTContainer) -> Iterator[tuple[str, str | None]]:
-    """(text, font name) in reading order; spaces and newlines pdfminer adds have no font."""
+def _add_pieces(item: LTText | LTContainer, pieces: list[tuple[str, str | None]]) -> None:
+    """Append (text, font name) in reading order; spaces and newlines pdfminer adds have no
+    font. A container's characters are taken in its own loop: a call each would cost more."""
     if isinstance(item, LTChar):
-        yield item.get_text(), item.fontname
+        pieces.append((item.get_text(), item.fontname))
     elif isinstance(item, LTAnno):
-        yield item.get_text(), None
+        pieces.append((item.get_text(), None))
     elif isinstance(item, LTContainer):
         for child in item:
-            yield from _pieces(child)
+            if isinstance(child, LTChar):
+                pieces.append((child.get_text(), child.fontname))
+            elif isinstance(child, LTAnno):
+                pieces.append((child.get_text(), None))
+            else:
+                _add_pieces(child, pieces)
         if isinstance(item, LTTextBox):
-            yield "\n", None
+            pieces.append(("\n", None))
 
 
 def _join_runs(pieces: list[tuple[str, str | None]], legacy_chars: Counter[str]) -> str:
