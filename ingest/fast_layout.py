@@ -43,6 +43,7 @@ from pdfminer.layout import (
 )
 from pdfminer.pdfdevice import PDFTextDevice
 from pdfminer.pdffont import PDFFont, PDFUnicodeNotDefined
+from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.utils import Matrix, Point
 
@@ -64,7 +65,7 @@ Glyphs = dict[int, tuple[str, float]]  # a font's cid -> (text, width in text sp
 class TextAggregator(PDFPageAggregator):
     """``PDFPageAggregator`` that lays pages out as pdfminer does, at less cost per character."""
 
-    def __init__(self, rsrcmgr: object, laparams: LAParams) -> None:
+    def __init__(self, rsrcmgr: PDFResourceManager, laparams: LAParams) -> None:
         super().__init__(rsrcmgr, laparams=laparams)
         self._glyphs: dict[PDFFont, Glyphs] = {}
 
