@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import resource
 import time
 from collections.abc import Iterable, Iterator
@@ -219,6 +220,17 @@ class _Worker:
             self.process.kill()
         self.process.join(timeout=5)
         self.conn.close()
+
+
+def start_server() -> None:
+    """Start the fork server now rather than at the first file.
+
+    It imports pdfminer in a process of its own, on another core, while the
+    caller does something else (a command builds its app meanwhile), so the
+    first file is extracted as soon as it is queued.
+    """
+    if _context().get_start_method() == "forkserver":
+        multiprocessing.forkserver.ensure_running()
 
 
 def _context() -> multiprocessing.context.BaseContext:

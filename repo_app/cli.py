@@ -18,6 +18,9 @@ def _create_app() -> Flask:
 
 # Commands that make the data directory, or need none.
 NEEDS_NO_DATA = {"init", "demo", "shell", "routes"}
+# Commands that extract text in processes of their own: their fork server starts before the
+# app is built, so both happen at once (``ingest.workers.start_server``).
+EXTRACTS_TEXT = {"import", "worker"}
 
 
 class RepoGroup(FlaskGroup):
@@ -30,9 +33,15 @@ class RepoGroup(FlaskGroup):
     """
 
     def resolve_command(self, ctx: click.Context, args: list[str]):
-        """Before any command that needs a prepared data directory, check that it is one."""
+        """Before a command that extracts text, start its fork server; before any command
+        that needs a prepared data directory, check that it is one."""
         name, command, rest = super().resolve_command(ctx, args)
-        if name not in NEEDS_NO_DATA and not ctx.resilient_parsing and "--help" not in rest:
+        runs = not ctx.resilient_parsing and "--help" not in rest
+        if name in EXTRACTS_TEXT and runs and "--dry-run" not in rest:
+            from ingest import workers
+
+            workers.start_server()
+        if name not in NEEDS_NO_DATA and runs:
             from repo_app import readiness
             from repo_app.config import ConfigError
 

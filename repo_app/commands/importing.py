@@ -22,6 +22,9 @@ POLL_SECONDS = 0.1
 # segment merges it sets off), so writing per finished file would take the cores the
 # extraction needs; every few seconds the index stays close behind at a fraction of the cost.
 DRAIN_EVERY = 5.0
+# ... or sooner, once this many pages of text wait: a long file's text is indexed while the
+# next files are read, not all at the end when one core is left with nothing to do.
+DRAIN_PAGES = 150
 
 
 @click.command("import")
@@ -71,7 +74,8 @@ def _wait(session: Session, batch: str, workers: int) -> None:
 
     This process has nothing else to do while the workers extract, so it
     indexes their results as they come (the workers' own index jobs then find
-    little left): with one worker, extraction and indexing use both cores. A
+    little left): with one worker, extraction and indexing use both cores. It
+    writes every few seconds, or sooner once a long file's pages are in. A
     work whose text is still coming waits for it, to be written once. When
     only the last files are left, what is done is indexed beside them, so
     that the index write after them, which nothing else overlaps, is small.
@@ -83,16 +87,19 @@ def _wait(session: Session, batch: str, workers: int) -> None:
     total = jobs.outstanding(session, batch=batch)
     if total == 0:
         return
-    drained, tail_drained = time.monotonic(), False
+    drained, tail_drained, pages_then = time.monotonic(), False, 0
     with tqdm(total=total, unit="job", desc="Extracting") as bar:
         while (left := jobs.outstanding(session, batch=batch)) > 0:
             bar.total = max(bar.total, bar.n + left)
             bar.update(max(0, bar.total - left - bar.n))
+            pages = jobs.pages_done(session, batch=batch)
             session.rollback()  # see other processes' commits on the next count
             last_ones = left <= workers and not tail_drained
-            if last_ones or time.monotonic() - drained >= DRAIN_EVERY:
+            if last_ones or pages - pages_then >= DRAIN_PAGES \
+                    or time.monotonic() - drained >= DRAIN_EVERY:
                 indexing.drain(session, text_pending=False)
-                drained, tail_drained = time.monotonic(), tail_drained or last_ones
+                drained, tail_drained, pages_then = \
+                    time.monotonic(), tail_drained or last_ones, pages
             time.sleep(POLL_SECONDS)
         bar.update(bar.total - bar.n)
 

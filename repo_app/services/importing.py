@@ -61,6 +61,8 @@ class ImportReport:
     seconds: float = 0.0
     batch: str = ""
     outcomes: list[Outcome] = field(default_factory=list)
+    # Files of an interrupted run's works whose text this run waited for (``_adopt``).
+    adopted: list[int] = field(default_factory=list)
     report_path: Path | None = None
 
     @property
@@ -99,12 +101,19 @@ def settle(db: Session, report: ImportReport, *, seconds: float | None = None) -
         file = db.get(File, outcome.file_id) if outcome.file_id else None
         if file is not None:
             outcome.status, outcome.message = file.extraction_status, import_messages.extraction(file)
-            report.files_extracted += file.extraction_status not in TEXT_IN_PROGRESS
-            report.pages += file.pages or 0
+            _count_text(report, file)
+    for file_id in report.adopted:
+        if (file := db.get(File, file_id)) is not None:
+            _count_text(report, file)
     if seconds is not None:
         report.seconds = seconds
     report.report_path = _write_report(report)
     return report.report_path
+
+
+def _count_text(report: ImportReport, file: File) -> None:
+    report.files_extracted += file.extraction_status not in TEXT_IN_PROGRESS
+    report.pages += file.pages or 0
 
 
 def _bytes_of(row: ManifestRow) -> int:
@@ -175,7 +184,7 @@ def _import_row(db: Session, actor: Actor, row: ManifestRow, report: ImportRepor
         report.skipped += 1
         report.outcomes.append(Outcome(row.line, "", "skipped", import_messages.already_imported(),
                                        existing.id))
-        _adopt(db, existing, report.batch)
+        report.adopted += _adopt(db, existing, report.batch)
         return
     _write_work(db, actor, row, staged, report)
 
@@ -190,18 +199,19 @@ def _source_shas(db: Session, row: ManifestRow, last_before_run: int) -> list[st
     return [sha256_path(path) for path, size in sizes.items() if size in known]
 
 
-def _adopt(db: Session, work: Work, batch: str) -> None:
+def _adopt(db: Session, work: Work, batch: str) -> list[int]:
     """A re-run waits for the text of works an interrupted run wrote but did not finish:
-    their outstanding jobs join this run's batch, and a file whose job is lost is queued again."""
-    for file in work.files:
-        if file.extraction_status not in TEXT_IN_PROGRESS:
-            continue
+    their outstanding jobs join this run's batch, and a file whose job is lost is queued again.
+    Returns the files it waits for, which its summary counts."""
+    adopted = [file for file in work.files if file.extraction_status in TEXT_IN_PROGRESS]
+    for file in adopted:
         moved = db.execute(update(Job).where(Job.file_id == file.id,
                                              Job.state.in_(("queued", "running")))
                            .values(batch=batch)).rowcount
         if not moved:
             text_jobs.queue_text(db, file, batch=batch)
     db.commit()
+    return [file.id for file in adopted]
 
 
 def _stage_files(row: ManifestRow, report: ImportReport) -> list[files.StagedFile]:

@@ -294,6 +294,12 @@ def _resend_due(db: Session) -> list[tuple[int, str]]:
 # --- what is outstanding ------------------------------------------------------------------
 
 
+def pages_done(db: Session, *, batch: str) -> int:
+    """Pages the batch's finished jobs read or recognised."""
+    return db.scalar(select(func.coalesce(func.sum(Job.pages), 0))
+                     .where(Job.batch == batch, Job.state == DONE)) or 0
+
+
 def outstanding(db: Session, *, batch: str | None = None) -> int:
     """Jobs not yet done or failed (of one batch when given)."""
     query = select(func.count()).select_from(Job).where(Job.state.in_((QUEUED, RUNNING)))

@@ -93,8 +93,15 @@ def queue_index(db: Session, file: File, *, batch: str = "") -> None:
 
 @jobs.kind("index")
 def run_index(db: Session, job: Job) -> None:
-    """Write every queued index change (the durable queue of ``services.indexing``)."""
-    while indexing.drain(db):
+    """Write the queued index changes (the durable queue of ``services.indexing``), except
+    works whose text is still being made: they are written once, when it is in.
+
+    A work's metadata never waits for this job: the service that changes a
+    work writes it at once, and so does an import that does not wait. Writing
+    a work here before its text would write it twice, taking the cores a
+    long import's extraction needs (its index job comes due while it runs).
+    """
+    while indexing.drain(db, text_pending=False):
         pass
 
 

@@ -63,9 +63,15 @@ def test_an_import_killed_midway_is_completed_by_a_rerun_without_duplicates(app,
     os.killpg(first.pid, signal.SIGKILL)  # the importer and its extraction workers, mid-way
     first.wait()
     assert _count(app, Work) < WORKS, "the import finished before it could be killed"
+    with standalone_session(app) as db:
+        done_before = db.scalar(select(func.count()).select_from(File)
+                                .where(File.extraction_status == "ok"))
 
-    rerun = subprocess.run(command, env=_env(app), capture_output=True, text=True, timeout=600)
+    rerun = subprocess.run(command, env={**_env(app), "REPO_DEFAULT_LOCALE": "en"},
+                           capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0, rerun.stderr[-2000:]
+    # Its summary counts every file whose text it waited for, the first run's included.
+    assert f"; {WORKS - done_before} files, " in rerun.stdout, rerun.stdout
 
     with standalone_session(app) as db:
         titles = db.scalars(select(Work.title)).all()
