@@ -53,7 +53,7 @@ from whoosh.matching import FilterMatcher, ListMatcher, Matcher, ReadTooFar
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import IndexReader, SegmentReader
 from whoosh.scoring import BM25F, WeightingModel
-from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
+from whoosh.system import pack_int, pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte as whoosh_length_to_byte
 from whoosh.writing import IndexWriter, PostingPool, SegmentWriter
 
@@ -73,7 +73,7 @@ PRIVATE_NAMES: dict[object, tuple[str, ...]] = {
     W3FieldWriter: ("_postwriter", "_format", "_tindex", "_fieldid"),
     OrderedHashWriter: ("dbfile", "buckets", "index", "hashfn", "lastkey"),
     W3TermInfo: ("_struct",),
-    W3TermsReader: ("_postfile",),
+    W3TermsReader: ("_postfile", "_tindex", "_fieldunmap"),
     W3LeafMatcher: (
         "_read_data", "_read_values", "_next_block",
         "_postfile", "_dataoffset", "_nextoffset", "_data", "_compression",
@@ -220,30 +220,32 @@ class _FieldWriter(W3FieldWriter):
         field_lengths: list[int | None],
     ) -> None:
         """One term's blocks and its row of the terms table, for ``_write_pending``."""
-        postings = self._postwriter
-        fixedsize = self._format.fixed_value_size()
+        fixedsize, compression = self._fixedsize, self._compression
         if len(ids) == 1:  # most terms of a commit: one block, one posting
             data, total, minlength, maxlength, maxweight = _single_block(
-                ids[0], weights[0], values[0], field_lengths[ids[0]], fixedsize, postings._compression
+                ids[0], weights[0], values[0], field_lengths[ids[0]], fixedsize, compression
             )
         else:
             data, total, minlength, maxlength, maxweight = _blocks_bytes(
-                ids, weights, values, field_lengths, fixedsize, postings._blocklimit,
-                postings._compression,
+                ids, weights, values, field_lengths, fixedsize, self._blocklimit, compression
             )
-        info = _TERM_INFO.pack(
+        info = _TERM_INFO_AND_EXTENT.pack(
             False, total, len(ids), 0 if minlength is None else _length_byte(minlength),
-            _length_byte(maxlength), maxweight, ids[0], ids[-1],
-        ) + pack_long(self._offset) + pack_int(len(data))
+            _length_byte(maxlength), maxweight, ids[0], ids[-1], self._offset, len(data),
+        )
         self._offset += len(data)
         self._data.append(data)
-        self._rows.append((pack_ushort(self._fieldid) + btext, info))
+        self._rows.append((self._key_prefix + btext, info))
         if len(self._rows) >= PENDING_TERMS:
             self._write_pending()
 
     def start_field(self, fieldname: str, fieldobj: object) -> None:
         super().start_field(fieldname, fieldobj)
-        self._offset = self._postwriter._postfile.tell()
+        postings = self._postwriter
+        self._offset = postings._postfile.tell()
+        self._fixedsize = self._format.fixed_value_size()
+        self._compression, self._blocklimit = postings._compression, postings._blocklimit
+        self._key_prefix = pack_ushort(self._fieldid)
         self._data: list[bytes] = []
         self._rows: list[tuple[bytes, bytes]] = []
 
@@ -365,6 +367,11 @@ def _blocks_bytes(  # noqa: PLR0913 - a term's postings, as W3PostingsWriter kee
 
 
 _TERM_INFO = W3TermInfo._struct
+# A term's info with the extent of its postings (W3TermInfo.to_bytes of a term not inlined).
+_TERM_INFO_AND_EXTENT = struct.Struct(_TERM_INFO.format + "qi")
+_EXTENT = struct.Struct("!qi")
+# A term's key in the terms table: the field's number, then the term's bytes.
+_FIELD_NUMBER = struct.Struct("!H")
 # A posting's (field, term): postings arrive sorted by it.
 _TERM = itemgetter(0, 1)
 
@@ -573,13 +580,15 @@ class MergedSegmentReader(SegmentReader):
 
     def _term_blocks(self) -> Iterator[tuple[str, bytes, Sequence, Sequence, Sequence]]:
         terms = self._terms
-        postfile = terms._postfile
+        postfile, fieldnames = terms._postfile, terms._fieldunmap
         schema = self.schema
         deleted = self.deleted_docs_set
-        for (fieldname, btext), terminfo in terms.items():
+        # The table's rows in order, each read as W3TermsReader.items() and W3TermInfo.from_bytes do.
+        for key, info in terms._tindex.items():
+            fieldname, btext = fieldnames[_FIELD_NUMBER.unpack_from(key)[0]], key[_FIELD_NUMBER.size :]
             if fieldname not in schema:
                 continue
-            if terminfo.is_inlined():
+            if info[0]:  # the term's postings are inlined in its info
                 matcher = self.postings(fieldname, btext)  # filters deleted documents
                 found = []
                 while matcher.is_active():
@@ -589,7 +598,7 @@ class MergedSegmentReader(SegmentReader):
                     yield (fieldname, btext, *zip(*found, strict=True))
                 continue
             fixedsize = schema[fieldname].format.fixed_value_size()
-            offset, (length,) = terminfo.extent()  # Whoosh reads the length back as a 1-tuple
+            offset, length = _EXTENT.unpack_from(info, _TERM_INFO.size)
             for ids, weights, values in _split_blocks(postfile.get(offset, length), fixedsize):
                 if deleted and not deleted.isdisjoint(ids):
                     kept = [p for p in zip(ids, weights, values, strict=True) if p[0] not in deleted]
