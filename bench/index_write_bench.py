@@ -19,7 +19,9 @@ CPU time (``time.process_time``, user + system, this process only) per
 document, median of ``--repeat`` rounds taken one after another. Usage,
 under ``flock /tmp/bench.lock``:
 
-    .venv/bin/python bench/index_write_bench.py [--works 60] [--repeat 3] [--code /work/main]
+    .venv/bin/python bench/index_write_bench.py [--works 60] [--repeat 3] [--code DIR]
+
+``DIR`` holds a ``search`` package, e.g. ``git archive <commit> search | tar -x -C DIR``.
 """
 
 from __future__ import annotations
@@ -143,7 +145,7 @@ def main() -> None:
     for name in medians:
         if name != "ours":
             saved = [1 - medians["ours"][label] / medians[name][label] for label in BATCHES]
-            print(f"ours against {name:<11}" + "".join(f"{s:>15.0%} less" for s in saved))
+            print(f"{'ours against ' + name:<24}" + "".join(f"{s:>11.0%} less" for s in saved))
 
 
 if __name__ == "__main__":
