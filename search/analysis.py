@@ -7,13 +7,13 @@ Both classes are stored names (``search.stored_names``): they stay here.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from itertools import chain
 
 from whoosh.analysis import Analyzer, Token, Tokenizer
 from whoosh.formats import Positions
 
-from search.spelling import TOKEN_PATTERN, canonical, canonical_folded, nfc
+from search.spelling import TOKEN_PATTERN, canonical, canonical_folded, fold, nfc
 from search.whoosh_private import encode_positions, taken
 
 
@@ -88,31 +88,88 @@ def folded_analyzer() -> Analyzer:
 
 
 class SyllablePositions(Positions):
-    """Whoosh's ``Positions`` postings, built without a Token per syllable.
+    """Whoosh's ``Positions`` postings, built without a Token per syllable, each text analysed once.
 
     When a whole text is indexed with a ``SyllableTokenizer`` (the only
     case while writing), positions are gathered from one ``findall`` and the
     cached normalisation; the postings are byte for byte those of the
-    generic path, which every other call still takes. Stored name: never
-    move or rename (``search.stored_names``).
+    generic path, which every other call still takes.
+
+    Every text is indexed twice, exact and folded (``search.schema``), and
+    Whoosh writes a document's fields in name order, so a field's folded
+    twin comes right after it with the very same string. Folding is per
+    syllable, so the twin's postings are derived from the exact field's
+    (the last one is kept for this): a group of exact syllables folding to
+    one word shares its positions, and a syllable alone in its group keeps
+    its encoded positions as they are. Stored name: never move or rename
+    (``search.stored_names``).
     """
 
     def word_values(
         self, value: object, analyzer: object, **kwargs: object
     ) -> Iterator[tuple[str, int, float, bytes]]:
-        if (
-            not isinstance(analyzer, SyllableTokenizer)
-            or not isinstance(value, str)
-            or set(kwargs) - {"mode"}
-        ):
+        postings = None if set(kwargs) - {"mode"} else self.postings(value, analyzer)
+        if postings is None:
             taken["analysis.generic_positions"] += 1
             yield from super().word_values(value, analyzer, **kwargs)
             return
-        taken["analysis.fast_positions"] += 1
-        normalise = canonical_folded if analyzer.folded else canonical
-        positions: defaultdict[str, list[int]] = defaultdict(list)
-        for pos, word in enumerate(map(normalise, TOKEN_PATTERN.findall(nfc(value)))):
-            positions[word].append(pos)
         boost = self.field_boost
-        for word, poslist in positions.items():
-            yield (word, len(poslist), float(len(poslist)) * boost, encode_positions(poslist))
+        for word, (found, encoded) in postings.items():
+            yield (word, len(found), float(len(found)) * boost, encoded)
+
+    def postings(self, value: object, analyzer: object) -> Postings | None:
+        """Each word of ``value`` with its positions, or None when Whoosh's way must analyse it.
+
+        ``search.whoosh_private.DocumentWriter`` puts these in the posting pool directly.
+        """
+        global _last_exact
+        if not isinstance(analyzer, SyllableTokenizer) or not isinstance(value, str):
+            return None
+        last = _last_exact
+        if not analyzer.folded:
+            taken["analysis.fast_positions"] += 1
+            postings = _postings(value, canonical)
+            _last_exact = (value, postings)
+        elif last is not None and last[0] is value:
+            taken["analysis.folded_from_exact"] += 1
+            _last_exact = None
+            postings = _folded(last[1])
+        else:
+            taken["analysis.fast_positions"] += 1
+            postings = _postings(value, canonical_folded)
+        return postings
+
+
+# One word's postings in one text: its positions, and them encoded as Whoosh stores them.
+Postings = dict[str, tuple[list[int], bytes]]
+# The text last indexed in an exact field, with its postings, for its folded twin.
+_last_exact: tuple[str, Postings] | None = None
+
+
+def _postings(text: str, normalise: Callable[[str], str]) -> Postings:
+    """Each word of ``text`` (as ``normalise`` writes it) with its positions."""
+    positions: dict[str, list[int]] = {}
+    start = positions.setdefault
+    for pos, word in enumerate(map(normalise, TOKEN_PATTERN.findall(nfc(text)))):
+        start(word, []).append(pos)
+    return {word: (found, encode_positions(found)) for word, found in positions.items()}
+
+
+def _folded(exact: Postings) -> Postings:
+    """The folded twin's postings of a text, from its exact postings.
+
+    A folded word's positions are those of every exact word folding to it;
+    most words are alone in their group and keep their encoding.
+    """
+    groups: dict[str, list[tuple[list[int], bytes]]] = {}
+    add = groups.setdefault
+    for word, posting in exact.items():
+        add(fold(word), []).append(posting)
+    folded: Postings = {}
+    for word, members in groups.items():
+        if len(members) == 1:
+            folded[word] = members[0]
+        else:
+            found = sorted(chain.from_iterable(positions for positions, _ in members))
+            folded[word] = (found, encode_positions(found))
+    return folded

@@ -23,22 +23,31 @@ from whoosh.codec.base import Segment
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
+from search.whoosh_private import MergedSegmentReader
+
 # Segments of one tier that set off its merge.
 FAN_IN = 8
 # A segment with more than this share of its documents deleted is merged away.
 MAX_DELETED_SHARE = 0.5
 
 
-def merge_tiered(writer: SegmentWriter, segments: Sequence[Segment]) -> list[Segment]:
+def merge_tiered(
+    writer: SegmentWriter,
+    segments: Sequence[Segment],
+    reader_class: type[SegmentReader] = MergedSegmentReader,
+) -> list[Segment]:
     """Whoosh merge policy (``commit(mergetype=...)``): merge full tiers and mostly
-    deleted segments into the segment being written; return the segments kept."""
+    deleted segments into the segment being written; return the segments kept.
+
+    ``reader_class`` reads a merged segment (``search.baseline`` passes Whoosh's own).
+    """
     tiers: defaultdict[int, list[Segment]] = defaultdict(list)
     for segment in segments:
         tiers[_tier(segment)].append(segment)
     merged = [s for tier in tiers.values() if len(tier) >= FAN_IN for s in tier]
     merged += [s for s in segments if s not in merged and _mostly_deleted(s)]
     for segment in merged:
-        reader = SegmentReader(writer.storage, writer.schema, segment)
+        reader = reader_class(writer.storage, writer.schema, segment)
         writer.add_reader(reader)
         reader.close()
     return [s for s in segments if s not in merged]

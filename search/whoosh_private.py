@@ -3,7 +3,10 @@
 The speed of ``search`` rests on internals Whoosh does not publish: the W3
 codec's postings blocks (split here so ranking never decompresses
 positions), decoding a block whole, a segment's field-length column, the
-posting pool's spilled runs and the multiprocess writer's tasks. They are
+posting pool's spilled runs and the multiprocess writer's tasks; writing,
+a document's texts put in the pool at once, a segment's terms written
+term by term and merged segments read block by block, each byte for byte
+what Whoosh's own way gives (``tests/search/test_writing_paths.py``). They are
 used here and nowhere else; the rest of the package calls what this module
 defines.
 
@@ -21,26 +24,38 @@ Pinned: ``whoosh-reloaded==2.7.5``. Its next major version deletes
 
 from __future__ import annotations
 
+import io
 import pickle
 import struct
 import zlib
+from array import array as typed_array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from itertools import islice
-from operator import sub
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+from itertools import accumulate, groupby, islice, repeat
+from operator import itemgetter, sub
 from typing import TYPE_CHECKING
 
 from whoosh.codec import whoosh3
-from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3LeafMatcher, W3PostingsWriter
+from whoosh.codec.base import OutOfOrderError
+from whoosh.codec.whoosh3 import (
+    W3Codec,
+    W3FieldWriter,
+    W3LeafMatcher,
+    W3PostingsWriter,
+    W3TermInfo,
+    W3TermsReader,
+)
+from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.index import Index
 from whoosh.matching import FilterMatcher, ListMatcher, Matcher, ReadTooFar
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import IndexReader, SegmentReader
 from whoosh.scoring import BM25F, WeightingModel
-from whoosh.system import pack_uint
-from whoosh.util.numeric import length_to_byte
-from whoosh.writing import IndexWriter, PostingPool
+from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
+from whoosh.util.numeric import length_to_byte as whoosh_length_to_byte
+from whoosh.writing import IndexWriter, PostingPool, SegmentWriter
 
 if TYPE_CHECKING:  # loaded by the searches that read postings as arrays, not by writers
     import numpy as np
@@ -53,18 +68,24 @@ PRIVATE_NAMES: dict[object, tuple[str, ...]] = {
     W3PostingsWriter: (
         "_write_block", "_new_block", "_mini_ids", "_mini_weights", "_mini_values",
         "_postfile", "_blockcount", "_terminfo", "_ids", "_maxweight", "_compression",
-        "_minlength", "_maxlength",
+        "_minlength", "_maxlength", "_blocklimit",
     ),
+    W3FieldWriter: ("_postwriter", "_format", "_tindex", "_fieldid"),
+    OrderedHashWriter: ("dbfile", "buckets", "index", "hashfn", "lastkey"),
+    W3TermInfo: ("_struct",),
+    W3TermsReader: ("_postfile",),
     W3LeafMatcher: (
         "_read_data", "_read_values", "_next_block",
         "_postfile", "_dataoffset", "_nextoffset", "_data", "_compression",
     ),
     FilterMatcher: ("child",),
     ListMatcher: ("_ids", "_i"),
-    SegmentReader: ("_perdoc",),
+    SegmentReader: ("_perdoc", "_codec", "_terms"),
+    SegmentWriter: ("_check_state", "_doc_boost", "_field_boost", "_check_fields", "_added",
+                    "perdocwriter", "pool", "docnum"),
     BM25F: ("_field_B",),
     PostingPool: ("_write_run", "_read_run", "_open_run", "_remove_run",
-                  "current", "runs", "tempstore", "segment", "limit"),
+                  "current", "runs", "tempstore", "segment", "limit", "currentsize", "fieldnames"),
     SubWriterTask: ("_process_file", "writer"),
     MpWriter: ("_new_task", "storage", "indexname", "jobqueue", "resultqueue", "subargs",
                "multisegment", "tasks"),
@@ -92,31 +113,40 @@ class SplitPostingsWriter(W3PostingsWriter):
         if not self._blockcount:
             self._postfile.write(whoosh3.WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
-        head = pickle.dumps((self._mini_ids(), self._mini_weights()), 2)
-        values = pickle.dumps(self._mini_values(), 2)
-        # The block's own info says whether it is compressed, so a small one need not be.
-        compression = self._compression if len(head) + len(values) >= COMPRESS_FROM else 0
-        if compression:
-            head, values = zlib.compress(head, compression), zlib.compress(values, compression)
-        data = _LENGTH.pack(len(head)) + head + values
-        info = pickle.dumps(
-            (
-                len(self._ids),
-                self._ids[-1],
-                self._maxweight,
-                compression,
-                length_to_byte(self._minlength),
-                length_to_byte(self._maxlength),
-            ),
-            2,
+        stats = (
+            len(self._ids),
+            self._ids[-1],
+            self._maxweight,
+            _length_byte(self._minlength),
+            _length_byte(self._maxlength),
         )
-        length = len(info) + len(data)
-        # As in W3: a negative length marks the last block of the list.
-        self._postfile.write_int(-length if last else length)
-        self._postfile.write(info)
-        self._postfile.write(data)
+        self._postfile.write(_split_block(
+            pickle.dumps((self._mini_ids(), self._mini_weights()), 2),
+            pickle.dumps(self._mini_values(), 2),
+            stats, self._compression, last,
+        ))
         self._blockcount += 1
         self._new_block()
+
+
+def _split_block(
+    head: bytes, values: bytes, stats: tuple[int, int, float, int, int], compression: int, last: bool
+) -> bytes:
+    """A block's length, info and data, from its pickled parts and statistics.
+
+    ``stats``: the number of postings, the last id, the highest weight and the
+    shortest and longest field lengths as bytes.
+    """
+    # The block's own info says whether it is compressed, so a small one need not be.
+    if len(head) + len(values) < COMPRESS_FROM:
+        compression = 0
+    if compression:
+        head, values = zlib.compress(head, compression), zlib.compress(values, compression)
+    count, last_id, maxweight, minlength, maxlength = stats
+    info = pickle.dumps((count, last_id, maxweight, compression, minlength, maxlength), 2)
+    length = len(info) + _LENGTH.size + len(head) + len(values)
+    # As in W3: a negative length marks the last block of the list.
+    return b"".join((pack_int(-length if last else length), info, _LENGTH.pack(len(head)), head, values))
 
 
 class SplitBlockMatcher(W3LeafMatcher):
@@ -143,41 +173,249 @@ class SplitBlockMatcher(W3LeafMatcher):
         return pickle.loads(zlib.decompress(raw) if self._compression else raw)
 
 
-class _KnownLengths:
-    """A per-document lengths reader that answers each (document, field) from memory after once.
+class _FieldWriter(W3FieldWriter):
+    """Writes a segment's sorted postings term by term, each term's blocks in one piece.
 
-    Postings arrive field by field, so only the current field's lengths are kept.
+    Whoosh's ``add_postings`` drives a postings writer posting by posting
+    (type checks, a block object, a term-info object and three file writes
+    per term): most terms of a small commit occur in one document, so that
+    machinery, not the data, was most of a commit's cost. Here a term's
+    postings are gathered in lists and its blocks, term info and table row
+    are built at once, byte for byte what Whoosh writes
+    (``tests/search/test_writing_paths.py`` compares the segment files).
     """
 
-    def __init__(self, lengths: object) -> None:
-        self._read = lengths.doc_field_length  # type: ignore[attr-defined]
-        self._field: str | None = None
-        self._known: dict[int, int] = {}
+    def add_postings(self, schema: object, lengths: object, items: Iterable[tuple]) -> None:
+        taken["codec.term_at_once"] += 1
+        field_lengths: list[int | None] = []
+        fieldname = btext = None
+        for (item_field, item_text), postings in groupby(items, _TERM):
+            if item_field != fieldname:
+                if fieldname is not None:
+                    if item_field < fieldname:
+                        raise OutOfOrderError(f"Field {fieldname!r} .. {item_field!r}")
+                    self.finish_field()
+                fieldname = item_field
+                self.start_field(fieldname, schema[fieldname])  # type: ignore[index]
+                field_lengths = _lengths_of(lengths, fieldname)
+            elif item_text < btext:
+                raise OutOfOrderError(f"Term {fieldname}:{btext!r} .. {item_text!r}")
+            btext = item_text
+            _, _, ids, weights, values = zip(*postings, strict=True)
+            if -1 in ids:  # Whoosh's marker of a spelling word, not a posting
+                kept = [posting for posting in zip(ids, weights, values, strict=True) if posting[0] != -1]
+                if not kept:
+                    continue
+                ids, weights, values = zip(*kept, strict=True)
+            self._write_term(btext, ids, weights, values, field_lengths)
+        if fieldname is not None:
+            self.finish_field()
 
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        if fieldname != self._field:
-            self._field, self._known = fieldname, {}
-        length = self._known.get(docnum)
-        if length is None:
-            length = self._known[docnum] = self._read(docnum, fieldname, default)
-        return length
+    def _write_term(
+        self,
+        btext: bytes,
+        ids: Sequence[int],
+        weights: Sequence[float],
+        values: Sequence[bytes | None],
+        field_lengths: list[int | None],
+    ) -> None:
+        """One term's blocks and its row of the terms table, for ``_write_pending``."""
+        postings = self._postwriter
+        fixedsize = self._format.fixed_value_size()
+        if len(ids) == 1:  # most terms of a commit: one block, one posting
+            data, total, minlength, maxlength, maxweight = _single_block(
+                ids[0], weights[0], values[0], field_lengths[ids[0]], fixedsize, postings._compression
+            )
+        else:
+            data, total, minlength, maxlength, maxweight = _blocks_bytes(
+                ids, weights, values, field_lengths, fixedsize, postings._blocklimit,
+                postings._compression,
+            )
+        info = _TERM_INFO.pack(
+            False, total, len(ids), 0 if minlength is None else _length_byte(minlength),
+            _length_byte(maxlength), maxweight, ids[0], ids[-1],
+        ) + pack_long(self._offset) + pack_int(len(data))
+        self._offset += len(data)
+        self._data.append(data)
+        self._rows.append((pack_ushort(self._fieldid) + btext, info))
+        if len(self._rows) >= PENDING_TERMS:
+            self._write_pending()
+
+    def start_field(self, fieldname: str, fieldobj: object) -> None:
+        super().start_field(fieldname, fieldobj)
+        self._offset = self._postwriter._postfile.tell()
+        self._data: list[bytes] = []
+        self._rows: list[tuple[bytes, bytes]] = []
+
+    def finish_field(self) -> None:
+        self._write_pending()
+        super().finish_field()
+
+    def _write_pending(self) -> None:
+        """The terms written since the last time: their blocks, then their rows of the table.
+
+        As ``OrderedHashWriter.add`` writes each row, in one write.
+        """
+        self._postwriter._postfile.write(b"".join(self._data))
+        tindex = self._tindex
+        dbfile, buckets, positions, hashed = tindex.dbfile, tindex.buckets, tindex.index, tindex.hashfn
+        if self._rows and self._rows[0][0] <= tindex.lastkey:
+            raise ValueError(f"Keys must increase: {tindex.lastkey!r}..{self._rows[0][0]!r}")
+        position = dbfile.tell()
+        parts = []
+        for key, value in self._rows:
+            positions.append(position)
+            code = hashed(key)
+            buckets[code & 255].append((code, position))
+            parts += (_ROW_LENGTHS.pack(len(key), len(value)), key, value)
+            position += _ROW_LENGTHS.size + len(key) + len(value)
+        dbfile.write(b"".join(parts))
+        if self._rows:
+            tindex.lastkey = self._rows[-1][0]
+        self._data, self._rows = [], []
 
 
-class _FieldWriter(W3FieldWriter):
-    def add_postings(self, schema: object, lengths: object, items: object) -> None:
-        if lengths:
-            lengths = _KnownLengths(lengths)
-            taken["codec.known_lengths"] += 1
-        super().add_postings(schema, lengths, items)
+# Whoosh's one-byte code of a field length, remembered: a block has two and a term two more.
+_length_byte = lru_cache(maxsize=None)(whoosh_length_to_byte)
+# Terms a field writer holds before writing them out.
+PENDING_TERMS = 4096
+_ROW_LENGTHS = struct.Struct("!ii")
+
+
+def _single_block(  # noqa: PLR0913 - a posting's parts, as W3PostingsWriter keeps them
+    docnum: int, weight: float, value: bytes | None, length: int | None, fixedsize: int | None,
+    compression: int,
+) -> tuple[bytes, float, int | None, int, float]:
+    """``_blocks_bytes`` for a term in one document, in fewer steps."""
+    (stored,) = typed_array("f", (weight,))
+    maxweight = weight if weight > 0 else 0
+    lengths = _length_byte(length) if length else 0
+    head = pickle.dumps(((docnum,), None if stored == 1.0 else stored), 2)
+    if (fixedsize is None or fixedsize < 0) and value:
+        values = pickled_bytes_1(value)
+    else:
+        values = pickle.dumps(_mini_values([value], fixedsize), 2)
+    stats = (1, docnum, maxweight, lengths, lengths)
+    block = _split_block(head, values, stats, compression, last=True)
+    return whoosh3.WHOOSH3_HEADER_MAGIC + block, stored, length or None, length or 0, maxweight
+
+
+# pickle.dumps((value,), 2) around the UTF-8 of value's latin-1 text and its length.
+_PICKLED_BYTES_1 = (
+    b"\x80\x02c_codecs\nencode\nq\x00X",
+    b"q\x01X\x06\x00\x00\x00latin1q\x02\x86q\x03Rq\x04\x85q\x05.",
+)
+_UINT_LE = struct.Struct("<I")
+
+
+def pickled_bytes_1(value: bytes) -> bytes:
+    """``pickle.dumps((value,), 2)`` for one non-empty bytes ``value``, without the pickler.
+
+    Protocol 2 pickles bytes as a call of ``_codecs.encode`` on their
+    latin-1 text, and the pickler looks that function up again at every
+    call: a third of the cost of writing a term that is in one document.
+    """
+    text = value.decode("latin-1").encode("utf-8")
+    return _PICKLED_BYTES_1[0] + _UINT_LE.pack(len(text)) + text + _PICKLED_BYTES_1[1]
+
+
+def _mini_values(values: list[bytes | None], fixedsize: int | None) -> object:
+    """A block's values as ``W3PostingsWriter._mini_values`` gives them (empty ones dropped)."""
+    values = [value for value in values if value]
+    if fixedsize is None or fixedsize < 0:
+        return tuple(values)
+    if fixedsize == 0:
+        return None
+    return b"".join(values)
+
+
+def _blocks_bytes(  # noqa: PLR0913 - a term's postings, as W3PostingsWriter keeps them
+    ids: list[int],
+    weights: list[float],
+    values: list[bytes | None],
+    field_lengths: list[int | None],
+    fixedsize: int | None,
+    limit: int,
+    compression: int,
+) -> tuple[bytes, float, int | None, int, float]:
+    """A term's blocks of ``limit`` postings, and the statistics of its term info."""
+    total, minlength, maxlength, maxweight = 0, None, 0, 0
+    parts = [whoosh3.WHOOSH3_HEADER_MAGIC]
+    for start in range(0, len(ids), limit):
+        end = start + limit
+        block_ids = ids[start:end]
+        block_weights = weights[start:end]
+        stored = typed_array("f", block_weights)
+        lens = [length for length in map(field_lengths.__getitem__, block_ids) if length]
+        block_min = min(lens) if lens else None
+        block_max = max(lens) if lens else 0
+        block_maxweight = max(block_weights)
+        if not block_maxweight > 0:
+            block_maxweight = 0
+        parts.append(_block_bytes(
+            block_ids, stored, values[start:end], fixedsize, block_maxweight,
+            block_min, block_max, compression, last=end >= len(ids),
+        ))
+        # W3TermInfo.add_block's statistics, in its order.
+        total += sum(stored)
+        minlength = block_min if minlength is None else min(minlength, block_min)
+        maxlength = max(maxlength, block_max)
+        maxweight = max(maxweight, block_maxweight)
+    return b"".join(parts), total, minlength, maxlength, maxweight
+
+
+_TERM_INFO = W3TermInfo._struct
+# A posting's (field, term): postings arrive sorted by it.
+_TERM = itemgetter(0, 1)
+
+
+def _lengths_of(lengths: object, fieldname: str) -> list[int | None]:
+    """Every document's length of ``fieldname`` in the new segment, by docnum (as Whoosh reads them)."""
+    if not lengths:
+        return _NoLengths()
+    read = lengths.doc_field_length  # type: ignore[attr-defined]
+    return [read(docnum, fieldname) for docnum in range(lengths.doc_count_all())]  # type: ignore[attr-defined]
+
+
+class _NoLengths(list):
+    """Lengths of a segment written without them: 0 for every document, as in Whoosh."""
+
+    def __getitem__(self, docnum: int) -> int:  # type: ignore[override]
+        return 0
+
+
+def _block_bytes(  # noqa: PLR0913 - a block's parts, as W3PostingsWriter keeps them
+    ids: list[int],
+    weights: typed_array,
+    values: list[bytes | None],
+    fixedsize: int | None,
+    maxweight: float,
+    minlength: int | None,
+    maxlength: int,
+    compression: int,
+    last: bool,
+) -> bytes:
+    """One block as ``SplitPostingsWriter._write_block`` writes it (length, info, data)."""
+    first = weights[0]
+    if weights.count(first) == len(weights):
+        mini_weights = None if first == 1.0 else first
+    else:
+        mini_weights = tuple(weights)
+    mini_values = _mini_values(values, fixedsize)
+    gaps = (ids[0], *map(sub, ids[1:], ids))
+    stats = (len(ids), ids[-1], maxweight, _length_byte(minlength), _length_byte(maxlength))
+    return _split_block(
+        pickle.dumps((gaps, mini_weights), 2), pickle.dumps(mini_values, 2), stats, compression, last
+    )
 
 
 class SplitCodecBase(W3Codec):
     """W3 with split blocks for the inverted index (term vectors, unused here, stay W3).
 
-    Writing, each posting's field length (kept per block for Whoosh's block
-    statistics) is looked up once per document and field, not read back from
-    the new segment's length column once per posting: that lookup was an
-    eighth of indexing time. ``search.codec.SplitCodec`` is the stored name.
+    Writing, a segment's postings go term by term through ``_FieldWriter``,
+    and each field's lengths (kept per block for Whoosh's block statistics)
+    are read once per field, not once per posting.
+    ``search.codec.SplitCodec`` is the stored name.
     """
 
     def field_writer(self, storage: object, segment: object) -> W3FieldWriter:
@@ -200,6 +438,195 @@ class SplitCodecBase(W3Codec):
             return super().postings_reader(dbfile, terminfo, format_, term, scorer)
         offset, length = terminfo.extent()  # type: ignore[attr-defined]
         return SplitBlockMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+
+
+# --- Adding a document --------------------------------------------------------------------
+
+
+class DocumentWriter(SegmentWriter):
+    """Whoosh's segment writer, putting a text's postings in the pool in one step.
+
+    Whoosh's ``add_document`` takes each posting of a text through three
+    generators and a call of the pool; a thesis has about 3,000 of them
+    per text field. When a field's format offers ``postings(value,
+    analyzer)`` (``search.analysis.SyllablePositions``), the text's postings
+    go to the pool at once; everything else (stored fields, lengths,
+    columns, other fields) is Whoosh's ``add_document``, line for line.
+    Its pool is a ``BlockPostingPool``.
+    """
+
+    def __init__(self, ix: Index, **options: object) -> None:
+        super().__init__(ix, **options)
+        self.pool = BlockPostingPool.replacing(self.pool)
+
+    def add_document(self, **fields: object) -> None:
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        add_post = self.pool.add
+
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted([name for name in fields if not name.startswith("_")])
+        self._check_fields(schema, fieldnames)
+
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+
+                length = 0
+                if field.indexed:
+                    fieldboost = self._field_boost(fields, fieldname, docboost)
+                    postings_of = getattr(field.format, "postings", None)
+                    postings = None
+                    if postings_of and not field.separate_spelling():
+                        postings = postings_of(value, field.analyzer)
+                    if postings is not None:
+                        taken["writer.text_postings"] += 1
+                        length = self.pool.add_text(
+                            fieldname, docnum, postings, field.format.field_boost, fieldboost
+                        )
+                        if not field.scorable:
+                            length = 0
+                    else:
+                        for tbytes, freq, weight, vbytes in field.index(value):
+                            weight *= fieldboost
+                            if field.scorable:
+                                length += freq
+                            add_post((fieldname, tbytes, docnum, weight, vbytes))
+
+                if field.separate_spelling():
+                    spellfield = field.spelling_fieldname(fieldname)
+                    for word in field.spellable_words(value):
+                        add_post((spellfield, word.encode("utf-8"), 0, 1, vbytes))
+
+                vformat = field.vector
+                if vformat:
+                    vitems = vformat.word_values(value, field.analyzer, mode="index")
+                    vitems = sorted((text, weight, vbytes) for text, _, weight, vbytes in vitems)
+                    perdocwriter.add_vector_items(fieldname, field, vitems)
+
+                customval = fields.get(f"_stored_{fieldname}", value)
+                perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
+
+                column = field.column_type
+                if column and customval is not None:
+                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def add_postings_to_pool(self, reader: IndexReader, startdoc: int, docmap: dict | None) -> None:
+        """A merged segment's postings into the pool block by block, renumbered as Whoosh does."""
+        blocks = reader.term_blocks() if isinstance(reader, MergedSegmentReader) else None
+        if blocks is None:
+            super().add_postings_to_pool(reader, startdoc, docmap)
+            return
+        schema, pool = self.schema, self.pool
+        for fieldname, btext, ids, weights, values in blocks:
+            if fieldname in schema:
+                if docmap is not None:
+                    renumbered: Iterable[int] = map(docmap.__getitem__, ids)
+                else:
+                    renumbered = (startdoc + docnum for docnum in ids)
+                pool.add_block(fieldname, btext, renumbered, weights, values)
+
+
+# --- Reading a segment's postings for a merge ---------------------------------------------
+
+
+class MergedSegmentReader(SegmentReader):
+    """A segment's reader for merging it: every posting, term by term, read block by block.
+
+    Whoosh's ``iter_postings`` looks each term up again in the terms table
+    and steps a matcher (behind a deletions filter) through it call by call;
+    merging eight small segments cost more than writing their documents.
+    Here the table is read in order and each term's blocks are decoded whole;
+    the postings are the same (``tests/search/test_writing_paths.py``).
+    Segments of other codecs (an older index's W3) are read Whoosh's way.
+    """
+
+    def iter_postings(self) -> Iterator[tuple]:
+        blocks = self.term_blocks()
+        if blocks is None:
+            yield from super().iter_postings()
+            return
+        for fieldname, btext, ids, weights, values in blocks:
+            yield from zip(repeat(fieldname), repeat(btext), ids, weights, values)
+
+    def term_blocks(self) -> Iterator[tuple[str, bytes, Sequence, Sequence, Sequence]] | None:
+        """Each block of each term, in order, without deleted documents: (field, term, ids,
+        weights, values); None when the segment is not ours (then ``iter_postings`` is Whoosh's)."""
+        if not isinstance(self._codec, SplitCodecBase):
+            taken["merge.stepped"] += 1
+            return None
+        taken["merge.blocks"] += 1
+        return self._term_blocks()
+
+    def _term_blocks(self) -> Iterator[tuple[str, bytes, Sequence, Sequence, Sequence]]:
+        terms = self._terms
+        postfile = terms._postfile
+        schema = self.schema
+        deleted = self.deleted_docs_set
+        for (fieldname, btext), terminfo in terms.items():
+            if fieldname not in schema:
+                continue
+            if terminfo.is_inlined():
+                matcher = self.postings(fieldname, btext)  # filters deleted documents
+                found = []
+                while matcher.is_active():
+                    found.append((matcher.id(), matcher.weight(), matcher.value()))
+                    matcher.next()
+                if found:
+                    yield (fieldname, btext, *zip(*found, strict=True))
+                continue
+            fixedsize = schema[fieldname].format.fixed_value_size()
+            offset, (length,) = terminfo.extent()  # Whoosh reads the length back as a 1-tuple
+            for ids, weights, values in _split_blocks(postfile.get(offset, length), fixedsize):
+                if deleted and not deleted.isdisjoint(ids):
+                    kept = [p for p in zip(ids, weights, values, strict=True) if p[0] not in deleted]
+                    if not kept:
+                        continue
+                    ids, weights, values = zip(*kept, strict=True)
+                yield fieldname, btext, ids, weights, values
+
+
+def _split_blocks(raw: bytes, fixedsize: int | None) -> Iterator[tuple[list, Sequence, Sequence]]:
+    """Each block of one term's postings: ids, weights and values, as W3's matcher gives them."""
+    stream = io.BytesIO(raw)
+    position = len(whoosh3.WHOOSH3_HEADER_MAGIC)
+    last = False
+    while not last:
+        (length,) = _LENGTH.unpack_from(raw, position)
+        last = length < 0
+        end = position + _LENGTH.size + abs(length)
+        stream.seek(position + _LENGTH.size)
+        count, _, _, compression, _, _ = pickle.load(stream)
+        start = stream.tell()
+        (head,) = _LENGTH.unpack_from(raw, start)
+        head_end = start + _LENGTH.size + head
+        parts = [raw[start + _LENGTH.size : head_end], raw[head_end:end]]
+        if compression:
+            parts = [zlib.decompress(part) for part in parts]
+        (gaps, weights), values = pickle.loads(parts[0]), pickle.loads(parts[1])
+        if weights is None:
+            weights = (1.0,) * count
+        elif isinstance(weights, float):
+            weights = (weights,) * count
+        if fixedsize == 0:
+            values = (None,) * count
+        elif fixedsize is not None and fixedsize > 0:
+            values = [values[i : i + fixedsize] for i in range(0, len(values), fixedsize)]
+        yield list(accumulate(gaps)), weights, values
+        position = end
 
 
 # --- Reading postings and lengths as arrays ---------------------------------------------
@@ -299,6 +726,8 @@ def encode_positions(positions: list[int]) -> bytes:
 
 # Postings a spilled run holds per pickle call.
 RUN_BLOCK = 8192
+# What PostingPool.add counts for a posting, besides the lengths of its strings.
+_POSTING_SIZE = 150
 
 
 class BlockPostingPool(PostingPool):
@@ -309,8 +738,59 @@ class BlockPostingPool(PostingPool):
     posting at a time: a 50 KB thesis has about 3,400 postings, and at
     50,000 works that traffic took a third of the rebuild. Here a run is
     written and read in blocks, one pickle call each; the sort and the merge
-    are Whoosh's.
+    are Whoosh's. Postings are added without Whoosh's type checks, a
+    tenth of the cost of indexing a document; the size counted is Whoosh's.
     """
+
+    def add_text(
+        self,
+        fieldname: str,
+        docnum: int,
+        postings: dict[str, tuple[list[int], bytes]],
+        format_boost: float,
+        field_boost: float,
+    ) -> int:
+        """Add one text's postings (word → positions and their encoding); return its length.
+
+        Each weight is Whoosh's: the count times the format's boost, times the field's.
+        """
+        if not postings:
+            return 0
+        found, values = zip(*postings.values(), strict=True)
+        counts = list(map(len, found))
+        texts = list(map(str.encode, postings))  # UTF-8, as Whoosh's fields encode terms
+        if format_boost == field_boost == 1.0:
+            weights = list(map(float, counts))
+        else:
+            weights = [float(count) * format_boost * field_boost for count in counts]
+        self.fieldnames.add(fieldname)
+        self.currentsize += (
+            len(texts) * (_POSTING_SIZE + len(fieldname)) + 2 * sum(map(len, texts)) + sum(map(len, values))
+        )
+        if self.currentsize > self.limit:
+            self.save()
+        self.current.extend(zip(repeat(fieldname), texts, repeat(docnum), weights, values))
+        return sum(counts)
+
+    def add_block(
+        self, fieldname: str, text: bytes, ids: Iterable[int], weights: Sequence[float], values: Sequence
+    ) -> None:
+        """Add postings of one term (a merged segment's block), as many ``add`` calls would."""
+        items = list(zip(repeat(fieldname), repeat(text), ids, weights, values))
+        self.fieldnames.add(fieldname)
+        value_bytes = sum(map(len, values)) if values and values[0] is not None else 0
+        self.currentsize += len(items) * (_POSTING_SIZE + len(fieldname) + 2 * len(text)) + value_bytes
+        if self.currentsize > self.limit:
+            self.save()
+        self.current.extend(items)
+
+    def add(self, item: tuple) -> None:
+        fieldname, text, _, _, value = item
+        self.fieldnames.add(fieldname)
+        self.currentsize += _POSTING_SIZE + len(fieldname) + 2 * len(text) + len(value or b"")
+        if self.currentsize > self.limit:
+            self.save()
+        self.current.append(item)
 
     @classmethod
     def replacing(cls, pool: PostingPool) -> BlockPostingPool:
@@ -369,6 +849,4 @@ def bulk_writer(ix: Index, procs: int, **options: object) -> IndexWriter:
     """
     if procs > 1:
         return _ParallelWriter(ix, procs=procs, multisegment=True, **options)
-    writer = ix.writer(**options)
-    writer.pool = BlockPostingPool.replacing(writer.pool)
-    return writer
+    return DocumentWriter(ix, **options)

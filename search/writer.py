@@ -19,6 +19,7 @@ from search.codec import SplitCodec
 from search.documents import WorkDocument
 from search.merging import merge_tiered
 from search.schema import to_fields
+from search.whoosh_private import DocumentWriter
 
 LOCK_NAME = "write.lock"
 # Memory for the writer's posting pool before it spills a run to disk.
@@ -47,7 +48,7 @@ def apply_changes(
     ``compound=False``: a compound segment is copied into memory by every
     searcher that opens it.
     """
-    writer = ix.writer(limitmb=limitmb, compound=False, codec=SplitCodec())
+    writer = DocumentWriter(ix, limitmb=limitmb, compound=False, codec=SplitCodec())
     try:
         for work_id in delete_ids:
             writer.delete_by_term("id", work_id)

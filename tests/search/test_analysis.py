@@ -145,3 +145,21 @@ def test_fast_postings_equal_whoosh_positions(name: str) -> None:
     for text in (MIXED, MIXED * 3, "", "một"):
         fast = sorted(field.format.word_values(text, field.analyzer, mode="index"))
         assert fast == sorted(generic.word_values(text, chain, mode="index"))
+
+
+@pytest.mark.parametrize("name", ["title", "fulltext", "meta"])
+def test_a_folded_twin_derived_from_its_exact_field_equals_whoosh_positions(name: str) -> None:
+    from whoosh.formats import Positions
+
+    from search.schema import build_schema
+    from search.whoosh_private import taken
+
+    schema = build_schema()
+    exact, twin = schema[name], schema[name + "_f"]
+    generic = Positions(field_boost=twin.format.field_boost)
+    for text in (MIXED, MIXED * 3, "", "một", "hoà hòa HOÀ hoa Hoá"):
+        list(exact.format.word_values(text, exact.analyzer, mode="index"))
+        derived = taken["analysis.folded_from_exact"]
+        fast = sorted(twin.format.word_values(text, twin.analyzer, mode="index"))
+        assert taken["analysis.folded_from_exact"] == derived + 1
+        assert fast == sorted(generic.word_values(text, reference_chain(True), mode="index"))

@@ -8,24 +8,33 @@ too: ``search.whoosh_private.taken`` counts which way each one went.
 from __future__ import annotations
 
 import inspect
+import pickle
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from whoosh.codec import whoosh3
-from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PostingsWriter, W3TermInfo
+from whoosh.codec.whoosh3 import (
+    W3Codec,
+    W3FieldWriter,
+    W3LeafMatcher,
+    W3PostingsWriter,
+    W3TermInfo,
+    W3TermsReader,
+)
 from whoosh.filedb.filestore import RamStorage
+from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.index import open_dir
 from whoosh.matching import FilterMatcher, ListMatcher
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import SegmentReader
 from whoosh.scoring import BM25F
-from whoosh.writing import PostingPool
+from whoosh.writing import PostingPool, SegmentWriter
 
 from search import Scope, SearchIndex, SearchRequest, WorkDocument
 from search.codec import SplitCodec
 from search.rebuild import current_generation, fill, new_generation, swap_in
-from search.whoosh_private import PRIVATE_NAMES, IdsMatcher, bulk_writer, taken
+from search.whoosh_private import PRIVATE_NAMES, IdsMatcher, bulk_writer, pickled_bytes_1, taken
 
 COMMON = "của"
 # Set by the sub-writer's run(), in the child process: checked in the source instead.
@@ -65,8 +74,8 @@ def _live_objects(index: SearchIndex) -> dict[object, object]:
     ix = open_dir(str(current_generation(index.root)))
     reader = next(leaf for leaf, _ in ix.reader().leaf_readers() if leaf.has_deletions())
     filtered = reader.postings("fulltext", COMMON.encode())
-    writer = ix.writer()
-    pool = writer.pool
+    writer = ix.writer(codec=SplitCodec())
+    pool, field_writer = writer.pool, writer.fieldwriter
     writer.cancel()
     parallel = bulk_writer(ix, procs=2)
     parallel.cancel()
@@ -76,10 +85,15 @@ def _live_objects(index: SearchIndex) -> dict[object, object]:
         whoosh3: whoosh3,
         W3Codec: SplitCodec(),
         W3PostingsWriter: postings,
+        W3FieldWriter: field_writer,
+        OrderedHashWriter: field_writer._tindex,
+        W3TermInfo: W3TermInfo,
+        W3TermsReader: reader._terms,
         FilterMatcher: filtered,
         W3LeafMatcher: filtered.child,
         ListMatcher: IdsMatcher([1, 3]),
         SegmentReader: reader,
+        SegmentWriter: writer,
         BM25F: BM25F(),
         PostingPool: pool,
         SubWriterTask: SubWriterTask,
@@ -106,7 +120,36 @@ def test_a_rebuild_spills_its_runs_in_blocks(tmp_path: Path, viwiki_articles, co
     assert taken["bulk.block_pool"] == 1
     assert taken["bulk.block_run"] >= 2
     assert taken["analysis.fast_positions"] > 0 and taken["analysis.generic_positions"] == 0
-    assert taken["codec.known_lengths"] > 0
+    assert taken["analysis.folded_from_exact"] == taken["analysis.fast_positions"]
+    assert taken["codec.term_at_once"] == 1
+
+
+def test_a_write_analyses_each_text_once_and_writes_terms_at_once(
+    tmp_path: Path, viwiki_articles, counted
+) -> None:
+    index = SearchIndex(tmp_path / "index")
+    index.create_or_open()
+    index.write(_documents(viwiki_articles(2)))
+    # Three texts a work here (title, meta, fulltext), each analysed once for two fields.
+    assert taken["analysis.fast_positions"] == taken["analysis.folded_from_exact"] == 6
+    assert taken["analysis.generic_positions"] == 0
+    assert taken["writer.text_postings"] == 12
+    assert taken["bulk.block_pool"] == 1 and taken["codec.term_at_once"] == 1
+
+
+def test_a_merge_reads_our_segments_block_by_block(tmp_path: Path, viwiki_articles, counted) -> None:
+    index = SearchIndex(tmp_path / "index")
+    index.create_or_open()
+    for doc in _documents(viwiki_articles(9)):  # the ninth commit merges eight segments
+        index.write([doc])
+    assert taken["merge.blocks"] == 8 and taken["merge.stepped"] == 0
+    assert taken["codec.term_at_once"] == 9
+
+
+@pytest.mark.parametrize("size", [1, 2, 255, 256, 70_000])
+def test_one_value_is_pickled_as_pickle_does(size: int) -> None:
+    for value in (bytes(range(256)) * (size // 256 + 1))[:size], b"\xff" * size, b"a" * size:
+        assert pickled_bytes_1(value) == pickle.dumps((value,), 2)
 
 
 def test_a_term_is_ranked_from_whole_blocks_without_positions(
