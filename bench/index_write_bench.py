@@ -39,25 +39,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXTS = 14
-PAGE_CHARS = 2400
 BATCHES = {"one commit": 0, "commits of 5": 5}
 
 
 def theses(works: int) -> list[dict[str, object]]:
     """``works`` theses as plain fields, a pure function of their number."""
     sys.path.insert(0, str(ROOT / "bench"))
-    from pipeline_bench import vietnamese_sentences
+    from pipeline_bench import page_texts, vietnamese_sentences
 
     sentences = vietnamese_sentences()
     rng = random.Random(42)
     docs = []
     for n in range(works):
-        pages = []
-        for _ in range(TEXTS):
-            page = ""
-            while len(page) < PAGE_CHARS:
-                page += rng.choice(sentences) + " "
-            pages.append(page)
+        pages = page_texts(rng, sentences, TEXTS)
         docs.append({
             "id": f"thesis-{n}", "title": rng.choice(sentences)[:120], "url": f"/works/thesis-{n}",
             "creators": ("Nguyễn Thị Hoà",), "advisors": ("PGS.TS. Trần Văn Đường",),

@@ -58,16 +58,19 @@ def make_corpus(folder: Path, small: int, large: int, theses: int = 0) -> list[P
     specs = [(f"small-{i}.pdf", 10) for i in range(small)] + \
             [(f"large-{i}.pdf", 100) for i in range(large)] + \
             [(f"thesis-{i}.pdf", 14) for i in range(theses)]
-    corpus = []
-    for name, pages in specs:
-        texts = []
-        for _ in range(pages):
-            page = ""
-            while len(page) < PAGE_CHARS:
-                page += rng.choice(sentences) + " "
-            texts.append(page)
-        corpus.append(write_pdf(folder / name, texts, title=name))
-    return corpus
+    return [write_pdf(folder / name, page_texts(rng, sentences, pages), title=name)
+            for name, pages in specs]
+
+
+def page_texts(rng: random.Random, sentences: list[str], count: int) -> list[str]:
+    """``count`` texts of about ``PAGE_CHARS`` characters of sentences drawn by ``rng``."""
+    texts = []
+    for _ in range(count):
+        page = ""
+        while len(page) < PAGE_CHARS:
+            page += rng.choice(sentences) + " "
+        texts.append(page)
+    return texts
 
 
 def raw_baseline(corpus: list[Path]) -> float:
