@@ -47,6 +47,7 @@ from whoosh.codec.whoosh3 import (
     W3TermInfo,
     W3TermsReader,
 )
+from whoosh.fields import FieldType
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.index import Index
 from whoosh.matching import FilterMatcher, ListMatcher, Matcher, ReadTooFar
@@ -469,60 +470,16 @@ class DocumentWriter(SegmentWriter):
     def add_document(self, **fields: object) -> None:
         self._check_state()
         perdocwriter = self.perdocwriter
-        schema = self.schema
-        docnum = self.docnum
-        add_post = self.pool.add
-
         docboost = self._doc_boost(fields)
         fieldnames = sorted([name for name in fields if not name.startswith("_")])
-        self._check_fields(schema, fieldnames)
+        self._check_fields(self.schema, fieldnames)
 
-        perdocwriter.start_doc(docnum)
+        perdocwriter.start_doc(self.docnum)
         try:
             for fieldname in fieldnames:
                 value = fields.get(fieldname)
-                if value is None:
-                    continue
-                field = schema[fieldname]
-
-                length = 0
-                if field.indexed:
-                    fieldboost = self._field_boost(fields, fieldname, docboost)
-                    postings_of = getattr(field.format, "postings", None)
-                    postings = None
-                    if postings_of and not field.separate_spelling():
-                        postings = postings_of(value, field.analyzer)
-                    if postings is not None:
-                        taken["writer.text_postings"] += 1
-                        length = self.pool.add_text(
-                            fieldname, docnum, postings, field.format.field_boost, fieldboost
-                        )
-                        if not field.scorable:
-                            length = 0
-                    else:
-                        for tbytes, freq, weight, vbytes in field.index(value):
-                            weight *= fieldboost
-                            if field.scorable:
-                                length += freq
-                            add_post((fieldname, tbytes, docnum, weight, vbytes))
-
-                if field.separate_spelling():
-                    spellfield = field.spelling_fieldname(fieldname)
-                    for word in field.spellable_words(value):
-                        add_post((spellfield, word.encode("utf-8"), 0, 1, vbytes))
-
-                vformat = field.vector
-                if vformat:
-                    vitems = vformat.word_values(value, field.analyzer, mode="index")
-                    vitems = sorted((text, weight, vbytes) for text, _, weight, vbytes in vitems)
-                    perdocwriter.add_vector_items(fieldname, field, vitems)
-
-                customval = fields.get(f"_stored_{fieldname}", value)
-                perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
-
-                column = field.column_type
-                if column and customval is not None:
-                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+                if value is not None:
+                    self._add_field(fields, fieldname, value, docboost)
         except Exception:
             perdocwriter.cancel_doc()
             raise
@@ -530,6 +487,54 @@ class DocumentWriter(SegmentWriter):
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _add_field(self, fields: dict[str, object], fieldname: str, value: object,
+                   docboost: float) -> None:
+        """One field of the document: Whoosh's loop body, its postings through ``_index``."""
+        field = self.schema[fieldname]
+        length, vbytes = self._index(fields, fieldname, field, value, docboost) \
+            if field.indexed else (0, None)
+
+        if field.separate_spelling():
+            spellfield = field.spelling_fieldname(fieldname)
+            for word in field.spellable_words(value):
+                self.pool.add((spellfield, word.encode("utf-8"), 0, 1, vbytes))
+
+        vformat = field.vector
+        if vformat:
+            vitems = vformat.word_values(value, field.analyzer, mode="index")
+            vitems = sorted((text, weight, vbytes) for text, _, weight, vbytes in vitems)
+            self.perdocwriter.add_vector_items(fieldname, field, vitems)
+
+        customval = fields.get(f"_stored_{fieldname}", value)
+        self.perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
+
+        column = field.column_type
+        if column and customval is not None:
+            self.perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+
+    def _index(self, fields: dict[str, object], fieldname: str, field: FieldType, value: object,
+               docboost: float) -> tuple[int, bytes | None]:
+        """The field's postings into the pool: a text's in one step where its format can give
+        them, else Whoosh's way one by one. Returns the field's length and, as Whoosh passes
+        on to a spelling field, the last posting's value."""
+        fieldboost = self._field_boost(fields, fieldname, docboost)
+        postings_of = getattr(field.format, "postings", None)
+        postings = None
+        if postings_of and not field.separate_spelling():
+            postings = postings_of(value, field.analyzer)
+        if postings is not None:
+            taken["writer.text_postings"] += 1
+            length = self.pool.add_text(
+                fieldname, self.docnum, postings, field.format.field_boost, fieldboost
+            )
+            return (length if field.scorable else 0), None
+        length, vbytes, add_post = 0, None, self.pool.add
+        for tbytes, freq, weight, vbytes in field.index(value):
+            if field.scorable:
+                length += freq
+            add_post((fieldname, tbytes, self.docnum, weight * fieldboost, vbytes))
+        return length, vbytes
 
     def add_postings_to_pool(self, reader: IndexReader, startdoc: int, docmap: dict | None) -> None:
         """A merged segment's postings into the pool block by block, renumbered as Whoosh does."""
