@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import multiprocessing
-import multiprocessing.forkserver
 import resource
 import time
 from collections.abc import Iterable, Iterator
@@ -22,6 +20,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ingest import fork_server
 from ingest.classify import extract_file, precheck
 from ingest.outcomes import (
     CORRUPT,
@@ -149,7 +148,7 @@ class _Worker:
     """One worker process and the file it is working on."""
 
     def __init__(self, limits: Limits) -> None:
-        context = _context()
+        context = fork_server.context()
         self.conn, child_end = context.Pipe()
         self.process = context.Process(target=_worker_main, args=(child_end, limits),
                                        daemon=True, name="ingest-extract")
@@ -220,31 +219,6 @@ class _Worker:
             self.process.kill()
         self.process.join(timeout=5)
         self.conn.close()
-
-
-def start_server() -> None:
-    """Start the fork server now rather than at the first file.
-
-    It imports pdfminer in a process of its own, on another core, while the
-    caller does something else (a command builds its app meanwhile), so the
-    first file is extracted as soon as it is queued.
-    """
-    if _context().get_start_method() == "forkserver":
-        multiprocessing.forkserver.ensure_running()
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    """``forkserver`` where available (fast, no inherited state), else ``spawn``.
-
-    The fork server imports this module (and so pdfminer) once, besides the
-    main module it always loads, so a worker forked from it starts at once
-    instead of spending a tenth of a second on imports.
-    """
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["__main__", __name__])
-    return context
 
 
 # --- the worker process ------------------------------------------------------------------

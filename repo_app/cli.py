@@ -19,7 +19,7 @@ def _create_app() -> Flask:
 # Commands that make the data directory, or need none.
 NEEDS_NO_DATA = {"init", "demo", "shell", "routes"}
 # Commands that extract text in processes of their own: their fork server starts before the
-# app is built, so both happen at once (``ingest.workers.start_server``).
+# app is built, so both happen at once (``ingest.fork_server.start``).
 EXTRACTS_TEXT = {"import", "worker"}
 
 
@@ -38,9 +38,9 @@ class RepoGroup(FlaskGroup):
         name, command, rest = super().resolve_command(ctx, args)
         runs = not ctx.resilient_parsing and "--help" not in rest
         if name in EXTRACTS_TEXT and runs and "--dry-run" not in rest:
-            from ingest import workers
+            from ingest import fork_server
 
-            workers.start_server()
+            fork_server.start()
         if name not in NEEDS_NO_DATA and runs:
             from repo_app import readiness
             from repo_app.config import ConfigError
