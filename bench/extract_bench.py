@@ -24,17 +24,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pdfminer.converter import PDFPageAggregator
-
 from ingest.extract import raw_extract_text
-from ingest.pdftext import read_pdf
+from ingest.pdftext import STOCK_LAYOUT, read_pdf
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pipeline_bench import make_corpus  # noqa: E402 - a sibling script, not a package
 
 RUNS: dict[str, Callable[[Path], object]] = {
     "raw": raw_extract_text,
-    "before": lambda path: read_pdf(path, layout=PDFPageAggregator),
+    "before": lambda path: read_pdf(path, layout=STOCK_LAYOUT),
     "after": read_pdf,
 }
 

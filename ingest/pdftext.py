@@ -63,6 +63,11 @@ class TooManyPages(Exception):
         self.page_count = page_count
 
 
+# pdfminer's own layout, which ``ingest.fast_layout`` reproduces: for comparisons (tests,
+# bench/extract_bench.py) without importing pdfminer outside ingest.
+STOCK_LAYOUT: type[PDFPageAggregator] = PDFPageAggregator
+
+
 def read_pdf(path: Path, max_pages: int | None = None, page_limit: int | None = None, *,
              layout: type[PDFPageAggregator] = TextAggregator) -> PdfText:
     """Interpret every page (or the first ``max_pages``) and count them all.

@@ -89,10 +89,10 @@ def _wait(session: Session, batch: str, workers: int) -> None:
         return
     drained, tail_drained, pages_then = time.monotonic(), False, 0
     with tqdm(total=total, unit="job", desc="Extracting") as bar:
-        while (left := jobs.outstanding(session, batch=batch)) > 0:
+        while (progress := jobs.batch_progress(session, batch))[0] > 0:
+            left, pages = progress
             bar.total = max(bar.total, bar.n + left)
             bar.update(max(0, bar.total - left - bar.n))
-            pages = jobs.pages_done(session, batch=batch)
             session.rollback()  # see other processes' commits on the next count
             last_ones = left <= workers and not tail_drained
             if last_ones or pages - pages_then >= DRAIN_PAGES \

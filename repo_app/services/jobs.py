@@ -294,10 +294,13 @@ def _resend_due(db: Session) -> list[tuple[int, str]]:
 # --- what is outstanding ------------------------------------------------------------------
 
 
-def pages_done(db: Session, *, batch: str) -> int:
-    """Pages the batch's finished jobs read or recognised."""
-    return db.scalar(select(func.coalesce(func.sum(Job.pages), 0))
-                     .where(Job.batch == batch, Job.state == DONE)) or 0
+def batch_progress(db: Session, batch: str) -> tuple[int, int]:
+    """The batch's jobs not yet done or failed, and the pages its done jobs read or
+    recognised, in one query (a waiting import asks ten times a second)."""
+    left = func.count().filter(Job.state.in_((QUEUED, RUNNING)))
+    pages = func.coalesce(func.sum(Job.pages).filter(Job.state == DONE), 0)
+    outstanding_, pages_done = db.execute(select(left, pages).where(Job.batch == batch)).one()
+    return outstanding_, pages_done
 
 
 def outstanding(db: Session, *, batch: str | None = None) -> int:
